@@ -1,0 +1,5 @@
+"""`python -m archlint`."""
+
+from .cli import main
+
+raise SystemExit(main())

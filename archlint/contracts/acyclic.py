@@ -1,0 +1,98 @@
+"""`acyclic`: no import cycles between the children of each listed package.
+
+grimp nominates the imports whose removal breaks every cycle between a package's children
+(a small feedback arc set); each one is reported with a cycle it closes, so the reader sees
+both what to cut and why. `depth` repeats the check inside the children, level by level.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import Problem
+from ..graph import ProjectGraph
+from ..model import Hop, Violation
+from .base import Contract
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcyclicContract(Contract):
+    type_name: ClassVar[str] = "acyclic"
+    expression_keys: ClassVar[tuple[str, ...]] = ("packages",)
+
+    packages: tuple[str, ...]
+    depth: int = 1
+
+    def static_problems(self) -> list[Problem]:
+        problems = super().static_problems()
+        if self.depth < 1:
+            problems.append(self.problem("depth", f"must be 1 or more, got {self.depth}"))
+        return problems
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        violations: list[Violation] = []
+        level = self.matched(graph, "packages")
+        for _ in range(self.depth):
+            next_level: list[str] = []
+            for package in level:
+                children = sorted(graph.imports.find_children(package))
+                if len(children) >= 2:
+                    violations += self._cycles_in(graph, package, children)
+                next_level += children
+            level = next_level
+        return violations
+
+    def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]) -> list[Violation]:
+        breakers = graph.imports.nominate_cycle_breakers(package)
+        if not breakers:
+            return []
+        child_of = {m: c for c in children for m in graph.covered([c])}
+        sibling_edges = _sibling_edges(graph, child_of)
+        violations = []
+        for importer, imported in sorted(breakers):
+            a, b = child_of[importer], child_of[imported]
+            back = _shortest_path(sibling_edges, b, a)
+            cycle = " -> ".join(c.rsplit(".", 1)[-1] for c in (a, *back))
+            cycle_hops = tuple(sibling_edges[x][y] for x, y in zip(back, back[1:]))
+            for hop in graph.hops(importer, imported):
+                violations.append(Violation(
+                    contract_id=self.id, importer=importer, imported=imported, path=hop.path,
+                    line=hop.line, line_contents=hop.line_contents,
+                    message=(f"{importer} imports {imported}, closing the cycle {cycle} between "
+                             f"children of {package}; removing this import breaks it"),
+                    chain=(hop, *cycle_hops),
+                ))
+        return violations
+
+
+def _sibling_edges(graph: ProjectGraph, child_of: dict[str, str]) -> dict[str, dict[str, Hop]]:
+    """Child -> child -> the first import (a Hop) that makes the child import its sibling."""
+    edges: dict[str, dict[str, Hop]] = {}
+    for importer in sorted(child_of):
+        source = child_of[importer]
+        for imported in sorted(graph.imports.find_modules_directly_imported_by(importer)):
+            target = child_of.get(imported)
+            if target is None or target == source or target in edges.get(source, {}):
+                continue
+            edges.setdefault(source, {})[target] = graph.hops(importer, imported)[0]
+    return edges
+
+
+def _shortest_path(edges: dict[str, dict[str, Hop]], start: str, goal: str) -> list[str]:
+    """Breadth-first path of children from start to goal, visiting children in sorted order."""
+    previous: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node == goal:
+            break
+        for nxt in sorted(edges.get(node, {})):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    path = [goal]
+    while previous[path[-1]] is not None:
+        path.append(previous[path[-1]])
+    return path[::-1]

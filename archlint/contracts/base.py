@@ -1,0 +1,158 @@
+"""What every contract type shares: common keys, module expressions, `ignore`, chains.
+
+A contract type is a frozen dataclass whose fields are its TOML keys (see `tables`), with
+`check(graph) -> list[Violation]`. It never prints: it returns data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..errors import Problem
+from ..graph import ProjectGraph
+from ..model import ERROR, WARNING, Violation
+from ..patterns import InvalidExpression, ModuleExpression
+
+SEVERITIES = (ERROR, WARNING)
+IGNORE_ARROW = "->"
+
+# Builds a violation message from (importer, imported, is_direct).
+MessageFor = Callable[[str, str, bool], str]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a contract was written: its file (as the user sees it) and the line of its table."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Contract:
+    type_name: ClassVar[str]
+    # Keys whose values are lists of module expressions that must each match a module.
+    expression_keys: ClassVar[tuple[str, ...]] = ()
+
+    id: str
+    type: str
+    name: str = ""
+    description: str = ""
+    severity: str = ERROR
+    ignore: tuple[str, ...] = ()
+    origin: Origin = field(default=Origin(""), metadata={"config": False})
+
+    # -- validation -------------------------------------------------------------------------
+
+    def problem(self, key: str | None, message: str) -> Problem:
+        return Problem(message, file=self.origin.file, line=self.origin.line,
+                       contract_id=self.id, key=key)
+
+    def static_problems(self) -> list[Problem]:
+        """Mistakes visible without the graph: bad expressions, bad values."""
+        problems = []
+        if self.severity not in SEVERITIES:
+            problems.append(self.problem(
+                "severity", f"must be 'error' or 'warning', got '{self.severity}'"))
+        for key in self.expression_keys:
+            for text in getattr(self, key):
+                try:
+                    ModuleExpression(text)
+                except InvalidExpression as exc:
+                    problems.append(self.problem(key, str(exc)))
+        for entry in self.ignore:
+            try:
+                parse_ignore(entry)
+            except InvalidExpression as exc:
+                problems.append(self.problem("ignore", str(exc)))
+        return problems
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        """Expressions that match no module: a stale contract must not pass silently."""
+        problems = []
+        for key in self.expression_keys:
+            for text in getattr(self, key):
+                if not ModuleExpression(text).matching(graph.modules):
+                    problems.append(self.problem(key, f"'{text}' matches no module"))
+        for entry in self.ignore:
+            importer, imported = parse_ignore(entry)
+            for side in (importer, imported):
+                if not side.matching(graph.modules):
+                    problems.append(self.problem(
+                        "ignore", f"'{entry}': '{side}' matches no module"))
+        return problems
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        raise NotImplementedError
+
+    def matched(self, graph: ProjectGraph, key: str) -> list[str]:
+        """The modules a key's expressions name, sorted (without descendants)."""
+        found: set[str] = set()
+        for text in getattr(self, key):
+            found |= ModuleExpression(text).matching(graph.modules)
+        return sorted(found)
+
+    def ignored_imports(self, graph: ProjectGraph) -> dict[str, list[tuple[str, str]]]:
+        """For each `ignore` entry, the direct imports it covers (both sides with descendants)."""
+        result: dict[str, list[tuple[str, str]]] = {}
+        for entry in self.ignore:
+            importer, imported = parse_ignore(entry)
+            importers = graph.covered(importer.matching(graph.modules))
+            targets = graph.covered(imported.matching(graph.modules))
+            result[entry] = list(graph.direct_imports(importers, targets))
+        return result
+
+    # -- building violations ----------------------------------------------------------------
+
+    def violations_from_chains(self, graph: ProjectGraph, chains: Iterable[tuple[str, ...]],
+                               message_for: MessageFor) -> list[Violation]:
+        """One violation per import statement for direct chains; one per importer/imported
+        pair, with its shortest chain, for indirect ones."""
+        shortest: dict[tuple[str, str], tuple[str, ...]] = {}
+        for chain in chains:
+            pair = (chain[0], chain[-1])
+            best = shortest.get(pair)
+            if best is None or (len(chain), chain) < (len(best), best):
+                shortest[pair] = chain
+        violations = []
+        for (importer, imported), chain in sorted(shortest.items()):
+            if len(chain) == 2:
+                message = message_for(importer, imported, True)
+                for hop in graph.hops(importer, imported):
+                    violations.append(self._violation(importer, imported, (hop,), message))
+            else:
+                hops = graph.chain_hops(chain)
+                violations.append(self._violation(
+                    importer, imported, hops, message_for(importer, imported, False)))
+        return violations
+
+    def _violation(self, importer: str, imported: str, hops: tuple, message: str) -> Violation:
+        first = hops[0]
+        return Violation(
+            contract_id=self.id, importer=importer, imported=imported, path=first.path,
+            line=first.line, line_contents=first.line_contents, message=message, chain=hops,
+        )
+
+
+def parse_ignore(entry: str) -> tuple[ModuleExpression, ModuleExpression]:
+    """`importer -> imported`, each side a module expression."""
+    sides = entry.split(IGNORE_ARROW)
+    if len(sides) != 2:
+        raise InvalidExpression(
+            f"'{entry}' is not an ignore entry: write 'importer -> imported'")
+    return ModuleExpression(sides[0].strip()), ModuleExpression(sides[1].strip())
+
+
+def chains_from_routes(graph: ProjectGraph, routes: Iterable) -> Iterable[tuple[str, ...]]:
+    """Module chains from grimp's layer routes (heads -> middle -> tails)."""
+    for route in routes:
+        for head in route.heads:
+            for tail in route.tails:
+                if route.middle:
+                    yield (head, *route.middle, tail)
+                elif graph.imports.direct_import_exists(importer=head, imported=tail):
+                    yield (head, tail)

@@ -1,0 +1,58 @@
+"""`forbidden`: source modules do not import forbidden modules, directly or through a chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import Problem
+from ..graph import ProjectGraph
+from ..model import Violation
+from .base import Contract
+
+
+@dataclass(frozen=True, kw_only=True)
+class ForbiddenContract(Contract):
+    type_name: ClassVar[str] = "forbidden"
+    expression_keys: ClassVar[tuple[str, ...]] = ("source_modules", "forbidden_modules")
+
+    source_modules: tuple[str, ...]
+    forbidden_modules: tuple[str, ...]
+    allow_indirect: bool = False
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        problems = super().graph_problems(graph)
+        if problems:
+            return problems
+        for source in self.matched(graph, "source_modules"):
+            for forbidden in self.matched(graph, "forbidden_modules"):
+                if _overlap(source, forbidden):
+                    problems.append(self.problem(
+                        "forbidden_modules",
+                        f"'{forbidden}' overlaps source module '{source}': a module cannot be "
+                        "both source and forbidden"))
+        return problems
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        sources = self.matched(graph, "source_modules")
+        forbidden = self.matched(graph, "forbidden_modules")
+        if self.allow_indirect:
+            chains = list(graph.direct_imports(graph.covered(sources), graph.covered(forbidden)))
+        else:
+            chains = [
+                chain
+                for source in sources
+                for target in forbidden
+                for chain in graph.imports.find_shortest_chains(source, target, as_packages=True)
+            ]
+
+        def message_for(importer: str, imported: str, direct: bool) -> str:
+            if direct:
+                return f"{importer} imports {imported}, which it is forbidden to use"
+            return f"{importer} depends on {imported} through a chain of imports; it is forbidden to use it"
+
+        return self.violations_from_chains(graph, chains, message_for)
+
+
+def _overlap(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")

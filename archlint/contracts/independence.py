@@ -1,0 +1,54 @@
+"""`independence`: the listed modules do not import each other, directly or through a chain."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import grimp
+
+from ..errors import Problem
+from ..graph import ProjectGraph
+from ..model import Violation
+from .base import Contract, chains_from_routes
+
+
+@dataclass(frozen=True, kw_only=True)
+class IndependenceContract(Contract):
+    type_name: ClassVar[str] = "independence"
+    expression_keys: ClassVar[tuple[str, ...]] = ("modules",)
+
+    modules: tuple[str, ...]
+
+    def static_problems(self) -> list[Problem]:
+        problems = super().static_problems()
+        if len(self.modules) < 2 and not any("*" in m for m in self.modules):
+            problems.append(self.problem("modules", "name at least two modules"))
+        return problems
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        problems = super().graph_problems(graph)
+        matched = self.matched(graph, "modules")
+        for a in matched:
+            for b in matched:
+                if b.startswith(a + "."):
+                    problems.append(self.problem(
+                        "modules", f"'{b}' is inside '{a}': independent modules cannot nest"))
+        return problems
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        modules = self.matched(graph, "modules")
+        dependencies = graph.imports.find_illegal_dependencies_for_layers(
+            layers=[grimp.Layer(*modules, independent=True)])
+        owner = {}
+        for module in modules:
+            for member in graph.covered([module]):
+                owner[member] = module
+
+        def message_for(importer: str, imported: str, direct: bool) -> str:
+            how = "imports" if direct else "depends on"
+            return (f"{importer} {how} {imported}, but {owner[importer]} and "
+                    f"{owner[imported]} must be independent")
+
+        chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
+        return self.violations_from_chains(graph, chains, message_for)

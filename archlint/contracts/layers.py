@@ -1,0 +1,129 @@
+"""`layers`: higher layers may import lower ones, never the reverse, chains included.
+
+A layer entry is one module, or siblings on one level: `"a | b"` are independent of each
+other, `"a : b"` may import each other. With `containers`, layer names are relative to each
+container; `exhaustive` then requires every child of a container to sit in some layer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+import grimp
+
+from ..errors import Problem
+from ..graph import ProjectGraph
+from ..model import Violation
+from .base import Contract, chains_from_routes
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Layer:
+    modules: tuple[str, ...]
+    independent: bool
+
+
+def parse_layer(text: str) -> Layer:
+    if "|" in text and ":" in text:
+        raise ValueError(f"'{text}' mixes '|' and ':'; a layer's siblings are either "
+                         "independent ('|') or not (':')")
+    separator = "|" if "|" in text else ":"
+    names = tuple(part.strip() for part in text.split(separator))
+    for name in names:
+        if not _NAME.match(name):
+            raise ValueError(f"'{text}': '{name}' is not a module name")
+    return Layer(names, independent=separator == "|")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LayersContract(Contract):
+    type_name: ClassVar[str] = "layers"
+    expression_keys: ClassVar[tuple[str, ...]] = ("containers",)
+
+    layers: tuple[str, ...]
+    containers: tuple[str, ...] = ()
+    exhaustive: bool = False
+
+    def static_problems(self) -> list[Problem]:
+        problems = super().static_problems()
+        if not self.layers:
+            problems.append(self.problem("layers", "list at least one layer"))
+        seen: set[str] = set()
+        for text in self.layers:
+            try:
+                layer = parse_layer(text)
+            except ValueError as exc:
+                problems.append(self.problem("layers", str(exc)))
+                continue
+            for name in layer.modules:
+                if name in seen:
+                    problems.append(self.problem("layers", f"'{name}' is in more than one layer"))
+                seen.add(name)
+        if self.exhaustive and not self.containers:
+            problems.append(self.problem("exhaustive", "needs 'containers': exhaustive means "
+                                         "every child of a container is in a layer"))
+        return problems
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        problems = super().graph_problems(graph)
+        containers = self.matched(graph, "containers") or [""]
+        for text in self.layers:
+            for name in parse_layer(text).modules:
+                if not any(_qualify(c, name) in graph.modules for c in containers):
+                    where = f" in any container ({', '.join(containers)})" if self.containers else ""
+                    problems.append(self.problem("layers", f"layer '{name}' matches no module{where}"))
+        return problems
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        containers = self.matched(graph, "containers")
+        layers = [parse_layer(text) for text in self.layers]
+        rank: dict[str, tuple[int, str]] = {}
+        for index, layer in enumerate(layers):
+            for name in layer.modules:
+                for container in containers or [""]:
+                    module = _qualify(container, name)
+                    for member in graph.covered([module]) if module in graph.modules else ():
+                        rank.setdefault(member, (index, module))
+        dependencies = graph.imports.find_illegal_dependencies_for_layers(
+            layers=[grimp.Layer(*layer.modules, independent=layer.independent) for layer in layers],
+            containers=set(containers) or None,
+        )
+
+        def message_for(importer: str, imported: str, direct: bool) -> str:
+            (low, low_layer), (high, high_layer) = rank[importer], rank[imported]
+            how = "imports" if direct else "depends on"
+            if low == high:
+                return (f"{importer} {how} {imported}, but layers {low_layer} and {high_layer} "
+                        "are independent siblings")
+            return (f"{importer} {how} {imported}: layer {low_layer} is below {high_layer} "
+                    "and may not import it")
+
+        chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
+        return self.violations_from_chains(graph, chains, message_for) + self._unlisted(graph)
+
+    def _unlisted(self, graph: ProjectGraph) -> list[Violation]:
+        """With `exhaustive`, a container child that is in no layer breaks the contract."""
+        if not self.exhaustive:
+            return []
+        listed = {name.split(".")[0] for text in self.layers for name in parse_layer(text).modules}
+        violations = []
+        for container in self.matched(graph, "containers"):
+            for child in sorted(graph.imports.find_children(container)):
+                if child.rsplit(".", 1)[-1] in listed:
+                    continue
+                violations.append(Violation(
+                    contract_id=self.id, importer=child, imported=container,
+                    path=graph.path_of(child), line=1, line_contents="",
+                    message=f"{child} is in no layer of {container}; with exhaustive = true "
+                            "every child of a container must be listed",
+                    chain=(),
+                ))
+        return violations
+
+
+def _qualify(container: str, name: str) -> str:
+    return f"{container}.{name}" if container else name

@@ -1,0 +1,264 @@
+"""The project graph: grimp's import graph plus what grimp does not keep.
+
+grimp scans the files (in Rust, in parallel, with its own cache), but on its own it skips
+folders without `__init__.py` below a package and aborts the whole build on the first file
+that does not parse. So archlint finds the files itself, hands grimp the complete list, scans
+in batches and sets aside the files grimp cannot read as `syntax-error` diagnostics.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import grimp
+from grimp import _rustgrimp as rust
+from grimp.adaptors.caching import Cache
+from grimp.application.config import settings as grimp_settings
+from grimp.application.ports.caching import CacheMiss
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
+from grimp.domain.valueobjects import Module
+
+from .errors import ConfigError, Problem
+from .model import Diagnostic, Hop
+from .patterns import compile_path_glob
+from .settings import Settings
+
+# Files per grimp scan; a file that fails costs a rescan of its batch only.
+SCAN_BATCH = 400
+_UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    module: str
+    path: Path
+    mtime: float
+
+
+@dataclass(frozen=True)
+class PackageTree:
+    """Every Python file under one root package, and the folders that hold them."""
+
+    name: str
+    directory: Path
+    files: tuple[SourceFile, ...]
+    folders: tuple[str, ...]  # module names of folders without __init__.py
+
+
+def locate_package(root: Path, name: str) -> Path | None:
+    """A root package lives in the project root or in its `src/` folder; never imported."""
+    relative = Path(*name.split("."))
+    for base in (root, root / "src"):
+        if (base / relative).is_dir():
+            return base / relative
+    return None
+
+
+def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> PackageTree:
+    """Walk the package folder: every `.py` file counts, whether or not its folder has an
+    `__init__.py` (grimp alone would drop those below a regular package)."""
+    directory = locate_package(root, package)
+    if directory is None:
+        raise ConfigError([Problem(
+            f"root package '{package}' not found: no folder {Path(*package.split('.'))} "
+            f"in {root} or {root / 'src'}",
+            key="root_packages",
+        )])
+    excluded = tuple(exclude)
+    files: list[SourceFile] = []
+    folders: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(directory):
+        folder = Path(dirpath)
+        parts = folder.relative_to(directory).parts
+        dotted = ".".join((package, *parts))
+        dirnames[:] = sorted(
+            d for d in dirnames if d.isidentifier() and not d.startswith(".")
+        )
+        if "__init__.py" not in filenames:
+            folders.append(dotted)
+        for filename in sorted(filenames):
+            if not filename.endswith(".py") or filename.startswith(".") or filename.count(".") > 1:
+                continue
+            path = folder / filename
+            relative = path.relative_to(root).as_posix()
+            if any(pattern.fullmatch(relative) for pattern in excluded):
+                continue
+            stem = filename[:-3]
+            module = dotted if stem == "__init__" else f"{dotted}.{stem}"
+            try:
+                mtime = path.stat().st_mtime
+            except OSError:
+                continue
+            files.append(SourceFile(module=module, path=path, mtime=mtime))
+    return PackageTree(name=package, directory=directory, files=tuple(files),
+                       folders=tuple(folders))
+
+
+class ProjectGraph:
+    """The import graph of the root packages, with file paths and line lookups.
+
+    Contract checks read the graph only through this class and `grimp` (its `imports`).
+    """
+
+    def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
+                 internal: frozenset[str], diagnostics: tuple[Diagnostic, ...]) -> None:
+        self.imports = imports
+        self.files = files
+        self.internal_modules = internal
+        self.diagnostics = diagnostics
+
+    @property
+    def modules(self) -> set[str]:
+        """Every module in the graph, external (squashed) ones included when configured."""
+        return self.imports.modules
+
+    def path_of(self, module: str) -> str:
+        return self.files.get(module, module.replace(".", "/"))
+
+    def covered(self, modules: Iterable[str]) -> set[str]:
+        """The modules and all their descendants."""
+        result: set[str] = set()
+        for module in modules:
+            result.add(module)
+            if not self.imports.is_module_squashed(module):
+                result.update(self.imports.find_descendants(module))
+        return result
+
+    def hops(self, importer: str, imported: str) -> list[Hop]:
+        """Every import statement by which `importer` imports `imported`, by line."""
+        details = self.imports.get_import_details(importer=importer, imported=imported)
+        path = self.path_of(importer)
+        return sorted(
+            Hop(importer, imported, path, d["line_number"], d["line_contents"]) for d in details
+        )
+
+    def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
+        """The first import statement of every link in a chain of modules."""
+        return tuple(self.hops(a, b)[0] for a, b in zip(chain, chain[1:]))
+
+    def direct_imports(self, importers: Iterable[str], imported: set[str]) -> Iterator[tuple[str, str]]:
+        """Every (importer, imported) edge from `importers` into `imported`, sorted."""
+        for importer in sorted(importers):
+            for target in sorted(self.imports.find_modules_directly_imported_by(importer)):
+                if target in imported:
+                    yield importer, target
+
+    def without_imports(self, edges: Iterable[tuple[str, str]]) -> ProjectGraph:
+        """A copy with some imports removed (for a contract's `ignore` entries)."""
+        reduced = copy.deepcopy(self.imports)
+        for importer, imported in edges:
+            reduced.remove_import(importer=importer, imported=imported)
+        return ProjectGraph(reduced, self.files, self.internal_modules, self.diagnostics)
+
+
+def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
+    """Discover, scan (with grimp, cached) and assemble the project's import graph."""
+    exclude = [compile_path_glob(g) for g in settings.exclude]
+    trees = [discover(settings.root, name, exclude) for name in settings.root_packages]
+    found = {
+        FoundPackage(
+            name=tree.name,
+            directory=str(tree.directory),
+            module_files=frozenset(ModuleFile(Module(f.module), f.mtime) for f in tree.files),
+            namespace_packages=frozenset(tree.folders),
+        )
+        for tree in trees
+    }
+    source_files = {f.module: f for tree in trees for f in tree.files}
+    by_path = {str(f.path): ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
+    cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
+    imports, failures = _scan(found, by_path, settings, cache_dir)
+
+    diagnostics = tuple(
+        Diagnostic("syntax-error", settings.relative(Path(path)), line, message)
+        for path, line, message in failures
+    )
+    graph = grimp.ImportGraph()
+    for tree in trees:
+        graph.add_module(tree.name)
+        for folder in tree.folders:
+            graph.add_module(folder)
+    internal_roots = tuple(settings.root_packages)
+    for module in source_files:
+        graph.add_module(module)
+    for module, direct_imports in imports.items():
+        for direct in direct_imports:
+            target = direct.imported.name
+            graph.add_module(target, is_squashed=not _is_inside(target, internal_roots))
+            graph.add_import(importer=module.name, imported=target,
+                             line_number=direct.line_number, line_contents=direct.line_contents)
+    files = {module: settings.relative(f.path) for module, f in source_files.items()}
+    internal = frozenset(m for m in graph.modules if _is_inside(m, internal_roots))
+    return ProjectGraph(graph, files, internal, diagnostics)
+
+
+def _is_inside(module: str, roots: tuple[str, ...]) -> bool:
+    return any(module == r or module.startswith(r + ".") for r in roots)
+
+
+def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Settings,
+          cache_dir: Path | None):
+    """Scan every module file with grimp; return imports by module and unreadable files."""
+    basic_fs = grimp_settings.FILE_SYSTEM.convert_to_basic()
+    module_files = sorted(mf for package in found for mf in package.module_files)
+    cache = None
+    imports: dict[Module, set] = {}
+    if cache_dir is not None:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        _ignore_in_git(cache_dir.parent)
+        cache = Cache.setup(
+            file_system=basic_fs, found_packages=found,
+            include_external_packages=settings.include_external_packages,
+            exclude_type_checking_imports=settings.exclude_type_checking_imports,
+            cache_dir=str(cache_dir),
+        )
+        for module_file in module_files:
+            try:
+                imports[module_file.module] = cache.read_imports(module_file)
+            except CacheMiss:
+                continue
+    remaining = [mf for mf in module_files if mf.module not in imports]
+    failures: list[tuple[str, int, str]] = []
+    for start in range(0, len(remaining), SCAN_BATCH):
+        batch = remaining[start:start + SCAN_BATCH]
+        while batch:
+            try:
+                imports.update(rust.scan_for_imports(
+                    module_files=tuple(batch), found_packages=found,
+                    include_external_packages=settings.include_external_packages,
+                    exclude_type_checking_imports=settings.exclude_type_checking_imports,
+                    file_system=basic_fs,
+                ))
+                break
+            except (grimp.exceptions.SourceSyntaxError, UnicodeError) as exc:
+                path, line, message = _describe_failure(exc)
+                bad = by_path.get(path)
+                if bad is None or bad not in batch:
+                    raise
+                batch.remove(bad)
+                failures.append((path, line, message))
+    if cache is not None:
+        cache.write({m: v for m, v in imports.items()})
+    return imports, failures
+
+
+def _describe_failure(exc: Exception) -> tuple[str, int, str]:
+    if isinstance(exc, grimp.exceptions.SourceSyntaxError):
+        text = (exc.text or "").strip()
+        return exc.filename, exc.lineno or 1, f"invalid syntax: {text}" if text else "invalid syntax"
+    match = _UNDECODABLE_PATH.search(str(exc))
+    if match is None:
+        raise exc
+    return match.group(1), 1, f"not valid UTF-8 ({match.group(2)}); file not scanned"
+
+
+def _ignore_in_git(cache_root: Path) -> None:
+    """Keep the cache out of version control without asking the user to edit .gitignore."""
+    marker = cache_root / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# created by archlint\n*\n", encoding="utf-8")

@@ -1,0 +1,146 @@
+"""Read contract files into Contract objects, collecting every problem with its location."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .contracts import CONTRACT_TYPES, Contract, Origin
+from .errors import ConfigError, Problem, did_you_mean
+from .settings import Settings, read_toml
+from .tables import read_table
+
+_CONTRACT_HEADER = re.compile(r"^\s*\[\[\s*contracts\s*\]\]")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def contract_files(settings: Settings) -> list[Path]:
+    """The TOML files named by `contracts` (folders are searched recursively), sorted."""
+    files: list[Path] = []
+    problems = []
+    for entry in settings.contracts:
+        path = settings.root / entry
+        if path.is_dir():
+            files += sorted(path.rglob("*.toml"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(f"'{entry}' does not exist (resolved to {path})",
+                                    file=settings.relative(settings.config_file), key="contracts"))
+    if problems:
+        raise ConfigError(problems)
+    return files
+
+
+def load_contracts(settings: Settings) -> list[Contract]:
+    """Every contract of the project, validated without the graph."""
+    contracts: list[Contract] = []
+    problems: list[Problem] = []
+    for path in contract_files(settings):
+        found, file_problems = _load_file(path, settings.relative(path))
+        contracts += found
+        problems += file_problems
+    first_seen: dict[str, Contract] = {}
+    for contract in contracts:
+        earlier = first_seen.setdefault(contract.id, contract)
+        if earlier is not contract:
+            where = f"{earlier.origin.file}:{earlier.origin.line or '?'}"
+            problems.append(contract.problem("id", f"duplicate id, first defined at {where}"))
+    if problems:
+        raise ConfigError(problems)
+    return contracts
+
+
+def _load_file(path: Path, shown: str) -> tuple[list[Contract], list[Problem]]:
+    try:
+        data = read_toml(path)
+    except ConfigError as exc:
+        return [], [Problem(p.message, file=shown) for p in exc.problems]
+    problems = [
+        Problem(f"unknown top-level key{did_you_mean(key, ['contracts'])}; contracts are "
+                "written as [[contracts]] tables", file=shown, key=key)
+        for key in data if key != "contracts"
+    ]
+    tables = data.get("contracts", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        return [], problems + [Problem("expected [[contracts]] tables", file=shown, key="contracts")]
+    lines = _header_lines(path)
+    contracts = []
+    for index, table in enumerate(tables):
+        line = lines[index] if index < len(lines) else None
+        contract, table_problems = _build(table, Origin(shown, line))
+        problems += table_problems
+        if contract is not None:
+            contracts.append(contract)
+    return contracts, problems
+
+
+def _header_lines(path: Path) -> list[int]:
+    """Line numbers of the `[[contracts]]` headers, in order, to locate each table."""
+    text = path.read_text(encoding="utf-8")
+    return [n for n, line in enumerate(text.splitlines(), 1) if _CONTRACT_HEADER.match(line)]
+
+
+def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]:
+    contract_id = table.get("id")
+    where = Problem("", file=origin.file, line=origin.line,
+                    contract_id=contract_id if isinstance(contract_id, str) else None)
+    problems = []
+    if not isinstance(contract_id, str):
+        problems.append(_at(where, "id", "required key is missing" if contract_id is None
+                            else "expected a string"))
+    elif not _ID.match(contract_id):
+        problems.append(_at(where, "id", f"'{contract_id}' must use only a-z, 0-9 and '-'"))
+    kind = table.get("type")
+    if not isinstance(kind, str):
+        problems.append(_at(where, "type", "required key is missing; one of "
+                            + ", ".join(sorted(CONTRACT_TYPES))))
+        return None, problems
+    cls = CONTRACT_TYPES.get(kind)
+    if cls is None:
+        problems.append(_at(where, "type", f"unknown contract type '{kind}'"
+                            f"{did_you_mean(kind, CONTRACT_TYPES)}; known types: "
+                            + ", ".join(sorted(CONTRACT_TYPES))))
+        return None, problems
+    kwargs, table_problems = read_table(cls, table, where=where, skip=frozenset({"id"}))
+    problems += table_problems
+    if problems:
+        return None, problems
+    kwargs.setdefault("name", contract_id)
+    contract = cls(id=contract_id, origin=origin, **kwargs)
+    static = contract.static_problems()
+    return (None, static) if static else (contract, [])
+
+
+def _at(where: Problem, key: str, message: str) -> Problem:
+    return Problem(message, file=where.file, line=where.line, contract_id=where.contract_id, key=key)
+
+
+def select(contracts: Iterable[Contract], ids: Iterable[str]) -> list[Contract]:
+    """The contracts named by `--contract`, in file order; an unknown id is an error."""
+    contracts = list(contracts)
+    wanted = list(ids)
+    if not wanted:
+        return contracts
+    known = {c.id for c in contracts}
+    unknown = [i for i in wanted if i not in known]
+    if unknown:
+        raise ConfigError([
+            Problem(f"no contract with id '{i}'{did_you_mean(i, known)}", key="--contract")
+            for i in unknown
+        ])
+    return [c for c in contracts if c.id in wanted]
+
+
+def line_of(contract: Contract, needle: str, root: Path) -> int | None:
+    """The line of the first occurrence of `needle` at or after the contract's table."""
+    try:
+        lines = (root / contract.origin.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return contract.origin.line
+    start = (contract.origin.line or 1) - 1
+    for number, text in enumerate(lines[start:], start + 1):
+        if needle in text:
+            return number
+    return contract.origin.line

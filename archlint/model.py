@@ -1,0 +1,143 @@
+"""The plain data every stage after the checks consumes: violations, diagnostics, the report.
+
+Reporters and renderers read only these classes, never the import graph, so a new output
+format never has to know how a fact was found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Hop:
+    """One import statement in a chain: `importer` imports `imported` at `path:line`."""
+
+    importer: str
+    imported: str
+    path: str
+    line: int
+    line_contents: str
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: a direct import statement, or an importer/imported pair and its chain.
+
+    For a direct violation `chain` holds the single offending import; for an indirect one it
+    holds every hop from `importer` to `imported`.
+    """
+
+    contract_id: str
+    importer: str
+    imported: str
+    path: str
+    line: int
+    line_contents: str
+    message: str
+    chain: tuple[Hop, ...]
+    symbol: str | None = None
+    fix: str | None = None
+    baselined: bool = False
+
+    @property
+    def is_indirect(self) -> bool:
+        return len(self.chain) > 1
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity without line numbers, so moving code does not make a violation new."""
+        key = "\x1f".join((self.contract_id, self.importer, self.imported, self.symbol or ""))
+        return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.importer, self.imported, self.symbol or "",
+                tuple(self.chain))
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A fact about the project that is not a contract's verdict: a file that does not parse,
+    an import of a module that does not exist, an `ignore` entry that matches nothing."""
+
+    kind: str
+    path: str
+    line: int
+    message: str
+    severity: str = ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.kind, self.message)
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    """The verdict of one contract."""
+
+    id: str
+    name: str
+    type: str
+    description: str
+    severity: str
+    violations: tuple[Violation, ...]
+
+    @property
+    def kept(self) -> bool:
+        return not self.violations
+
+    @property
+    def status(self) -> str:
+        return "kept" if self.kept else "broken"
+
+    @property
+    def fails(self) -> bool:
+        """Whether this result alone makes the run fail."""
+        return self.severity == ERROR and any(not v.baselined for v in self.violations)
+
+
+@dataclass(frozen=True)
+class Summary:
+    contracts: int
+    kept: int
+    broken: int
+    violations: int
+    new: int
+    baselined: int
+    unparsed_files: int
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything one `archlint check` found, in deterministic order."""
+
+    version: str
+    results: tuple[ContractResult, ...]
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+    @property
+    def summary(self) -> Summary:
+        violations = [v for r in self.results for v in r.violations]
+        baselined = sum(1 for v in violations if v.baselined)
+        return Summary(
+            contracts=len(self.results),
+            kept=sum(1 for r in self.results if r.kept),
+            broken=sum(1 for r in self.results if not r.kept),
+            violations=len(violations),
+            new=len(violations) - baselined,
+            baselined=baselined,
+            unparsed_files=sum(1 for d in self.diagnostics if d.kind == "syntax-error"),
+        )
+
+    @property
+    def failed(self) -> bool:
+        return any(r.fails for r in self.results) or any(
+            d.severity == ERROR for d in self.diagnostics
+        )
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0

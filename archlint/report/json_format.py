@@ -1,0 +1,70 @@
+"""`--format json`: the machine-readable report, schema in docs/json-schema.json."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..model import Diagnostic, Hop, Report, Violation
+
+SCHEMA_VERSION = 1
+
+
+def render(report: Report, stream: TextIO) -> None:
+    json.dump(to_dict(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    summary = report.summary
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "archlint_version": report.version,
+        "summary": {
+            "contracts": summary.contracts,
+            "kept": summary.kept,
+            "broken": summary.broken,
+            "violations": summary.violations,
+            "new": summary.new,
+            "baselined": summary.baselined,
+        },
+        "contracts": [
+            {
+                "id": result.id,
+                "name": result.name,
+                "type": result.type,
+                "description": result.description,
+                "severity": result.severity,
+                "status": result.status,
+                "violations": [_violation(v) for v in result.violations],
+            }
+            for result in report.results
+        ],
+        "diagnostics": [_diagnostic(d) for d in report.diagnostics],
+    }
+
+
+def _violation(v: Violation) -> dict[str, Any]:
+    return {
+        "importer": v.importer,
+        "imported": v.imported,
+        "symbol": v.symbol,
+        "path": v.path,
+        "line": v.line,
+        "line_contents": v.line_contents,
+        "chain": [_hop(h) for h in v.chain],
+        "message": v.message,
+        "fix": v.fix,
+        "fingerprint": v.fingerprint,
+        "baselined": v.baselined,
+    }
+
+
+def _hop(hop: Hop) -> dict[str, Any]:
+    return {"importer": hop.importer, "imported": hop.imported, "path": hop.path,
+            "line": hop.line, "line_contents": hop.line_contents}
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {"kind": d.kind, "severity": d.severity, "path": d.path, "line": d.line,
+            "message": d.message}

@@ -1,0 +1,86 @@
+"""The text report, for people: grouped by contract, each violation with where, what and how
+to fix it, then diagnostics and a one-line summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from ..model import WARNING, ContractResult, Report, Violation
+
+INDENT = "  "
+DETAIL = "      "
+
+
+def render(report: Report, stream: TextIO) -> None:
+    kept_mark, broken_mark = _marks(stream)
+    for result in report.results:
+        _render_result(result, stream, kept_mark, broken_mark)
+    if report.diagnostics:
+        stream.write("diagnostics\n")
+        for d in report.diagnostics:
+            stream.write(f"{INDENT}{d.path}:{d.line}  {d.kind}  {d.message}\n")
+    stream.write(summary_line(report) + "\n")
+
+
+def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broken_mark: str) -> None:
+    if result.kept:
+        stream.write(f"{kept_mark} {result.id}  {result.name}\n")
+        return
+    note = "  (warning: does not fail the run)" if result.severity == WARNING else ""
+    stream.write(f"{broken_mark} {result.id}  {result.name}{note}\n")
+    if result.description:
+        for line in result.description.strip().splitlines():
+            stream.write(f"{INDENT}{line.strip()}\n")
+    for violation in result.violations:
+        _render_violation(violation, stream)
+
+
+def _render_violation(v: Violation, stream: TextIO) -> None:
+    symbol = f"  [{v.symbol}]" if v.symbol else ""
+    baselined = "  (baselined)" if v.baselined else ""
+    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{baselined}\n")
+    if len(v.chain) > 1:
+        stream.write(f"{DETAIL}{v.message}\n")
+        width = max(len(f"{h.importer} -> {h.imported}") for h in v.chain)
+        for hop in v.chain:
+            link = f"{hop.importer} -> {hop.imported}".ljust(width)
+            stream.write(f"{DETAIL}{link}  {hop.path}:{hop.line}  {hop.line_contents}\n")
+    elif v.line_contents:
+        stream.write(f"{DETAIL}{v.line_contents}\n")
+    else:
+        stream.write(f"{DETAIL}{v.message}\n")
+    if v.fix:
+        stream.write(f"{DETAIL}fix: {v.fix}\n")
+
+
+def summary_line(report: Report) -> str:
+    s = report.summary
+    parts = [
+        f"{_plural(s.contracts, 'contract')}: {s.kept} kept, {s.broken} broken",
+        f"{_plural(s.violations, 'violation')} ({s.new} new, {s.baselined} baselined)",
+    ]
+    if s.unparsed_files:
+        parts.append(f"{_plural(s.unparsed_files, 'file')} did not parse")
+    for kind, noun, nouns in (
+        ("unresolved-import", "unresolved import", "unresolved imports"),
+        ("unmatched-ignore", "unmatched ignore entry", "unmatched ignore entries"),
+    ):
+        count = sum(1 for d in report.diagnostics if d.kind == kind)
+        if count:
+            parts.append(_plural(count, noun, nouns))
+    return " · ".join(parts)
+
+
+def _plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
+
+
+def _marks(stream: TextIO) -> tuple[str, str]:
+    """✓/✗ where the stream can encode them, plain ASCII elsewhere."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        "✓✗·".encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return "ok", "FAIL"
+    return "✓", "✗"
+

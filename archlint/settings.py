@@ -1,0 +1,102 @@
+"""Find and read `[tool.archlint]` in `pyproject.toml`, or the same keys in `archlint.toml`."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Problem
+from .tables import read_table
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+CONFIG_FILES = ("archlint.toml", "pyproject.toml")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Project-wide options; paths in it are relative to `root`, the config file's folder."""
+
+    root_packages: tuple[str, ...]
+    contracts: tuple[str, ...] = ("contracts",)
+    exclude: tuple[str, ...] = ()
+    exclude_type_checking_imports: bool = False
+    include_external_packages: bool = False
+    cache_dir: str = ".archlint_cache"
+    baseline: str | None = None
+    graphs: str = "graphs"
+    root: Path = field(default=Path("."), metadata={"config": False})
+    config_file: Path = field(default=Path("pyproject.toml"), metadata={"config": False})
+
+    def relative(self, path: Path) -> str:
+        """A path as reports show it: relative to the project root, forward slashes."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file; a syntax error becomes a ConfigError naming file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem("not valid UTF-8 text", file=str(path))]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([Problem(f"invalid TOML: {exc}", file=str(path))]) from None
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest `archlint.toml`, or `pyproject.toml` with `[tool.archlint]`, from `start` up."""
+    for folder in (start, *start.parents):
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if not candidate.is_file():
+                continue
+            if name == "archlint.toml":
+                return candidate
+            if "archlint" in read_toml(candidate).get("tool", {}):
+                return candidate
+    return None
+
+
+def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
+    """Read the settings from `config`, or from the file found upwards from `start`."""
+    if config is None:
+        config = find_config((start or Path.cwd()).resolve())
+        if config is None:
+            raise ConfigError([Problem(
+                "no configuration found: add [tool.archlint] to pyproject.toml or create "
+                "archlint.toml (searched from "
+                f"{(start or Path.cwd()).resolve()} upwards)"
+            )])
+    elif not config.is_file():
+        raise ConfigError([Problem("configuration file not found", file=str(config))])
+    config = config.resolve()
+    data = read_toml(config)
+    if config.name == "archlint.toml":
+        table = data
+    else:
+        table = data.get("tool", {}).get("archlint")
+        if table is None:
+            raise ConfigError([Problem("no [tool.archlint] table", file=str(config))])
+    kwargs, problems = read_table(Settings, table, where=Problem("", file=str(config)))
+    for package in kwargs.get("root_packages", ()):
+        if not all(part.isidentifier() for part in package.split(".")):
+            problems.append(Problem(f"'{package}' is not a package name", file=str(config),
+                                    key="root_packages"))
+    if "root_packages" in kwargs and not kwargs["root_packages"]:
+        problems.append(Problem("must name at least one package", file=str(config),
+                                key="root_packages"))
+    if problems:
+        raise ConfigError(problems)
+    return Settings(**kwargs, root=config.parent, config_file=config)
