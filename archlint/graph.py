@@ -8,6 +8,7 @@ in batches and sets aside the files grimp cannot read as `syntax-error` diagnost
 
 from __future__ import annotations
 
+import ast
 import copy
 import os
 import re
@@ -248,13 +249,24 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
 
 
 def _describe_failure(exc: Exception) -> tuple[str, int, str]:
+    """Path, line and message of a file grimp could not scan, in Python's own words."""
     if isinstance(exc, grimp.exceptions.SourceSyntaxError):
-        text = (exc.text or "").strip()
-        return exc.filename, exc.lineno or 1, f"invalid syntax: {text}" if text else "invalid syntax"
-    match = _UNDECODABLE_PATH.search(str(exc))
-    if match is None:
-        raise exc
-    return match.group(1), 1, f"not valid UTF-8 ({match.group(2)}); file not scanned"
+        path, line = exc.filename, exc.lineno or 1
+    else:
+        match = _UNDECODABLE_PATH.search(str(exc))
+        if match is None:
+            raise exc
+        path, line = match.group(1), 1
+    try:
+        ast.parse(Path(path).read_bytes(), filename=path)
+    except SyntaxError as error:
+        text = (error.text or "").strip()
+        return path, error.lineno or line, f"{error.msg}: {text}" if text else error.msg
+    except ValueError as error:  # source with null bytes
+        return path, line, str(error)
+    except OSError as error:
+        return path, line, f"cannot read: {error.strerror}"
+    return path, line, "not UTF-8: archlint reads source as UTF-8 and skipped this file"
 
 
 def _ignore_in_git(cache_root: Path) -> None:
