@@ -48,7 +48,7 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache)
     render = REPORTERS[output_format]
     if output is None:
-        render(report, click.get_text_stream("stdout"))
+        render(report, sys.stdout)
     else:
         buffer = io.StringIO()
         render(report, buffer)

@@ -249,7 +249,7 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
 
 
 def _describe_failure(exc: Exception) -> tuple[str, int, str]:
-    """Path, line and message of a file grimp could not scan, in Python's own words."""
+    """Path, line and message of a file grimp could not scan, in our words or Python's."""
     if isinstance(exc, grimp.exceptions.SourceSyntaxError):
         path, line = exc.filename, exc.lineno or 1
     else:
@@ -258,15 +258,22 @@ def _describe_failure(exc: Exception) -> tuple[str, int, str]:
             raise exc
         path, line = match.group(1), 1
     try:
-        ast.parse(Path(path).read_bytes(), filename=path)
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return path, line, f"cannot read: {error.strerror}"
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return path, line, f"not valid UTF-8: byte 0x{data[error.start]:02x} on line {line}"
+    try:
+        ast.parse(data, filename=path)
     except SyntaxError as error:
         text = (error.text or "").strip()
         return path, error.lineno or line, f"{error.msg}: {text}" if text else error.msg
     except ValueError as error:  # source with null bytes
         return path, line, str(error)
-    except OSError as error:
-        return path, line, f"cannot read: {error.strerror}"
-    return path, line, "not UTF-8: archlint reads source as UTF-8 and skipped this file"
+    return path, line, exc.args[0] if exc.args else "grimp could not scan this file"
 
 
 def _ignore_in_git(cache_root: Path) -> None:

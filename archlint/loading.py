@@ -54,9 +54,9 @@ def load_contracts(settings: Settings) -> list[Contract]:
 
 def _load_file(path: Path, shown: str) -> tuple[list[Contract], list[Problem]]:
     try:
-        data = read_toml(path)
+        data = read_toml(path, shown)
     except ConfigError as exc:
-        return [], [Problem(p.message, file=shown) for p in exc.problems]
+        return [], list(exc.problems)
     problems = [
         Problem(f"unknown top-level key{did_you_mean(key, ['contracts'])}; contracts are "
                 "written as [[contracts]] tables", file=shown, key=key)

@@ -41,18 +41,27 @@ class Settings:
             return path.as_posix()
 
 
-def read_toml(path: Path) -> dict[str, Any]:
+def shown(path: Path) -> str:
+    """A path as messages show it: relative to the working directory when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_toml(path: Path, name: str | None = None) -> dict[str, Any]:
     """Parse a TOML file; a syntax error becomes a ConfigError naming file, line and column."""
+    name = name or shown(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([Problem(f"cannot read: {exc.strerror}", file=str(path))]) from None
+        raise ConfigError([Problem(f"cannot read: {exc.strerror}", file=name)]) from None
     except UnicodeDecodeError:
-        raise ConfigError([Problem("not valid UTF-8 text", file=str(path))]) from None
+        raise ConfigError([Problem("not valid UTF-8 text", file=name)]) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([Problem(f"invalid TOML: {exc}", file=str(path))]) from None
+        raise ConfigError([Problem(f"invalid TOML: {exc}", file=name)]) from None
 
 
 def find_config(start: Path) -> Path | None:
@@ -80,7 +89,7 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
                 f"{(start or Path.cwd()).resolve()} upwards)"
             )])
     elif not config.is_file():
-        raise ConfigError([Problem("configuration file not found", file=str(config))])
+        raise ConfigError([Problem("configuration file not found", file=shown(config))])
     config = config.resolve()
     data = read_toml(config)
     if config.name == "archlint.toml":
@@ -88,14 +97,14 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     else:
         table = data.get("tool", {}).get("archlint")
         if table is None:
-            raise ConfigError([Problem("no [tool.archlint] table", file=str(config))])
-    kwargs, problems = read_table(Settings, table, where=Problem("", file=str(config)))
+            raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
+    kwargs, problems = read_table(Settings, table, where=Problem("", file=shown(config)))
     for package in kwargs.get("root_packages", ()):
         if not all(part.isidentifier() for part in package.split(".")):
-            problems.append(Problem(f"'{package}' is not a package name", file=str(config),
+            problems.append(Problem(f"'{package}' is not a package name", file=shown(config),
                                     key="root_packages"))
     if "root_packages" in kwargs and not kwargs["root_packages"]:
-        problems.append(Problem("must name at least one package", file=str(config),
+        problems.append(Problem("must name at least one package", file=shown(config),
                                 key="root_packages"))
     if problems:
         raise ConfigError(problems)

@@ -1,0 +1,61 @@
+"""Development tasks that need nothing but Python 3.10+: `python3 tasks.py demo|test`.
+
+Each task creates `.venv` on first use (and refreshes it when pyproject.toml changes), so a
+fresh clone runs with no other setup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".archlint-installed"
+
+
+def ensure_venv() -> None:
+    """Create the virtualenv and install archlint with its test dependencies, once per
+    version of pyproject.toml."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("creating .venv", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    print("installing archlint and its test dependencies into .venv", flush=True)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "-e", f"{ROOT}[test]")
+    STAMP.write_text(wanted)
+
+
+def run(*command: object, cwd: Path = ROOT, check: bool = True) -> int:
+    completed = subprocess.run([str(c) for c in command], cwd=cwd)
+    if check and completed.returncode != 0:
+        sys.exit(completed.returncode)
+    return completed.returncode
+
+
+def demo() -> int:
+    """archlint's main job: check this repository's own architecture contracts."""
+    ensure_venv()
+    return run(BIN / "archlint", "check", check=False)
+
+
+def test() -> int:
+    """The whole test suite."""
+    ensure_venv()
+    return run(BIN / "python", "-m", "pytest", "-q", check=False)
+
+
+TASKS = {"demo": demo, "test": test}
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2 or sys.argv[1] not in TASKS:
+        sys.exit(f"usage: python3 tasks.py {{{'|'.join(TASKS)}}}")
+    sys.exit(TASKS[sys.argv[1]]())
