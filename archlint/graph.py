@@ -37,18 +37,20 @@ _UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
 @dataclass(frozen=True)
 class SourceFile:
     module: str
-    path: Path
+    path: str  # absolute
+    relative: str  # to the project root, forward slashes
     mtime: float
 
 
 @dataclass(frozen=True)
 class PackageTree:
-    """Every Python file under one root package, and the folders that hold them."""
+    """Every Python file under one root package, and the folders without `__init__.py`
+    that hold some of them (namespace folders)."""
 
     name: str
     directory: Path
     files: tuple[SourceFile, ...]
-    folders: tuple[str, ...]  # module names of folders without __init__.py
+    folders: tuple[str, ...]
 
 
 def locate_package(root: Path, name: str) -> Path | None:
@@ -72,32 +74,42 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> Pa
         )])
     excluded = tuple(exclude)
     files: list[SourceFile] = []
-    folders: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(directory):
-        folder = Path(dirpath)
-        parts = folder.relative_to(directory).parts
-        dotted = ".".join((package, *parts))
-        dirnames[:] = sorted(
-            d for d in dirnames if d.isidentifier() and not d.startswith(".")
-        )
-        if "__init__.py" not in filenames:
-            folders.append(dotted)
-        for filename in sorted(filenames):
-            if not filename.endswith(".py") or filename.startswith(".") or filename.count(".") > 1:
+    namespace_candidates: list[str] = []
+    base = directory.relative_to(root).as_posix()
+    pending = [(str(directory), base, package)]
+    while pending:
+        folder, relative_folder, dotted = pending.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        names = {entry.name for entry in entries}
+        if "__init__.py" not in names:
+            namespace_candidates.append(dotted)
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            path = folder / filename
-            relative = path.relative_to(root).as_posix()
+            relative = f"{relative_folder}/{name}"
+            if entry.is_dir(follow_symlinks=False):
+                if name.isidentifier():
+                    pending.append((entry.path, relative, f"{dotted}.{name}"))
+                continue
+            if not name.endswith(".py") or name.count(".") > 1:
+                continue
             if any(pattern.fullmatch(relative) for pattern in excluded):
                 continue
-            stem = filename[:-3]
-            module = dotted if stem == "__init__" else f"{dotted}.{stem}"
+            stem = name[:-3]
             try:
-                mtime = path.stat().st_mtime
+                mtime = entry.stat().st_mtime
             except OSError:
                 continue
-            files.append(SourceFile(module=module, path=path, mtime=mtime))
-    return PackageTree(name=package, directory=directory, files=tuple(files),
-                       folders=tuple(folders))
+            module = dotted if stem == "__init__" else f"{dotted}.{stem}"
+            files.append(SourceFile(module, entry.path, relative, mtime))
+    files.sort(key=lambda f: f.relative)
+    with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
+    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
+    return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders)
 
 
 class ProjectGraph:
@@ -171,12 +183,13 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
         for tree in trees
     }
     source_files = {f.module: f for tree in trees for f in tree.files}
-    by_path = {str(f.path): ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
+    by_path = {f.path: ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
     cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
     imports, failures = _scan(found, by_path, settings, cache_dir)
 
+    relative_of = {f.path: f.relative for f in source_files.values()}
     diagnostics = tuple(
-        Diagnostic("syntax-error", settings.relative(Path(path)), line, message)
+        Diagnostic("syntax-error", relative_of[path], line, message)
         for path, line, message in failures
     )
     graph = grimp.ImportGraph()
@@ -193,7 +206,7 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
             graph.add_module(target, is_squashed=not _is_inside(target, internal_roots))
             graph.add_import(importer=module.name, imported=target,
                              line_number=direct.line_number, line_contents=direct.line_contents)
-    files = {module: settings.relative(f.path) for module, f in source_files.items()}
+    files = {module: f.relative for module, f in source_files.items()}
     internal = frozenset(m for m in graph.modules if _is_inside(m, internal_roots))
     return ProjectGraph(graph, files, internal, diagnostics)
 
@@ -206,7 +219,8 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
           cache_dir: Path | None):
     """Scan every module file with grimp; return imports by module and unreadable files."""
     basic_fs = grimp_settings.FILE_SYSTEM.convert_to_basic()
-    module_files = sorted(mf for package in found for mf in package.module_files)
+    module_files = sorted((mf for package in found for mf in package.module_files),
+                          key=lambda mf: mf.module.name)
     cache = None
     imports: dict[Module, set] = {}
     if cache_dir is not None:
@@ -224,6 +238,7 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
             except CacheMiss:
                 continue
     remaining = [mf for mf in module_files if mf.module not in imports]
+    from_cache = len(imports)
     failures: list[tuple[str, int, str]] = []
     for start in range(0, len(remaining), SCAN_BATCH):
         batch = remaining[start:start + SCAN_BATCH]
@@ -243,8 +258,8 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
                     raise
                 batch.remove(bad)
                 failures.append((path, line, message))
-    if cache is not None:
-        cache.write({m: v for m, v in imports.items()})
+    if cache is not None and len(imports) > from_cache:
+        cache.write(imports)
     return imports, failures
 
 
