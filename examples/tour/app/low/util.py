@@ -1,0 +1,1 @@
+import app.high.api

@@ -1,0 +1,1 @@
+from app.high import api
