@@ -119,11 +119,17 @@ class ProjectGraph:
     """
 
     def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
-                 internal: frozenset[str], diagnostics: tuple[Diagnostic, ...]) -> None:
+                 root_packages: tuple[str, ...], external_included: bool,
+                 diagnostics: tuple[Diagnostic, ...]) -> None:
         self.imports = imports
         self.files = files
-        self.internal_modules = internal
+        self.root_packages = root_packages
+        self.external_included = external_included
         self.diagnostics = diagnostics
+
+    def is_internal(self, module: str) -> bool:
+        """Whether a module name lies under one of the root packages."""
+        return _is_inside(module, self.root_packages)
 
     @property
     def modules(self) -> set[str]:
@@ -166,7 +172,8 @@ class ProjectGraph:
         reduced = copy.deepcopy(self.imports)
         for importer, imported in edges:
             reduced.remove_import(importer=importer, imported=imported)
-        return ProjectGraph(reduced, self.files, self.internal_modules, self.diagnostics)
+        return ProjectGraph(reduced, self.files, self.root_packages, self.external_included,
+                            self.diagnostics)
 
 
 def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
@@ -207,8 +214,8 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
             graph.add_import(importer=module.name, imported=target,
                              line_number=direct.line_number, line_contents=direct.line_contents)
     files = {module: f.relative for module, f in source_files.items()}
-    internal = frozenset(m for m in graph.modules if _is_inside(m, internal_roots))
-    return ProjectGraph(graph, files, internal, diagnostics)
+    return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
+                        diagnostics)
 
 
 def _is_inside(module: str, roots: tuple[str, ...]) -> bool:

@@ -34,9 +34,13 @@ class AcyclicContract(Contract):
     def check(self, graph: ProjectGraph) -> list[Violation]:
         violations: list[Violation] = []
         level = self.matched(graph, "packages")
+        seen: set[str] = set()  # a package listed and also reached by depth is checked once
         for _ in range(self.depth):
             next_level: list[str] = []
             for package in level:
+                if package in seen:
+                    continue
+                seen.add(package)
                 children = sorted(graph.imports.find_children(package))
                 if len(children) >= 2:
                     violations += self._cycles_in(graph, package, children)

@@ -74,6 +74,8 @@ class Contract:
         problems = []
         for key in self.expression_keys:
             for text in getattr(self, key):
+                if self.may_match_nothing(key, text, graph):
+                    continue
                 if not ModuleExpression(text).matching(graph.modules):
                     problems.append(self.problem(key, f"'{text}' matches no module"))
         for entry in self.ignore:
@@ -83,6 +85,10 @@ class Contract:
                     problems.append(self.problem(
                         "ignore", f"'{entry}': '{side}' matches no module"))
         return problems
+
+    def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
+        """Whether an expression that matches no module is still meaningful."""
+        return False
 
     # -- checking ---------------------------------------------------------------------------
 

@@ -22,6 +22,12 @@ class ForbiddenContract(Contract):
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
+        for text in self.forbidden_modules:
+            if not graph.is_internal(text.split(".")[0]) and not graph.external_included:
+                problems.append(self.problem(
+                    "forbidden_modules",
+                    f"'{text}' is outside the root packages; set include_external_packages = "
+                    "true to check imports of external packages"))
         if problems:
             return problems
         for source in self.matched(graph, "source_modules"):
@@ -52,6 +58,12 @@ class ForbiddenContract(Contract):
             return f"{importer} depends on {imported} through a chain of imports; it is forbidden to use it"
 
         return self.violations_from_chains(graph, chains, message_for)
+
+
+    def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
+        """An external package that nothing imports is not in the graph: that is the
+        contract being kept, not a stale expression."""
+        return key == "forbidden_modules" and not graph.is_internal(text.split(".")[0])
 
 
 def _overlap(a: str, b: str) -> bool:

@@ -70,7 +70,10 @@ class LayersContract(Contract):
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
-        containers = self.matched(graph, "containers") or [""]
+        containers = self.matched(graph, "containers")
+        if self.containers and not containers:
+            return problems  # already said: the containers match nothing
+        containers = containers or [""]
         for text in self.layers:
             for name in parse_layer(text).modules:
                 if not any(_qualify(c, name) in graph.modules for c in containers):
