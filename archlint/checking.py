@@ -38,6 +38,7 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
             description=contract.description, severity=contract.severity,
             violations=tuple(sorted(violations, key=lambda v: v.sort_key())),
         ))
+    graph.symbols.save()
     return Report(
         version=__version__,
         results=tuple(results),

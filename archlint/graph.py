@@ -28,6 +28,7 @@ from .errors import ConfigError, Problem
 from .model import Diagnostic, Hop
 from .patterns import compile_path_glob
 from .settings import Settings
+from .symbols import SymbolFacts
 
 # Files per grimp scan; a file that fails costs a rescan of its batch only.
 SCAN_BATCH = 400
@@ -120,9 +121,10 @@ class ProjectGraph:
 
     def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
                  root_packages: tuple[str, ...], external_included: bool,
-                 diagnostics: tuple[Diagnostic, ...]) -> None:
+                 diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts) -> None:
         self.imports = imports
         self.files = files
+        self.symbols = symbols
         self.root_packages = root_packages
         self.external_included = external_included
         self.diagnostics = diagnostics
@@ -173,7 +175,7 @@ class ProjectGraph:
         for importer, imported in edges:
             reduced.remove_import(importer=importer, imported=imported)
         return ProjectGraph(reduced, self.files, self.root_packages, self.external_included,
-                            self.diagnostics)
+                            self.diagnostics, self.symbols)
 
 
 def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
@@ -214,8 +216,10 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
             graph.add_import(importer=module.name, imported=target,
                              line_number=direct.line_number, line_contents=direct.line_contents)
     files = {module: f.relative for module, f in source_files.items()}
+    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
+    symbols = SymbolFacts(settings.root, files, symbols_cache)
     return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
-                        diagnostics)
+                        diagnostics, symbols)
 
 
 def _is_inside(module: str, roots: tuple[str, ...]) -> bool:
