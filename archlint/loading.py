@@ -91,7 +91,7 @@ def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]
         problems.append(_at(where, "id", "required key is missing" if contract_id is None
                             else "expected a string"))
     elif not _ID.match(contract_id):
-        problems.append(_at(where, "id", f"'{contract_id}' must use only a-z, 0-9 and '-'"))
+        problems.append(_at(where, "id", f"'{contract_id}' must start with a-z or 0-9 and use only a-z, 0-9 and '-'"))
     kind = table.get("type")
     if not isinstance(kind, str):
         problems.append(_at(where, "type", "required key is missing; one of "

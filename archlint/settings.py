@@ -28,6 +28,7 @@ class Settings:
     exclude_type_checking_imports: bool = False
     include_external_packages: bool = False
     cache_dir: str = ".archlint_cache"
+    unresolved_imports: str = "error"
     baseline: str | None = None
     graphs: str = "graphs"
     root: Path = field(default=Path("."), metadata={"config": False})
@@ -103,6 +104,10 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
         if not all(part.isidentifier() for part in package.split(".")):
             problems.append(Problem(f"'{package}' is not a package name", file=shown(config),
                                     key="root_packages"))
+    if kwargs.get("unresolved_imports", "error") not in ("error", "warning", "off"):
+        problems.append(Problem(
+            f"must be 'error', 'warning' or 'off', got '{kwargs['unresolved_imports']}'",
+            file=shown(config), key="unresolved_imports"))
     if "root_packages" in kwargs and not kwargs["root_packages"]:
         problems.append(Problem("must name at least one package", file=shown(config),
                                 key="root_packages"))

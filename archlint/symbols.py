@@ -11,12 +11,20 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .files import write_atomic
 
 CACHE_VERSION = 1
+
+# Lines that may hold an import statement; over-approximates (docstrings match too), so every
+# finding is confirmed against the AST before it is reported.
+_IMPORT_LINE = re.compile(
+    rb"(?:^|[;:])[ \t]*(?:from[ \t]+(\.*)([\w.]*)[ \t]+import\b|import[ \t]+([\w. \t,]+))",
+    re.MULTILINE,
+)
 
 
 @dataclass(frozen=True)
@@ -71,6 +79,23 @@ class SymbolFacts:
             return ""
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
+    def referenced_modules(self, module: str) -> tuple[tuple[int, str], ...]:
+        """(line, absolute module) for every module an import statement of the file names as
+        a module: each name of `import a.b, c`, the `a.b` of `from a.b import x`. Read with a
+        cheap text scan (cached), so every file of the project can afford it."""
+        relative = self._files.get(module)
+        if relative is None:
+            return ()
+        path = self._root / relative
+        entry = self._entry(relative, path)
+        if entry is None:
+            return ()
+        if "references" not in entry:
+            is_package = relative.endswith("/__init__.py")
+            entry["references"] = scan_module_references(path.read_bytes(), module, is_package)
+            self._dirty = True
+        return tuple((line, name) for line, name in entry["references"])
+
     def save(self) -> None:
         """Persist what was parsed in this run (atomically) when the cache changed."""
         if self._cache_file is None or not self._dirty:
@@ -79,21 +104,30 @@ class SymbolFacts:
         write_atomic(self._cache_file, json.dumps(payload, separators=(",", ":")))
         self._dirty = False
 
-    def _load(self, module: str, relative: str) -> tuple[ImportedName, ...]:
-        path = self._root / relative
+    def _entry(self, relative: str, path: Path) -> dict | None:
+        """The cache entry of a file, emptied when the file changed (mtime or size)."""
         try:
             stat = os.stat(path)
         except OSError:
-            return ()
+            return None
         stamp = [stat.st_mtime_ns, stat.st_size]
-        cached = self._cache.get(relative)
-        if cached is not None and cached["stamp"] == stamp:
-            return tuple(ImportedName(**item) for item in cached["names"])
-        is_package = relative.endswith("/__init__.py")
-        names = tuple(parse_imports(path.read_bytes(), module, is_package))
-        self._cache[relative] = {"stamp": stamp, "names": [asdict(n) for n in names]}
-        self._dirty = True
-        return names
+        entry = self._cache.get(relative)
+        if entry is None or entry.get("stamp") != stamp:
+            entry = self._cache[relative] = {"stamp": stamp}
+            self._dirty = True
+        return entry
+
+    def _load(self, module: str, relative: str) -> tuple[ImportedName, ...]:
+        path = self._root / relative
+        entry = self._entry(relative, path)
+        if entry is None:
+            return ()
+        if "names" not in entry:
+            is_package = relative.endswith("/__init__.py")
+            names = parse_imports(path.read_bytes(), module, is_package)
+            entry["names"] = [asdict(n) for n in names]
+            self._dirty = True
+        return tuple(ImportedName(**item) for item in entry["names"])
 
     def _read_cache(self) -> dict[str, dict]:
         if self._cache_file is None:
@@ -130,6 +164,25 @@ def parse_imports(source: bytes, module: str, is_package: bool) -> list[Imported
                 found.append(ImportedName(base, alias.name, alias.asname, node.lineno,
                                           node.end_lineno or node.lineno, node.level, written))
     found.sort(key=lambda n: (n.line, n.module, n.name or ""))
+    return found
+
+
+def scan_module_references(source: bytes, module: str, is_package: bool) -> list[list]:
+    """[line, absolute module] for the modules that import-like lines name as modules."""
+    package = module if is_package else module.rpartition(".")[0]
+    found = []
+    for match in _IMPORT_LINE.finditer(source):
+        line = source.count(b"\n", 0, match.start()) + 1
+        if match.group(3) is not None:
+            for part in match.group(3).split(b","):
+                words = part.split()
+                if words:
+                    found.append([line, words[0].decode("utf-8", "replace")])
+        else:
+            dots, written = len(match.group(1)), match.group(2).decode("utf-8", "replace")
+            base = resolve_relative(package, written or None, dots)
+            if base:
+                found.append([line, base])
     return found
 
 

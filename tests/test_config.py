@@ -95,8 +95,8 @@ def test_contract_file_errors_are_all_reported_with_file_line_contract_and_key(p
         "contracts/contracts.toml:5: contract 'two', key 'allow_indirect': expected a boolean "
         '(true or false), got a string ("yes")',
         "contracts/contracts.toml:5: contract 'two', key 'source_modules': required key is missing",
-        "contracts/contracts.toml:12: contract 'Three_', key 'id': 'Three_' must use only "
-        "a-z, 0-9 and '-'",
+        "contracts/contracts.toml:12: contract 'Three_', key 'id': 'Three_' must start with "
+        "a-z or 0-9 and use only a-z, 0-9 and '-'",
         "contracts/contracts.toml:17: contract 'four', key 'severity': must be 'error' or "
         "'warning', got 'fatal'",
         "contracts/contracts.toml:17: contract 'four', key 'packages': 'app.*x' is not a module "
@@ -150,6 +150,31 @@ def test_expressions_that_match_nothing_are_errors(project):
         "contracts/contracts.toml:1: contract 'stale', key 'ignore': 'app.a -> app.removed': "
         "'app.removed' matches no module",
     ]
+
+
+def test_a_near_miss_module_name_gets_a_suggestion(project):
+    project.settings(["app"]).files({**PACKAGE, "app/domain.py": ""}).contracts("""
+        [[contracts]]
+        id = "typo"
+        type = "forbidden"
+        source_modules = ["app.domian"]
+        forbidden_modules = ["app.b"]
+    """)
+    assert problems(project) == [
+        "contracts/contracts.toml:1: contract 'typo', key 'source_modules': 'app.domian' "
+        "matches no module (did you mean 'app.domain'?)"]
+
+
+def test_every_missing_root_package_is_reported(project):
+    project.settings(["app", "nothere", "gone"]).files(PACKAGE).contracts("""
+        [[contracts]]
+        id = "x"
+        type = "acyclic"
+        packages = ["app"]
+    """)
+    assert problems(project) == [
+        f"key 'root_packages': root package '{name}' not found: no folder {name} in "
+        f"{project.root} or {project.root / 'src'}" for name in ("nothere", "gone")]
 
 
 def test_malformed_contract_toml(project):

@@ -128,3 +128,70 @@ def test_archlint_never_imports_the_checked_code(project):
     }).contracts(FORBID_B)
     project.check()
     assert not marker.exists()
+
+
+UNRESOLVED_FILES = {
+    "app/__init__.py": "",
+    "app/b.py": "",
+    "app/sub/__init__.py": "",
+    "app/a.py": '''\
+        """Usage:
+        import app.only_in_a_docstring
+        """
+        from app.missing import thing
+        from .missing_sibling import other
+        import app.sub.gone
+        from app.sub import maybe_an_attribute
+        import app.b, app.nope
+        import os.path
+
+
+        def later():
+            from app.sub.gone.deeper import (
+                deep,
+            )
+    ''',
+}
+
+
+def test_imports_of_modules_that_do_not_exist_are_diagnostics(project):
+    project.settings(["app"]).files(UNRESOLVED_FILES).contracts(FORBID_B)
+    report = project.check()
+    assert [(d.kind, d.path, d.line, d.message, d.severity) for d in report.diagnostics] == [
+        ("unresolved-import", "app/a.py", 4, "app.a imports app.missing, which does not exist",
+         "error"),
+        ("unresolved-import", "app/a.py", 5,
+         "app.a imports app.missing_sibling, which does not exist", "error"),
+        ("unresolved-import", "app/a.py", 6, "app.a imports app.sub.gone, which does not exist",
+         "error"),
+        ("unresolved-import", "app/a.py", 8, "app.a imports app.nope, which does not exist",
+         "error"),
+        ("unresolved-import", "app/a.py", 13,
+         "app.a imports app.sub.gone.deeper, which does not exist", "error"),
+    ]
+    assert report.exit_code == 1
+
+
+def test_unresolved_imports_can_be_warnings_or_off(project):
+    project.settings(["app"], unresolved_imports="warning").files(UNRESOLVED_FILES)
+    project.contracts("""
+        [[contracts]]
+        id = "no-cycles"
+        type = "acyclic"
+        packages = ["app"]
+    """)
+    report = project.check()
+    assert {d.severity for d in report.diagnostics} == {"warning"}
+    assert len(report.diagnostics) == 5
+    assert report.exit_code == 0
+    project.settings(["app"], unresolved_imports="off")
+    assert project.check().diagnostics == ()
+
+
+def test_unresolved_imports_survive_the_cache(project):
+    project.settings(["app"]).files(UNRESOLVED_FILES).contracts(FORBID_B)
+    first = project.check(use_cache=True).diagnostics
+    assert len(first) == 5
+    assert project.check(use_cache=True).diagnostics == first
+    project.files({"app/missing.py": ""})
+    assert [d.line for d in project.check(use_cache=True).diagnostics] == [5, 6, 8, 13]

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from ..errors import Problem
+from ..errors import Problem, did_you_mean
 from ..graph import ProjectGraph
 from ..model import ERROR, WARNING, Violation
 from ..patterns import InvalidExpression, ModuleExpression
@@ -77,7 +77,8 @@ class Contract:
                 if self.may_match_nothing(key, text, graph):
                     continue
                 if not ModuleExpression(text).matching(graph.modules):
-                    problems.append(self.problem(key, f"'{text}' matches no module"))
+                    hint = "" if "*" in text else did_you_mean(text, graph.modules, cutoff=0.85)
+                    problems.append(self.problem(key, f"'{text}' matches no module{hint}"))
         for entry in self.ignore:
             importer, imported = parse_ignore(entry)
             for side in (importer, imported):

@@ -23,7 +23,7 @@ class ForbiddenContract(Contract):
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
         for text in self.forbidden_modules:
-            if not graph.is_internal(text.split(".")[0]) and not graph.external_included:
+            if _names_external(text, graph) and not graph.external_included:
                 problems.append(self.problem(
                     "forbidden_modules",
                     f"'{text}' is outside the root packages; set include_external_packages = "
@@ -40,8 +40,8 @@ class ForbiddenContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        sources = self.matched(graph, "source_modules")
-        forbidden = self.matched(graph, "forbidden_modules")
+        sources = _outermost(self.matched(graph, "source_modules"))
+        forbidden = _outermost(self.matched(graph, "forbidden_modules"))
         if self.allow_indirect:
             chains = list(graph.direct_imports(graph.covered(sources), graph.covered(forbidden)))
         else:
@@ -63,7 +63,19 @@ class ForbiddenContract(Contract):
     def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
         """An external package that nothing imports is not in the graph: that is the
         contract being kept, not a stale expression."""
-        return key == "forbidden_modules" and not graph.is_internal(text.split(".")[0])
+        return key == "forbidden_modules" and _names_external(text, graph)
+
+
+def _names_external(text: str, graph: ProjectGraph) -> bool:
+    """An expression that names a package outside the root packages (no leading wildcard)."""
+    first = text.split(".")[0]
+    return "*" not in first and not graph.is_internal(first)
+
+
+def _outermost(modules: list[str]) -> list[str]:
+    """Drop modules inside other listed modules: `a` already covers `a.b` as a package, and
+    searching both would report chains twice."""
+    return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
 
 
 def _overlap(a: str, b: str) -> bool:

@@ -29,6 +29,9 @@ class IndependenceContract(Contract):
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
         matched = self.matched(graph, "modules")
+        if len(matched) == 1 and not problems:
+            problems.append(self.problem(
+                "modules", f"matches only {matched[0]}; independence needs at least two modules"))
         for a in matched:
             for b in matched:
                 if b.startswith(a + "."):
