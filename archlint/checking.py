@@ -7,10 +7,10 @@ from pathlib import Path
 
 from . import __version__
 from .contracts import Contract
-from .errors import ConfigError
+from .errors import ConfigError, UsageError, did_you_mean
 from .graph import ProjectGraph, build_graph
 from .loading import line_of, load_contracts, select
-from .model import ContractResult, Diagnostic, Report
+from .model import ContractResult, Diagnostic, Hop, Report
 from .settings import Settings, load_settings
 
 
@@ -61,3 +61,18 @@ def _run(contract: Contract, graph: ProjectGraph, settings: Settings):
     edges = sorted({edge for found in ignored.values() for edge in found})
     checked = graph.without_imports(edges) if edges else graph
     return contract.check(checked), unmatched
+
+
+def explain(importer: str, imported: str, config: Path | None = None, *,
+            use_cache: bool = True, start: Path | None = None) -> list[tuple[Hop, ...]]:
+    """Every chain by which `importer` (or a module inside it) reaches `imported` (or a module
+    inside it): the shortest chain for each pair of modules, sorted by length then name."""
+    settings = load_settings(config, start=start)
+    graph = build_graph(settings, use_cache=use_cache)
+    for module in (importer, imported):
+        if module not in graph.modules:
+            raise UsageError(f"no module '{module}' in the graph"
+                             f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
+    chains = graph.imports.find_shortest_chains(importer, imported, as_packages=True)
+    ordered = sorted(chains, key=lambda chain: (len(chain), chain))
+    return [graph.chain_hops(chain) for chain in ordered]

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .checking import check as run_check
+from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError
 from .files import write_atomic
 from .report import REPORTERS
@@ -61,6 +62,30 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     if verbose:
         click.echo(f"checked in {time.perf_counter() - started:.2f}s", err=True)
     return report.exit_code
+
+
+@cli.command()
+@click.argument("importer")
+@click.argument("imported")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -> int:
+    """Show every chain of imports from IMPORTER to IMPORTED (packages included)."""
+    chains = find_chains(importer, imported, config, use_cache=not no_cache)
+    if not chains:
+        click.echo(f"{importer} does not import {imported}, directly or through a chain")
+        return EXIT_OK
+    noun = "chain" if len(chains) == 1 else "chains"
+    click.echo(f"{len(chains)} {noun} from {importer} to {imported}")
+    for number, chain in enumerate(chains, 1):
+        click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
+                   f"  ({len(chain)} {'import' if len(chain) == 1 else 'imports'})")
+        width = max(len(f"{h.importer} -> {h.imported}") for h in chain)
+        for hop in chain:
+            link = f"{hop.importer} -> {hop.imported}".ljust(width)
+            click.echo(f"   {link}  {hop.path}:{hop.line}  {hop.line_contents}")
+    return EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> int:
