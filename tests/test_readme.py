@@ -24,3 +24,11 @@ def test_readme_tour_contracts_are_the_example_contracts():
     contracts = (ROOT / "examples" / "tour" / "contracts" / "architecture.toml").read_text()
     settings = (ROOT / "examples" / "tour" / "pyproject.toml").read_text()
     assert blocks == [settings, contracts]
+
+
+def test_readme_explain_output_is_what_archlint_prints(monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"\$ archlint explain app.low app.high\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.chdir(ROOT / "examples" / "tour")
+    code = main(["explain", "app.low", "app.high", "--no-cache"])
+    assert (code, capsys.readouterr().out) == (0, shown)
