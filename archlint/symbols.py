@@ -44,6 +44,29 @@ class ImportedName:
     written_module: str  # the module as written (`.sibling`, `a.b`)
 
 
+@dataclass(frozen=True)
+class TopLevel:
+    """The names a module binds at its top level, read from its AST.
+
+    `names`: every name bound by a top-level `def`, `class`, assignment or import, including
+    those inside top-level `if`, `try` and `with` blocks (a star import adds nothing: its
+    names are not written out). `all`: the strings of `__all__` when every assignment to
+    it is a literal list or tuple of strings (`+=`, `.extend` and `.append` with literals
+    included); None when the module has no `__all__` or builds it any other way.
+    """
+
+    names: frozenset[str]
+    all: tuple[str, ...] | None
+    imported: frozenset[str] = frozenset()  # the names bound by import statements
+
+    def exports(self, name: str) -> bool:
+        """Whether the module offers `name` on purpose: it defines it, or lists it in
+        `__all__` (a name it merely imports for its own use does not count)."""
+        if self.all is not None and name in self.all:
+            return True
+        return name in self.names and name not in self.imported
+
+
 class SymbolFacts:
     """Import statements of the project's files, parsed on demand and cached."""
 
@@ -54,6 +77,7 @@ class SymbolFacts:
         self._cache: dict[str, dict] = self._read_cache()
         self._dirty = False
         self._parsed: dict[str, tuple[ImportedName, ...]] = {}
+        self._top_level: dict[str, TopLevel | None] = {}
 
     def imports_of(self, module: str) -> tuple[ImportedName, ...]:
         """Every name the module's import statements bring in, in source order.
@@ -95,6 +119,24 @@ class SymbolFacts:
             entry["references"] = scan_module_references(path.read_bytes(), module, is_package)
             self._dirty = True
         return tuple((line, name) for line, name in entry["references"])
+
+    def source(self, module: str) -> bytes | None:
+        """The raw bytes of a module's file; None for a module without a readable file."""
+        relative = self._files.get(module)
+        if relative is None:
+            return None
+        try:
+            return (self._root / relative).read_bytes()
+        except OSError:
+            return None
+
+    def top_level(self, module: str) -> TopLevel | None:
+        """What a module binds at its top level (and its `__all__`), parsed on demand and
+        kept for this run; None for a module without a file or one that does not parse."""
+        if module not in self._top_level:
+            source = self.source(module)
+            self._top_level[module] = None if source is None else parse_top_level(source)
+        return self._top_level[module]
 
     def save(self) -> None:
         """Persist what was parsed in this run (atomically) when the cache changed."""
@@ -196,3 +238,109 @@ def resolve_relative(package: str, written: str | None, level: int) -> str | Non
         return None
     base = parts[: len(parts) - (level - 1)]
     return ".".join(base + ([written] if written else []))
+
+
+_ALL = "__all__"
+
+
+def parse_top_level(source: bytes) -> TopLevel | None:
+    """The top-level bindings and literal `__all__` of a file; None when it does not parse."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    names: set[str] = set()
+    imported: set[str] = set()
+    exported: list[str] | None = None
+    readable = True  # every change to __all__ so far was made with literals
+    for node in _top_level_statements(tree.body):
+        bound: set[str] = set()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = {node.name}
+        elif isinstance(node, ast.Import):
+            bound = {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            bound = {a.asname or a.name for a in node.names if a.name != "*"}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound = {n for t in targets for n in _bound_names(t)}
+            if _ALL in bound:
+                strings = _literal_strings(node.value)
+                plain = len(targets) == 1 and isinstance(targets[0], ast.Name)
+                if strings is None or not plain:
+                    readable = False
+                elif isinstance(node, ast.AugAssign):
+                    readable = readable and exported is not None
+                    exported = (exported or []) + strings
+                else:
+                    exported = strings
+        elif isinstance(node, ast.Expr) and _mutates_all(node.value):
+            call = node.value
+            argument = call.args[0] if len(call.args) == 1 and not call.keywords else None
+            if call.func.attr == "append" and argument is not None:
+                argument = ast.List(elts=[argument], ctx=ast.Load())
+            strings = _literal_strings(argument)
+            readable = readable and strings is not None and exported is not None
+            exported = (exported or []) + (strings or [])
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported |= bound
+            if _ALL in bound:
+                readable = False  # `from x import __all__`: not a literal
+        names |= bound
+    all_names = tuple(exported) if readable and exported is not None else None
+    return TopLevel(frozenset(names), all_names, frozenset(imported - _defined(tree.body)))
+
+
+def _top_level_statements(body: list[ast.stmt]):
+    """The statements of a module body, descending into `if`, `try` and `with` blocks
+    (which run at import time) but not into functions or classes."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _top_level_statements(node.body)
+            yield from _top_level_statements(node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            yield from _top_level_statements(node.body)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            yield from _top_level_statements(node.body)
+            for handler in node.handlers:
+                yield from _top_level_statements(handler.body)
+            yield from _top_level_statements(node.orelse)
+            yield from _top_level_statements(node.finalbody)
+
+
+def _defined(body: list[ast.stmt]) -> set[str]:
+    """Names a module defines itself (def, class, assignment) at its top level."""
+    defined: set[str] = set()
+    for node in _top_level_statements(body):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            defined |= {n for t in targets for n in _bound_names(t)}
+    return defined
+
+
+def _bound_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _bound_names(element)]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
+def _literal_strings(value: ast.expr | None) -> list[str] | None:
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return None
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        return None
+    return [e.value for e in value.elts]
+
+
+def _mutates_all(value: ast.expr) -> bool:
+    """`__all__.extend(...)` or `__all__.append(...)`."""
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == _ALL
+            and value.func.attr in ("extend", "append"))

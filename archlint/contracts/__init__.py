@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from .acyclic import AcyclicContract
 from .base import Contract, Origin
+from .canonical import CanonicalContract
 from .forbidden import ForbiddenContract
 from .independence import IndependenceContract
+from .internal import InternalContract
 from .layers import LayersContract
 
 CONTRACT_TYPES: dict[str, type[Contract]] = {
     cls.type_name: cls
-    for cls in (ForbiddenContract, LayersContract, IndependenceContract, AcyclicContract)
+    for cls in (ForbiddenContract, LayersContract, IndependenceContract, AcyclicContract,
+                CanonicalContract, InternalContract)
 }
 
 __all__ = ["CONTRACT_TYPES", "Contract", "Origin"]

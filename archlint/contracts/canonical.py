@@ -1,0 +1,211 @@
+"""`canonical`: a package is entered only through its canonical modules, and each listed
+symbol is imported only from its canonical module, anywhere in the project.
+
+Two rules, judged per imported module or name (symbol facts), never per file:
+
+- module rule: an importer outside `package` that imports the package itself or a module
+  under it other than a `canonical` one (or a descendant of one) breaks the contract;
+  `from pkg import Manager` goes through the package's `__init__` and is one.
+- symbol rule: importing a name listed in `symbols` from any module of the project other
+  than its canonical module breaks it, inside the package or out.
+
+A name that breaks both is one violation. Importers matching `allow` are exempt from both;
+with `importers`, only the modules they match are checked.
+
+Which files are read. grimp already knows every module-level edge, so the module rule
+parses only the modules that directly import a module of the package. The symbol rule
+cannot be narrowed that way: a listed name may be imported from any module of the project.
+But a statement `from m import Name` that can be reported has a grimp edge to `m` at its
+line (every reported import must, see `imported_items`), and spells `Name` out in the
+file. So its candidates are the modules with an edge to a module of the project whose
+bytes contain one of the listed names: a text search, not a parse; only the files that
+pass it are parsed. Both restrictions are sound: they drop no file that could hold a
+reportable import. (An import of a module that does not exist has no edge; it is an
+`unresolved-import` diagnostic instead.) A star import brings in no listed name: the names
+it binds are not written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from ..errors import Problem, did_you_mean
+from ..graph import ProjectGraph
+from ..model import Violation
+from ..patterns import InvalidExpression, ModuleExpression
+from .base import Contract, ImportedItem, imported_items, is_within
+
+
+@dataclass(frozen=True, kw_only=True)
+class CanonicalContract(Contract):
+    type_name: ClassVar[str] = "canonical"
+    expression_keys: ClassVar[tuple[str, ...]] = ("importers", "allow")
+
+    package: str
+    canonical: tuple[str, ...]
+    symbols: dict[str, str] = field(default_factory=dict, hash=False)
+    importers: tuple[str, ...] = ()
+    allow: tuple[str, ...] = ()
+
+    # -- validation -------------------------------------------------------------------------
+
+    def static_problems(self) -> list[Problem]:
+        problems = super().static_problems()
+        try:
+            ModuleExpression(self.package)
+        except InvalidExpression as exc:
+            problems.append(self.problem("package", str(exc)))
+        if not self.canonical:
+            problems.append(self.problem("canonical", "list at least one canonical module"))
+        for name in self.canonical:
+            if not _is_module_name(name):
+                problems.append(self.problem("canonical", f"'{name}' is not a module name"))
+        for symbol, module in self.symbols.items():
+            if not symbol.isidentifier():
+                problems.append(self.problem("symbols", f"'{symbol}' is not a Python name"))
+            if not _is_module_name(module):
+                problems.append(self.problem(
+                    "symbols", f"'{symbol}': '{module}' is not a module name"))
+        return problems
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        problems = super().graph_problems(graph)
+        modules = graph.modules
+        packages = self._packages(graph)
+        if not packages:
+            hint = "" if "*" in self.package else did_you_mean(self.package, modules, cutoff=0.85)
+            problems.append(self.problem("package", f"'{self.package}' matches no module{hint}"))
+        for name in self.canonical:
+            if name not in modules:
+                problems.append(self.problem(
+                    "canonical",
+                    f"module '{name}' does not exist{did_you_mean(name, modules, cutoff=0.85)}"))
+            elif packages and not any(is_within(name, p) for p in packages):
+                problems.append(self.problem(
+                    "canonical", f"'{name}' is not inside package '{self.package}'"))
+        for symbol, module in self.symbols.items():
+            if module not in modules:
+                problems.append(self.problem(
+                    "symbols", f"'{symbol}': module '{module}' does not exist"
+                               f"{did_you_mean(module, modules, cutoff=0.85)}"))
+                continue
+            inside = [p for p in packages if is_within(module, p)]
+            if inside and not self._is_canonical(module):
+                problems.append(self.problem(
+                    "symbols", f"'{symbol}': '{module}' is inside package '{inside[0]}' but is "
+                               "not one of its canonical modules, so no import of it could "
+                               "keep the contract"))
+        return problems
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def check(self, graph: ProjectGraph) -> list[Violation]:
+        packages = self._packages(graph)
+        allowed = graph.covered(self.matched(graph, "allow"))
+        chosen = graph.covered(self.matched(graph, "importers")) if self.importers else None
+
+        def checked(module: str) -> bool:
+            return (module in graph.files and module not in allowed
+                    and (chosen is None or module in chosen))
+
+        candidates = {
+            importer
+            for module in graph.covered(packages)
+            for importer in graph.imports.find_modules_that_directly_import(module)
+            if checked(importer)
+        }
+        if self.symbols:
+            candidates |= self._may_import_symbols(graph, checked, candidates)
+        violations = []
+        for importer in sorted(candidates):
+            for item in imported_items(graph, importer):
+                violation = self._judge(graph, item, packages)
+                if violation is not None:
+                    violations.append(violation)
+        return violations
+
+    def _may_import_symbols(self, graph: ProjectGraph, checked: Callable[[str], bool],
+                            known: set[str]) -> set[str]:
+        """Modules that may import a listed name: they import some module of the project and
+        spell one of the names out (see the module docstring)."""
+        words = [name.encode() for name in self.symbols]
+        found = set()
+        for module in graph.files:
+            if module in known or not checked(module):
+                continue
+            targets = graph.imports.find_modules_directly_imported_by(module)
+            if not any(graph.is_internal(t) for t in targets):
+                continue
+            source = graph.symbols.source(module)
+            if source is not None and any(word in source for word in words):
+                found.add(module)
+        return found
+
+    def _judge(self, graph: ProjectGraph, item: ImportedItem,
+               packages: list[str]) -> Violation | None:
+        importer, module, name = item.importer, item.module, item.name
+        entered = [p for p in packages if is_within(module, p) and not is_within(importer, p)]
+        module_rule = bool(entered) and not self._is_canonical(module)
+        home = self.symbols.get(name) if name is not None else None
+        symbol_rule = (home is not None and module != home and importer != home
+                       and graph.is_internal(module))
+        if not (module_rule or symbol_rule):
+            return None
+        if symbol_rule:
+            message = (f"{importer} imports {name} from {module}; {name} is imported only "
+                       f"from its canonical module {home}")
+            fix = _from_import(home, name, item.alias)
+        else:
+            package = entered[0]
+            through = self._entry_points(package)
+            what = f"{name} from {module}" if name is not None else module
+            message = f"{importer} imports {what}; {package} is entered only through {through}"
+            fix = None
+            if name is not None:
+                source = home if home is not None and home != importer else (
+                    self._provider(graph, package, name, importer))
+                fix = _from_import(source, name, item.alias) if source else None
+        return Violation(
+            contract_id=self.id, importer=importer, imported=module, path=graph.path_of(importer),
+            line=item.line, line_contents=item.line_contents, message=message,
+            chain=(item.hop(graph),), symbol=name, fix=fix,
+        )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _packages(self, graph: ProjectGraph) -> list[str]:
+        return sorted(ModuleExpression(self.package).matching(graph.modules))
+
+    def _is_canonical(self, module: str) -> bool:
+        return any(is_within(module, c) for c in self.canonical)
+
+    def _entry_points(self, package: str) -> str:
+        inside = [c for c in self.canonical if is_within(c, package)]
+        if not inside:
+            return "its canonical modules, and it has none"
+        if len(inside) == 1:
+            return f"its canonical module {inside[0]}"
+        return "its canonical modules " + ", ".join(inside)
+
+    def _provider(self, graph: ProjectGraph, package: str, name: str, importer: str) -> str | None:
+        """The one canonical module of the package that offers `name` (defines it or lists it
+        in `__all__`), to import an unlisted name from; None when none does, or several do.
+        A name the canonical module only imports for itself is no part of its interface."""
+        found = []
+        for module in self.canonical:
+            if not is_within(module, package) or module == importer:
+                continue
+            top = graph.symbols.top_level(module)
+            if top is not None and top.exports(name):
+                found.append(module)
+        return found[0] if len(found) == 1 else None
+
+
+def _from_import(module: str, name: str, alias: str | None) -> str:
+    return f"from {module} import {name}" + (f" as {alias}" if alias else "")
+
+
+def _is_module_name(text: str) -> bool:
+    return bool(text) and all(part.isidentifier() for part in text.split("."))
