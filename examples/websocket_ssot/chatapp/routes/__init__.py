@@ -1,0 +1,1 @@
+"""HTTP and WebSocket endpoints. Thin: parse the request, call a service or an agent, reply."""

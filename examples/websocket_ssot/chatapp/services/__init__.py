@@ -1,0 +1,1 @@
+"""Business services: threads, messages, users, notifications."""

@@ -1,0 +1,1 @@
+"""chatapp's test suite (a package, so that test helpers import as `tests.…`)."""
