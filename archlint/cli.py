@@ -20,7 +20,7 @@ from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError
 from .files import write_atomic
 from .report import REPORTERS
-from .report.text import summary_line
+from .report.text import hop_lines, summary_line
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -81,10 +81,8 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
     for number, chain in enumerate(chains, 1):
         click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
                    f"  ({len(chain)} {'import' if len(chain) == 1 else 'imports'})")
-        width = max(len(f"{h.importer} -> {h.imported}") for h in chain)
-        for hop in chain:
-            link = f"{hop.importer} -> {hop.imported}".ljust(width)
-            click.echo(f"   {link}  {hop.path}:{hop.line}  {hop.line_contents}")
+        for line in hop_lines(chain):
+            click.echo(f"   {line}")
     return EXIT_OK
 
 

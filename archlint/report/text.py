@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import WARNING, ContractResult, Report, Violation
+from ..model import WARNING, ContractResult, Hop, Report, Violation
 
 INDENT = "  "
 DETAIL = "      "
@@ -41,16 +41,21 @@ def _render_violation(v: Violation, stream: TextIO) -> None:
     stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{baselined}\n")
     if len(v.chain) > 1:
         stream.write(f"{DETAIL}{v.message}\n")
-        width = max(len(f"{h.importer} -> {h.imported}") for h in v.chain)
-        for hop in v.chain:
-            link = f"{hop.importer} -> {hop.imported}".ljust(width)
-            stream.write(f"{DETAIL}{link}  {hop.path}:{hop.line}  {hop.line_contents}\n")
+        for line in hop_lines(v.chain):
+            stream.write(f"{DETAIL}{line}\n")
     elif v.line_contents:
         stream.write(f"{DETAIL}{v.line_contents}\n")
     else:
         stream.write(f"{DETAIL}{v.message}\n")
     if v.fix:
         stream.write(f"{DETAIL}fix: {v.fix}\n")
+
+
+def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
+    """One aligned line per hop of a chain: `a -> b  path:line  source`."""
+    width = max(len(f"{h.importer} -> {h.imported}") for h in hops)
+    return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  {h.line_contents}"
+            for h in hops]
 
 
 def summary_line(report: Report) -> str:
