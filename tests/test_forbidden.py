@@ -571,6 +571,7 @@ def test_cli_text_output_of_a_broken_project(project):
         "  Go through app.service.\n"
         "  app/ui.py:2  app.ui -> app.db\n"
         "      from app import db\n"
+        "      app.ui imports app.db, which it is forbidden to use\n"
         "✓ tools-alone  Tools stay alone\n"
         "diagnostics\n"
         "  contracts/contracts.toml:15  unmatched-ignore  contract 'tools-alone': ignore entry "

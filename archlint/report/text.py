@@ -43,10 +43,11 @@ def _render_violation(v: Violation, stream: TextIO) -> None:
         stream.write(f"{DETAIL}{v.message}\n")
         for line in hop_lines(v.chain):
             stream.write(f"{DETAIL}{line}\n")
-    elif v.line_contents:
-        stream.write(f"{DETAIL}{v.line_contents}\n")
     else:
-        stream.write(f"{DETAIL}{v.message}\n")
+        if v.line_contents:
+            stream.write(f"{DETAIL}{v.line_contents}\n")
+        if not v.fix:
+            stream.write(f"{DETAIL}{v.message}\n")
     if v.fix:
         stream.write(f"{DETAIL}fix: {v.fix}\n")
 
