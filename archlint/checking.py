@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
@@ -10,20 +11,30 @@ from .contracts import Contract
 from .errors import ConfigError, UsageError, did_you_mean
 from .graph import ProjectGraph, build_graph
 from .loading import line_of, load_contracts, select
-from .model import ContractResult, Diagnostic, Hop, Report
+from .model import ContractResult, Diagnostic, Group, Hop, Report, Violation
 from .settings import Settings, load_settings
 
 
+# Allowed imports kept per contract for its picture; beyond this a picture stops being read.
+CONTEXT_LIMIT = 300
+
+
 def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
-          use_cache: bool = True, start: Path | None = None) -> Report:
-    """Check the project configured by `config` (or found from `start` upwards)."""
+          use_cache: bool = True, start: Path | None = None,
+          with_context: bool = False) -> Report:
+    """Check the project configured by `config` (or found from `start` upwards).
+
+    `with_context` also records each contract's groups and the allowed imports around its
+    violations, which pictures need and plain checks do not pay for.
+    """
     settings = load_settings(config, start=start)
     contracts = select(load_contracts(settings), contract_ids)
     graph = build_graph(settings, use_cache=use_cache)
-    return check_graph(settings, contracts, graph)
+    return check_graph(settings, contracts, graph, with_context=with_context)
 
 
-def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph) -> Report:
+def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,
+                with_context: bool = False) -> Report:
     """Run contracts against a built graph; invalid contracts fail together, before any check."""
     problems = [p for contract in contracts for p in contract.graph_problems(graph)]
     if problems:
@@ -31,13 +42,18 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
     results = []
     diagnostics = list(graph.diagnostics)
     for contract in contracts:
-        violations, unmatched = _run(contract, graph, settings)
+        checked, violations, unmatched = _run(contract, graph, settings)
         diagnostics += unmatched
-        results.append(ContractResult(
+        result = ContractResult(
             id=contract.id, name=contract.name, type=contract.type_name,
             description=contract.description, severity=contract.severity,
             violations=tuple(sorted(violations, key=lambda v: v.sort_key())),
-        ))
+        )
+        if with_context:
+            groups = tuple(contract.groups(checked))
+            context, omitted = _context(checked, groups, result.violations)
+            result = replace(result, groups=groups, context=context, context_omitted=omitted)
+        results.append(result)
     graph.symbols.save()
     return Report(
         version=__version__,
@@ -60,7 +76,35 @@ def _run(contract: Contract, graph: ProjectGraph, settings: Settings):
     ]
     edges = sorted({edge for found in ignored.values() for edge in found})
     checked = graph.without_imports(edges) if edges else graph
-    return contract.check(checked), unmatched
+    return checked, contract.check(checked), unmatched
+
+
+def _context(graph: ProjectGraph, groups: tuple[Group, ...],
+             violations: tuple[Violation, ...]) -> tuple[tuple[Hop, ...], int]:
+    """The allowed imports a contract's picture shows around its violations: every import
+    between two different named modules of its groups, or between a module of a violating
+    chain and a named module. Imports touching a violating module come first when there are
+    more than CONTEXT_LIMIT; the count of the rest is returned with them."""
+    owner: dict[str, str] = {}
+    for named in sorted({m for group in groups for m in group.modules}, key=len):
+        for module in graph.covered([named]):
+            owner[module] = named  # the innermost named module wins
+    violating = {(hop.importer, hop.imported) for v in violations for hop in v.chain}
+    involved = {module for pair in violating for module in pair}
+    endpoints = set(owner) | involved
+    found = []
+    for importer in sorted(endpoints):
+        for imported in sorted(graph.imports.find_modules_directly_imported_by(importer)):
+            if imported not in endpoints or (importer, imported) in violating:
+                continue
+            if owner.get(importer, importer) == owner.get(imported, imported):
+                continue
+            if importer not in owner and imported not in owner:
+                continue
+            found.append((importer, imported))
+    found.sort(key=lambda pair: (not (involved & set(pair)), pair))
+    kept = sorted(found[:CONTEXT_LIMIT])
+    return tuple(graph.hops(a, b)[0] for a, b in kept), len(found) - len(kept)
 
 
 def explain(importer: str, imported: str, config: Path | None = None, *,

@@ -18,7 +18,9 @@ from . import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError
+from .settings import load_settings
 from .files import write_atomic
+from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, summary_line
 
@@ -40,13 +42,16 @@ def cli() -> None:
               show_default=True, help="Report format.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
+              metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
-          output: Path | None, no_cache: bool, verbose: bool) -> int:
+          output: Path | None, graphs_folder: Path | None, no_cache: bool, verbose: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
     started = time.perf_counter()
-    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache)
+    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache,
+                       with_context=graphs_folder is not None)
     render = REPORTERS[output_format]
     if output is None:
         render(report, sys.stdout)
@@ -59,9 +64,53 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
             raise ArchlintError(f"cannot write {output}: {exc.strerror}") from None
         click.echo(summary_line(report))
         click.echo(f"report written to {output}")
+    if graphs_folder is not None:
+        _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False, err=True)
     if verbose:
         click.echo(f"checked in {time.perf_counter() - started:.2f}s", err=True)
     return report.exit_code
+
+
+@cli.command()
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@click.option("--contract", "contract_ids", multiple=True, metavar="ID",
+              help="Draw this contract, even when kept (repeatable; default: every broken one).")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+              help="Folder for the pictures (default: the 'graphs' setting, graphs/).")
+@click.option("--format", "formats", multiple=True, type=click.Choice(FORMATS),
+              help=f"Output format (repeatable; default: {', '.join(DEFAULT_FORMATS)}).")
+@click.option("--depth", type=click.IntRange(min=0), metavar="N",
+              help="Show N levels below each module a contract names (default: all, "
+                   "collapsed automatically when a picture would be unreadable).")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
+          formats: tuple[str, ...], depth: int | None, no_cache: bool) -> int:
+    """Draw what the contracts found: a picture per broken contract, and index.html."""
+    if out is None:
+        settings = load_settings(config)
+        out = settings.root / settings.graphs
+    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache,
+                       with_context=True)
+    _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
+          err=False)
+    return EXIT_OK
+
+
+def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
+          draw_kept: bool, err: bool) -> None:
+    """Write the pictures and say where; networkx and pydot load only now."""
+    from .render.writing import write_graphs
+
+    written = write_graphs(report, folder, formats, depth=depth, draw_kept=draw_kept)
+    for warning in written.warnings:
+        click.echo(f"archlint: warning: {warning}", err=True)
+    drawn = sorted({path.stem for path in written.files if path.name != "index.html"})
+    what = f"{len(drawn)} contract{'s' if len(drawn) != 1 else ''} drawn" if drawn else \
+        "nothing to draw (every contract kept; --contract ID draws a kept one)"
+    index = folder / "index.html"
+    where = f", open {index}" if index in written.files else ""
+    click.echo(f"graphs: {what} in {folder}{where}", err=err)
 
 
 @cli.command()

@@ -75,8 +75,24 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Group:
+    """Modules a contract names, as its picture draws them: a layer, the source or forbidden
+    modules, the canonical modules. `role` says which; `modules` are the named modules
+    (each with its descendants), in the contract's order."""
+
+    role: str
+    label: str
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ContractResult:
-    """The verdict of one contract."""
+    """The verdict of one contract.
+
+    `groups` and `context` are filled only when pictures are asked for: the contract's
+    structure and the allowed imports between its groups (at most `CONTEXT_LIMIT`, with the
+    number left out in `context_omitted`), so renderers never need the graph.
+    """
 
     id: str
     name: str
@@ -84,6 +100,9 @@ class ContractResult:
     description: str
     severity: str
     violations: tuple[Violation, ...]
+    groups: tuple[Group, ...] = ()
+    context: tuple[Hop, ...] = ()
+    context_omitted: int = 0
 
     @property
     def kept(self) -> bool:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Hop, Violation
+from ..model import Group, Hop, Violation
 from .base import Contract
 
 
@@ -47,6 +47,13 @@ class AcyclicContract(Contract):
                 next_level += children
             level = next_level
         return violations
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        """Each listed package with its children, between which cycles are looked for."""
+        return [
+            Group("package", package, tuple(sorted(graph.imports.find_children(package))))
+            for package in self.matched(graph, "packages")
+        ]
 
     def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]) -> list[Violation]:
         breakers = graph.imports.nominate_cycle_breakers(package)

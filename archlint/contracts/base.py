@@ -12,7 +12,7 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ProjectGraph
-from ..model import ERROR, WARNING, Hop, Violation
+from ..model import ERROR, WARNING, Group, Hop, Violation
 from ..patterns import InvalidExpression, ModuleExpression
 
 SEVERITIES = (ERROR, WARNING)
@@ -94,6 +94,10 @@ class Contract:
     # -- checking ---------------------------------------------------------------------------
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
+        raise NotImplementedError
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        """The modules this contract names, grouped as its picture draws them."""
         raise NotImplementedError
 
     def matched(self, graph: ProjectGraph, key: str) -> list[str]:

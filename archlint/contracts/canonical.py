@@ -33,7 +33,7 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ProjectGraph
-from ..model import Violation
+from ..model import Group, Violation
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract, ImportedItem, imported_items, is_within
 
@@ -172,6 +172,16 @@ class CanonicalContract(Contract):
             line=item.line, line_contents=item.line_contents, message=message,
             chain=(item.hop(graph),), symbol=name, fix=fix,
         )
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        """The package, its canonical modules (drawn highlighted) and the checked importers."""
+        canonical = sorted({m for m in (*self.canonical, *self.symbols.values())
+                            if m in graph.modules})
+        groups = [Group("package", self.package, tuple(self._packages(graph))),
+                  Group("canonical", "canonical modules", tuple(canonical))]
+        if self.importers:
+            groups.append(Group("importers", "importers", tuple(self.matched(graph, "importers"))))
+        return groups
 
     # -- helpers ----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Violation
+from ..model import Group, Violation
 from .base import Contract
 
 
@@ -59,6 +59,13 @@ class ForbiddenContract(Contract):
 
         return self.violations_from_chains(graph, chains, message_for)
 
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        return [
+            Group("source", "source modules",
+                  tuple(_outermost(self.matched(graph, "source_modules")))),
+            Group("forbidden", "forbidden modules",
+                  tuple(_outermost(self.matched(graph, "forbidden_modules")))),
+        ]
 
     def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
         """An external package that nothing imports is not in the graph: that is the

@@ -9,7 +9,7 @@ import grimp
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Violation
+from ..model import Group, Violation
 from .base import Contract, chains_from_routes
 
 
@@ -55,3 +55,6 @@ class IndependenceContract(Contract):
 
         chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
         return self.violations_from_chains(graph, chains, message_for)
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        return [Group("independent", "independent modules", tuple(self.matched(graph, "modules")))]

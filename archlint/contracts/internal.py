@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Violation
+from ..model import Group, Violation
 from ..patterns import ModuleExpression
 from .base import Contract, ImportedItem, imported_items, is_within
 
@@ -86,6 +86,14 @@ class InternalContract(Contract):
                 if reason is not None:
                     violations.append(self._violation_for(graph, item, reason))
         return violations
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        groups = [Group("packages", "protected packages",
+                        tuple(_outermost(self.matched(graph, "packages"))))]
+        if self.importers:
+            groups.append(Group("importers", "importers",
+                                tuple(_outermost(self.matched(graph, "importers")))))
+        return groups
 
     def _violation_for(self, graph: ProjectGraph, item: ImportedItem, reason: Reason) -> Violation:
         if item.name is None:

@@ -15,7 +15,7 @@ import grimp
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Violation
+from ..model import Group, Violation
 from .base import Contract, chains_from_routes
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
@@ -107,6 +107,20 @@ class LayersContract(Contract):
 
         chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
         return self.violations_from_chains(graph, chains, message_for) + self._unlisted(graph)
+
+    def groups(self, graph: ProjectGraph) -> list[Group]:
+        """One band per layer, top first, holding that layer's module in every container."""
+        containers = self.matched(graph, "containers") or [""]
+        bands = []
+        for text in self.layers:
+            modules = tuple(
+                module
+                for container in containers
+                for name in parse_layer(text).modules
+                if (module := _qualify(container, name)) in graph.modules
+            )
+            bands.append(Group("layer", text, modules))
+        return bands
 
     def _unlisted(self, graph: ProjectGraph) -> list[Violation]:
         """With `exhaustive`, a container child that is in no layer breaks the contract."""

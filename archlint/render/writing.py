@@ -1,0 +1,89 @@
+"""Write the pictures: per drawn contract `<id>.dot|.svg|.png|.mmd` as asked, plus
+`index.html`. networkx and pydot are imported only from here, so checking never loads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import ArchlintError
+from ..files import write_atomic
+from ..model import Report
+from . import DEFAULT_FORMATS
+from .dot import INSTALL_GRAPHVIZ, dot_source, graphviz_available, render_with_graphviz
+from .html import index_page
+from .mermaid import mermaid_source
+from .picture import picture_of
+
+_SUFFIX = {"dot": ".dot", "svg": ".svg", "png": ".png", "mermaid": ".mmd"}
+
+
+@dataclass
+class Written:
+    """What a rendering run produced: the files, and one line per thing it could not do."""
+
+    files: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, *,
+                 depth: int | None = None, draw_kept: bool = False) -> Written:
+    """Draw every broken contract (every contract with `draw_kept`) into `out`.
+
+    Files of contracts no longer drawn (now kept) are removed, so a folder of pictures checked
+    into a repository never shows a violation that is gone. Every file is written atomically.
+    """
+    written = Written()
+    graphviz = graphviz_available()
+    wanted = set(formats)
+    if not graphviz and wanted & {"svg", "png"}:
+        written.warnings.append(INSTALL_GRAPHVIZ)
+        wanted = (wanted - {"svg", "png"}) | {"dot"}
+    svgs: dict[str, str] = {}
+    names: dict[str, list[str]] = {}
+    for result in report.results:
+        if not (draw_kept or not result.kept):
+            for suffix in _SUFFIX.values():
+                (out / f"{result.id}{suffix}").unlink(missing_ok=True)
+            continue
+        picture = picture_of(result, depth)
+        source = dot_source(picture)
+        outputs: dict[str, bytes] = {}
+        if "dot" in wanted:
+            outputs["dot"] = source.encode()
+        if "mermaid" in wanted:
+            outputs["mermaid"] = mermaid_source(picture).encode()
+        for fmt in ("svg", "png"):
+            if fmt in wanted or (fmt == "svg" and "html" in wanted and graphviz):
+                image = _graphviz(source, fmt, result.id)
+                if fmt in wanted:
+                    outputs[fmt] = image
+                if fmt == "svg":
+                    svgs[result.id] = image.decode("utf-8")
+        names[result.id] = []
+        for fmt, data in outputs.items():
+            path = out / f"{result.id}{_SUFFIX[fmt]}"
+            _write(path, data)
+            written.files.append(path)
+            names[result.id].append(path.name)
+    if "html" in wanted:
+        path = out / "index.html"
+        missing = "" if graphviz else "No picture: " + INSTALL_GRAPHVIZ.split(", so")[0] + "."
+        _write(path, index_page(report, svgs, names, missing).encode())
+        written.files.append(path)
+    return written
+
+
+def _graphviz(source: str, fmt: str, contract_id: str) -> bytes:
+    try:
+        return render_with_graphviz(source, fmt)
+    except Exception as exc:  # pydot raises a bare Exception carrying dot's stderr
+        raise ArchlintError(f"Graphviz's dot failed to draw '{contract_id}': {exc}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        raise ArchlintError(f"cannot write {path}: {exc.strerror}") from None
