@@ -1,4 +1,4 @@
-"""Development tasks that need nothing but Python 3.10+: `python3 tasks.py demo|test`.
+"""Development tasks that need nothing but Python 3.10+: `python3 tasks.py demo|test|graphs`.
 
 Each task creates `.venv` on first use (and refreshes it when pyproject.toml changes), so a
 fresh clone runs with no other setup.
@@ -7,6 +7,7 @@ fresh clone runs with no other setup.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -42,18 +43,41 @@ def run(*command: object, cwd: Path = ROOT, check: bool = True) -> int:
 
 
 EXAMPLE = ROOT / "examples" / "websocket_ssot"
+GRAPHS = ROOT / "graphs"
+# The pictures checked into graphs/: the example's broken contracts, and archlint's own
+# (kept) architecture. tests/test_committed_graphs.py fails when they are stale.
+GRAPH_FORMATS = ("--format", "dot", "--format", "svg", "--format", "mermaid", "--format", "html")
 
 
 def demo() -> int:
-    """archlint's main job on the bundled example: check its contracts and show every
-    planted drift with its fix. Exit code 1 (contracts broken) is the expected outcome."""
+    """archlint's main job on the bundled example: check its contracts, show every planted
+    drift with its fix and draw the broken contracts into graphs/websocket_ssot/.
+    Exit code 1 (contracts broken) is the expected outcome."""
     ensure_venv()
-    code = run(BIN / "archlint", "check", cwd=EXAMPLE, check=False)
+    code = run(BIN / "archlint", "check", "--graphs", GRAPHS / "websocket_ssot", cwd=EXAMPLE,
+               check=False)
     if code == 1:
         print("\nexit code 1: the example's planted drift was found, as intended "
               "(see examples/websocket_ssot/README.md)")
         return 0
     return code
+
+
+def draw_committed_graphs(archlint: list[str], out: Path) -> None:
+    """Draw the pictures kept in graphs/ into `out` with the `archlint` command given."""
+    run(*archlint, "graph", "--out", out / "websocket_ssot", *GRAPH_FORMATS, cwd=EXAMPLE)
+    listing = subprocess.run([*archlint, "check", "--format", "json"], cwd=ROOT,
+                             capture_output=True, text=True, check=True)
+    own = [arg for result in json.loads(listing.stdout)["contracts"]
+           for arg in ("--contract", result["id"])]
+    run(*archlint, "graph", "--out", out / "archlint", *own, *GRAPH_FORMATS, cwd=ROOT)
+
+
+def graphs() -> int:
+    """Redraw the pictures checked into graphs/ (needs Graphviz's dot for the SVGs)."""
+    ensure_venv()
+    draw_committed_graphs([str(BIN / "archlint")], GRAPHS)
+    return 0
 
 
 def test() -> int:
@@ -62,7 +86,7 @@ def test() -> int:
     return run(BIN / "python", "-m", "pytest", "-q", check=False)
 
 
-TASKS = {"demo": demo, "test": test}
+TASKS = {"demo": demo, "test": test, "graphs": graphs}
 
 if __name__ == "__main__":
     if len(sys.argv) != 2 or sys.argv[1] not in TASKS:

@@ -11,7 +11,7 @@ import shutil
 import pydot
 
 from ..model import Group
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, within
+from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name, within
 
 RED, GREY, GREEN = "#c62828", "#b0b0b0", "#2e7d32"
 FONT = "Helvetica"
@@ -22,8 +22,7 @@ INSTALL_GRAPHVIZ = ("Graphviz's dot was not found, so no SVG/PNG was rendered (D
 
 _ROLE_FILL = {"canonical": "#e8f5e9", "forbidden": "#ffebee"}
 _EDGE_STYLE = {
-    VIOLATION: {"color": RED, "fontcolor": RED, "penwidth": "2.2", "fontsize": "11",
-                "fontname": f'"{FONT} Bold"'},
+    VIOLATION: {"color": RED, "fontcolor": RED, "penwidth": "2.2", "fontsize": "11"},
     CHAIN: {"color": RED, "fontcolor": RED, "style": "dashed", "penwidth": "1.4",
             "fontsize": "10"},
     CONTEXT: {"color": GREY, "arrowsize": "0.6", "penwidth": "0.8"},
@@ -99,16 +98,16 @@ def _build(picture: Picture) -> pydot.Dot:
         if group.role == "layer":  # a band: the layer's modules side by side on one rank
             row = pydot.Subgraph(rank="same")
             for node in members:
-                row.add_node(_node(node, group.role))
+                row.add_node(_node(node, group.role, picture))
             cluster.add_subgraph(row)
         else:
             for node in members:
-                cluster.add_node(_node(node, group.role))
+                cluster.add_node(_node(node, group.role, picture))
         for node, role in inner:
-            cluster.add_node(_node(node, role))
+            cluster.add_node(_node(node, role, picture))
         dot.add_subgraph(cluster)
     for node in by_group.get(None, []):
-        dot.add_node(_node(node, None))
+        dot.add_node(_node(node, None, picture))
     if layered:
         _order_bands(dot, picture, by_group)
 
@@ -142,8 +141,8 @@ def _enclosing(groups: tuple[Group, ...]) -> dict[int, int]:
     return found
 
 
-def _node(module: str, role: str | None) -> pydot.Node:
-    attributes = {"label": quoted(module), "tooltip": quoted(module)}
+def _node(module: str, role: str | None, picture: Picture) -> pydot.Node:
+    attributes = {"label": quoted(short_name(module, picture.groups)), "tooltip": quoted(module)}
     if role in _ROLE_FILL:
         attributes["fillcolor"] = _ROLE_FILL[role]
     if role == "canonical":

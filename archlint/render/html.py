@@ -16,14 +16,14 @@ _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\
 
 _STYLE = """
 body { font: 14px/1.45 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #212121;
-       margin: 2em auto; max-width: 1200px; padding: 0 1em; }
+       margin: 2em auto; max-width: 1400px; padding: 0 1em; }
 h1 { font-size: 1.6em; margin-bottom: 0.2em; }
 h2 { font-size: 1.2em; margin-top: 2.2em; border-bottom: 1px solid #e0e0e0; padding-bottom: 0.3em; }
 .summary { color: #616161; }
 .kept { color: #2e7d32; } .broken { color: #c62828; } .warning { color: #ef6c00; }
 .description { color: #424242; max-width: 60em; }
-.picture { overflow-x: auto; border: 1px solid #eeeeee; padding: 0.5em; margin: 1em 0; }
 .picture svg { max-width: 100%; height: auto; }
+.picture { overflow: auto; border: 1px solid #eeeeee; padding: 0.5em; margin: 1em 0; }
 .files a { margin-right: 1em; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #eeeeee; }

@@ -7,7 +7,7 @@ their lines, earlier hops of a chain dotted, allowed imports grey, canonical mod
 from __future__ import annotations
 
 from .dot import GREEN, GREY, RED
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label
+from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name
 
 _ARROW = {VIOLATION: "==>", CHAIN: "-.->", CONTEXT: "-->"}
 _STROKE = {
@@ -30,7 +30,8 @@ def mermaid_source(picture: Picture) -> str:
             continue
         title = f"layer {index + 1}: {group.label}" if layered else group.label
         lines.append(f'  subgraph g{index}["{_text(title)}"]')
-        lines += [f'    {ids[n]}["{_text(n)}"]' for n in sorted(members)]
+        lines += [f'    {ids[n]}["{_text(short_name(n, picture.groups))}"]'
+                  for n in sorted(members)]
         lines.append("  end")
     for node, data in sorted(picture.graph.nodes(data=True)):
         if data["group"] is None:

@@ -16,7 +16,7 @@ import networkx as nx
 from ..model import ContractResult, Group, Hop
 
 # Above this many modules a picture is collapsed one level at a time until it fits.
-READABLE_NODES = 30
+READABLE_NODES = 20
 
 VIOLATION, CHAIN, CONTEXT = "violation", "chain", "context"
 # When one drawn edge stands for imports of several kinds, the strongest is shown.
@@ -109,6 +109,16 @@ def edge_label(importer: str, hops: list[Hop]) -> str:
     shown = ", ".join(places[:3])
     more = f" +{len(places) - 3}" if len(places) > 3 else ""
     return head + shown + more
+
+
+def short_name(module: str, groups: tuple[Group, ...]) -> str:
+    """The module's name as drawn inside its group's box: without the package that holds
+    the group's named module (`chatapp.routes.ws` in layer `chatapp.routes` is `routes.ws`),
+    which the box's title and the tooltip already say."""
+    named = _named_above(module, groups)
+    if named is None or "." not in named:
+        return module
+    return module[len(named.rpartition(".")[0]) + 1:]
 
 
 def _edges(result: ContractResult) -> list[tuple[Hop, str]]:
