@@ -20,9 +20,9 @@ _STROKE = {
 def mermaid_source(picture: Picture) -> str:
     result = picture.result
     ids = {node: f"m{index}" for index, node in enumerate(sorted(picture.graph.nodes))}
-    lines = [f"%% {_comment(result.id)}: {_comment(result.name)}", "flowchart TB"]
+    lines = [f"%% {_text(result.id)}: {_text(result.name)}", "flowchart TB"]
     if picture.note:
-        lines.insert(1, f"%% {_comment(picture.note)}")
+        lines.insert(1, f"%% {_text(picture.note)}")
     layered = any(group.role == "layer" for group in picture.groups)
     for index, group in enumerate(picture.groups):
         members = [n for n, data in picture.graph.nodes(data=True) if data["group"] == index]
@@ -58,5 +58,3 @@ def _text(text: str) -> str:
             .replace(">", "#gt;").replace("\n", " "))
 
 
-def _comment(text: str) -> str:
-    return text.replace("\n", " ")

@@ -1,0 +1,343 @@
+"""Pictures: `archlint graph` and `check --graphs` draw what the contracts found.
+
+DOT is asserted through pydot's parser (edges, colours, labels, band order); SVG and PNG come
+from the real Graphviz `dot`. CI installs Graphviz and sets ARCHLINT_REQUIRE_GRAPHVIZ=1, so
+the tests that need it fail there instead of skipping.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pydot
+import pytest
+
+from archlint.render.dot import GREY, INSTALL_GRAPHVIZ, RED
+
+needs_graphviz = pytest.mark.skipif(
+    shutil.which("dot") is None and not os.environ.get("ARCHLINT_REQUIRE_GRAPHVIZ"),
+    reason="Graphviz's dot is not installed (CI installs it and requires these tests)",
+)
+
+LAYERED = {
+    "app/__init__.py": "",
+    "app/high/__init__.py": "",
+    "app/high/views.py": "import app.mid\n",
+    "app/mid/__init__.py": "",
+    "app/mid/service.py": "import app.low.store\n",
+    "app/low/__init__.py": "",
+    "app/low/store.py": "# the upward import:\n\nfrom app.high.views import render\n",
+}
+LAYERS = """
+    [[contracts]]
+    id = "layers"
+    name = "High above mid above low"
+    type = "layers"
+    layers = ["app.high", "app.mid", "app.low"]
+"""
+
+
+def layered(project):
+    return project.settings(["app"]).files(LAYERED).contracts(LAYERS)
+
+
+def parse_dot(path: Path) -> pydot.Dot:
+    (graph,) = pydot.graph_from_dot_file(str(path))
+    return graph
+
+
+def edges_of(graph: pydot.Dot) -> dict[tuple[str, str], dict]:
+    """Every visible edge, clusters included, as (importer, imported) -> attributes."""
+    found = {}
+    pending = [graph]
+    while pending:
+        current = pending.pop()
+        for edge in current.get_edges():
+            attributes = edge.get_attributes()
+            if attributes.get("style") != "invis":
+                found[edge.get_source().strip('"'), edge.get_destination().strip('"')] = attributes
+        pending += current.get_subgraphs()
+    return found
+
+
+def cluster_labels(graph: pydot.Dot) -> list[str]:
+    return [sub.get_label().strip('"') for sub in graph.get_subgraphs()
+            if sub.get_name().startswith("cluster_")]
+
+
+# -- the picture's structure ------------------------------------------------------------------
+
+
+def test_violating_edge_is_red_and_labelled_and_context_is_grey(project):
+    layered(project)
+    run = project.cli("graph", "--out", "out", "--format", "dot")
+    assert run.code == 0
+    assert run.out == f"graphs: 1 contract drawn in out\n"
+    graph = parse_dot(project.root / "out" / "layers.dot")
+    edges = edges_of(graph)
+    violating = edges["app.low.store", "app.high.views"]
+    assert violating["color"] == f'"{RED}"'
+    assert violating["label"] == '"line 3"'
+    assert violating["constraint"] == "false"  # an upward edge must not reorder the bands
+    assert "app/low/store.py:3  from app.high.views import render" in violating["tooltip"]
+    for allowed in [("app.high.views", "app.mid"), ("app.mid.service", "app.low.store")]:
+        assert edges[allowed]["color"] == f'"{GREY}"'
+        assert "label" not in edges[allowed]
+    assert set(edges) == {("app.low.store", "app.high.views"), ("app.high.views", "app.mid"),
+                          ("app.mid.service", "app.low.store")}
+
+
+def test_layers_are_bands_ordered_top_to_bottom(project):
+    layered(project)
+    project.cli("graph", "--out", "out", "--format", "dot")
+    graph = parse_dot(project.root / "out" / "layers.dot")
+    assert cluster_labels(graph) == ["layer 1: app.high", "layer 2: app.mid", "layer 3: app.low"]
+    order = [(e.get_source().strip('"'), e.get_destination().strip('"'))
+             for e in graph.get_edges() if e.get_attributes().get("style") == "invis"]
+    assert order == [("app.high.views", "app.mid"), ("app.mid", "app.low.store")]
+    for band in graph.get_subgraphs():
+        if not band.get_name().startswith("cluster_"):
+            continue
+        (row,) = band.get_subgraphs()
+        assert row.get_attributes()["rank"] == "same"
+
+
+def test_chain_is_drawn_hop_by_hop_with_the_violating_hop_marked(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/api.py": "import app.helpers\n",
+        "app/helpers.py": "import app.util\n",
+        "app/util.py": "# util\nimport app.db\n",
+        "app/db.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "no-db"
+        type = "forbidden"
+        source_modules = ["app.api"]
+        forbidden_modules = ["app.db"]
+    """)
+    project.cli("graph", "--out", "out", "--format", "dot")
+    edges = edges_of(parse_dot(project.root / "out" / "no-db.dot"))
+    assert edges["app.api", "app.helpers"]["style"] == "dashed"
+    assert edges["app.helpers", "app.util"]["style"] == "dashed"
+    last = edges["app.util", "app.db"]
+    assert "style" not in last and last["color"] == f'"{RED}"' and last["label"] == '"line 2"'
+
+
+def test_canonical_modules_are_highlighted_inside_their_package(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ws/__init__.py": "",
+        "app/ws/manager.py": "class Manager: ...\n",
+        "app/ws/legacy.py": "from app.ws.manager import Manager\n",
+        "app/routes.py": "from app.ws.legacy import Manager\n",
+    }).contracts("""
+        [[contracts]]
+        id = "ws"
+        type = "canonical"
+        package = "app.ws"
+        canonical = ["app.ws.manager"]
+    """)
+    project.cli("graph", "--out", "out", "--format", "dot")
+    graph = parse_dot(project.root / "out" / "ws.dot")
+    (package,) = [s for s in graph.get_subgraphs() if s.get_name() == "cluster_group_0"]
+    nodes = {n.get_name().strip('"'): n.get_attributes() for n in package.get_nodes()}
+    assert set(nodes) == {"app.ws.legacy", "app.ws.manager"}
+    assert nodes["app.ws.manager"]["fillcolor"] == '"#e8f5e9"'
+    assert nodes["app.ws.manager"]["label"] == '"manager"'
+    assert "fillcolor" not in nodes["app.ws.legacy"]
+    assert edges_of(graph)["app.routes", "app.ws.legacy"]["label"] == '"line 1"'
+
+
+def test_a_large_picture_collapses_context_and_says_so(project):
+    files = {"app/__init__.py": "", "app/high/__init__.py": "", "app/low/__init__.py": "",
+             "app/low/bad.py": "import app.high.m0\n"}
+    for n in range(30):
+        files[f"app/high/m{n}.py"] = f"import app.low.l{n}\n"
+        files[f"app/low/l{n}.py"] = ""
+    project.settings(["app"]).files(files).contracts("""
+        [[contracts]]
+        id = "big"
+        type = "layers"
+        layers = ["app.high", "app.low"]
+    """)
+    project.cli("graph", "--out", "out", "--format", "dot")
+    graph = parse_dot(project.root / "out" / "big.dot")
+    assert "collapsed to depth 0 to stay readable" in graph.get_label()
+    assert set(edges_of(graph)) == {("app.low.bad", "app.high.m0"), ("app.high", "app.low"),
+                                    ("app.high.m0", "app.low")}
+    edges = edges_of(graph)
+    assert edges["app.high", "app.low"]["color"] == f'"{GREY}"'
+    assert "app/high/m9.py:1  import app.low.l9" in edges["app.high", "app.low"]["tooltip"]
+
+    project.cli("graph", "--out", "deep", "--format", "dot", "--depth", "1")
+    deep = parse_dot(project.root / "deep" / "big.dot")
+    assert "collapsed" not in deep.get_label()
+    assert len(edges_of(deep)) == 31
+
+
+def test_kept_contracts_are_drawn_only_on_request(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "", "app/high.py": "import app.low\n", "app/low.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        layers = ["app.high", "app.low"]
+    """)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--format", "html")
+    assert run.out == ("graphs: nothing to draw (every contract kept; --contract ID draws a "
+                       "kept one) in out, open out/index.html\n")
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == ["index.html"]
+
+    project.cli("graph", "--out", "out", "--format", "dot", "--contract", "layers")
+    graph = parse_dot(project.root / "out" / "layers.dot")
+    assert "kept" in graph.get_label()
+    assert {a["color"] for a in edges_of(graph).values()} == {f'"{GREY}"'}
+
+
+def test_pictures_of_contracts_now_kept_are_removed(project):
+    layered(project)
+    project.cli("graph", "--out", "out", "--format", "dot", "--format", "mermaid")
+    assert (project.root / "out" / "layers.dot").exists()
+    project.files({"app/low/store.py": "\n"})
+    project.cli("graph", "--out", "out", "--format", "dot", "--format", "mermaid")
+    assert not (project.root / "out" / "layers.dot").exists()
+    assert not (project.root / "out" / "layers.mmd").exists()
+
+
+def test_mermaid_has_bands_red_violation_and_grey_context(project):
+    layered(project)
+    project.cli("graph", "--out", "out", "--format", "mermaid")
+    assert (project.root / "out" / "layers.mmd").read_text() == (
+        "%% layers: High above mid above low\n"
+        "flowchart TB\n"
+        '  subgraph g0["layer 1: app.high"]\n'
+        '    m0["high.views"]\n'
+        "  end\n"
+        '  subgraph g1["layer 2: app.mid"]\n'
+        '    m2["mid"]\n'
+        '    m3["mid.service"]\n'
+        "  end\n"
+        '  subgraph g2["layer 3: app.low"]\n'
+        '    m1["low.store"]\n'
+        "  end\n"
+        "  m0 --> m2\n"
+        '  m1 ==>|"line 3"| m0\n'
+        "  m3 --> m1\n"
+        "  linkStyle 0 stroke:#b0b0b0,stroke-width:1px\n"
+        "  linkStyle 1 stroke:#c62828,stroke-width:2.5px,color:#c62828\n"
+        "  linkStyle 2 stroke:#b0b0b0,stroke-width:1px\n"
+    )
+
+
+# -- determinism ------------------------------------------------------------------------------
+
+
+def test_dot_is_byte_identical_across_runs_and_hash_seeds(project):
+    layered(project)
+    outputs = []
+    for seed in ("1", "2"):
+        subprocess.run([sys.executable, "-m", "archlint", "graph", "--out", f"out{seed}",
+                        "--format", "dot", "--format", "mermaid", "--no-cache"],
+                       cwd=project.root, check=True, capture_output=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.append([(project.root / f"out{seed}" / name).read_bytes()
+                        for name in ("layers.dot", "layers.mmd")])
+    assert outputs[0] == outputs[1]
+
+
+# -- Graphviz ---------------------------------------------------------------------------------
+
+
+@needs_graphviz
+def test_svg_from_real_dot_parses_and_holds_the_violating_edge(project):
+    layered(project)
+    run = project.cli("graph", "--out", "out")
+    assert run.code == 0 and run.err == ""
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [
+        "index.html", "layers.dot", "layers.svg"]
+    svg = ElementTree.parse(project.root / "out" / "layers.svg").getroot()
+    ns = {"svg": "http://www.w3.org/2000/svg"}
+    edges = {g.find("svg:title", ns).text: g for g in svg.iter("{http://www.w3.org/2000/svg}g")
+             if g.get("class") == "edge"}
+    violating = edges["app.low.store->app.high.views"]
+    assert violating.find(".//svg:path", ns).get("stroke") == RED
+    assert [t.text for t in violating.iter("{http://www.w3.org/2000/svg}text")] == ["line 3"]
+    html = (project.root / "out" / "index.html").read_text()
+    assert html.count("<svg") == 1 and "<?xml" not in html
+
+
+@needs_graphviz
+def test_png_is_rendered(project):
+    layered(project)
+    project.cli("graph", "--out", "out", "--format", "png")
+    assert (project.root / "out" / "layers.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_without_graphviz_dot_mermaid_and_html_are_still_written(project, monkeypatch):
+    layered(project)
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    run = project.cli("graph", "--out", "out", "--format", "svg", "--format", "mermaid",
+                      "--format", "html")
+    assert run.code == 0
+    assert run.err == f"archlint: warning: {INSTALL_GRAPHVIZ}\n"
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [
+        "index.html", "layers.dot", "layers.mmd"]
+    html = (project.root / "out" / "index.html").read_text()
+    assert "<svg" not in html
+    assert "No picture: Graphviz&#x27;s dot was not found." in html
+    assert '<a href="layers.dot">layers.dot</a>' in html
+
+
+# -- check --graphs ---------------------------------------------------------------------------
+
+
+def test_check_draws_in_the_same_run_and_keeps_json_clean(project, monkeypatch):
+    layered(project)
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    run = project.cli("check", "--format", "json", "--graphs", "pictures")
+    assert run.code == 1
+    assert run.out.startswith("{") and run.out.rstrip().endswith("}")
+    assert "graphs: 1 contract drawn in pictures, open pictures/index.html" in run.err
+    assert (project.root / "pictures" / "layers.dot").exists()
+
+
+# -- hostile text -----------------------------------------------------------------------------
+
+HOSTILE = '<script>alert("x")</script> \\N & "quoted" <img src=x onerror=alert(1)>'
+
+
+@needs_graphviz
+def test_hostile_text_is_escaped_in_dot_svg_mermaid_and_html(project):
+    project.settings(["app"]).files({
+        **LAYERED,
+        "app/low/store.py": f"from app.high.views import render  # {HOSTILE}\n",
+    }).contracts(f"""
+        [[contracts]]
+        id = "layers"
+        name = '''{HOSTILE}'''
+        description = '''{HOSTILE}'''
+        type = "layers"
+        layers = ["app.high", "app.mid", "app.low"]
+    """)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--format", "svg",
+                      "--format", "mermaid", "--format", "html")
+    assert run.code == 0, run.err
+    out = project.root / "out"
+    graph = parse_dot(out / "layers.dot")
+    assert HOSTILE.replace("\\", "\\\\").replace('"', '\\"') in graph.get_label()
+    svg_text = (out / "layers.svg").read_text()
+    ElementTree.fromstring(svg_text)  # well-formed: nothing broke out of an attribute
+    for page in (svg_text, (out / "index.html").read_text(), (out / "layers.mmd").read_text()):
+        assert "<script" not in page and "<img" not in page
+    svg = ElementTree.parse(out / "layers.svg").getroot()
+    texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+    assert f"layers: {HOSTILE}" in texts  # shown literally, \N not expanded
+    html = (out / "index.html").read_text()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
