@@ -71,8 +71,8 @@ def picture_of(result: ContractResult, depth: int | None = None) -> Picture:
         graph.add_node(node, group=_group_of(node, result.groups))
     for hop, kind in edges:
         importer, imported = drawn(hop.importer), drawn(hop.imported)
-        if importer == imported and kind == CONTEXT:
-            continue
+        if importer == imported and kind != VIOLATION:
+            continue  # a hop inside one collapsed module says nothing
         if graph.has_edge(importer, imported):
             data = graph.edges[importer, imported]
             data["hops"].append(hop)
@@ -171,12 +171,12 @@ def _depth_below(module: str, groups: tuple[Group, ...]) -> int:
 
 
 def _collapse(module: str, groups: tuple[Group, ...], depth: int | None) -> str:
-    """`module` cut to `depth` levels below its named module (or below its top-level package
-    when no group holds it)."""
+    """`module` cut to `depth` levels below its named module; a module no group holds keeps
+    one level more below its top-level package (`app.core`, not just `app`)."""
     if depth is None:
         return module
     named = _named_above(module, groups)
-    keep = (named.count(".") + 1 if named else 1) + depth
+    keep = (named.count(".") + 1 if named else 2) + depth
     return ".".join(module.split(".")[:keep])
 
 
