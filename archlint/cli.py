@@ -127,6 +127,27 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
     return EXIT_OK
 
 
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def migrate(path: Path | None) -> int:
+    """Convert an import-linter configuration (.importlinter, setup.cfg, pyproject.toml or
+    PATH) into [tool.archlint] and contracts/*.toml."""
+    from .migrate import migrate as run_migrate
+
+    migration, written = run_migrate(path, start=Path.cwd())
+    root = migration.source.resolve().parent
+    click.echo(f"read {migration.source.name}: {len(migration.contracts)} "
+               f"contract{'' if len(migration.contracts) == 1 else 's'}")
+    for target in written:
+        click.echo(f"wrote {target.relative_to(root).as_posix()}")
+    if migration.not_carried:
+        click.echo("not carried over:")
+        for note in migration.not_carried:
+            click.echo(f"  {note}")
+    click.echo("next: archlint check")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code; tracebacks only with --verbose."""
     args = sys.argv[1:] if argv is None else list(argv)
