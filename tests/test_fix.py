@@ -3,9 +3,12 @@ formatting and comments kept, exactly once."""
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+from pathlib import Path
 
 from archlint import check
+from archlint.cli import main
 from archlint.fix import plan_fixes
 
 CONTRACT = """
@@ -266,3 +269,26 @@ def test_unknown_contract_is_a_usage_error(project):
     outcome = project.cli("fix", "--contract", "one-manger", "--no-cache")
     assert outcome.code == 2
     assert "one-manger" in outcome.err and "did you mean 'one-manager'" in outcome.err
+
+
+def test_fixing_the_example_leaves_only_the_violations_without_a_fix(tmp_path, monkeypatch,
+                                                                     capsys):
+    example = tmp_path / "websocket_ssot"
+    shutil.copytree(Path(__file__).parents[1] / "examples" / "websocket_ssot", example)
+    monkeypatch.chdir(example)
+    assert main(["fix", "--write", "--no-cache", "--contract", "websocket-canonical"]) == 1
+    assert capsys.readouterr().out == """\
+fixed 7 imports in 6 files
+4 violations have no fix and must be changed by hand (archlint check lists them)
+check after fixing: 1 contract: 0 kept, 1 broken · 4 violations (4 new, 0 baselined) · 1 unresolved import
+"""
+    (result,) = check(example / "pyproject.toml", use_cache=False,
+                      contract_ids=["websocket-canonical"]).results
+    assert [(v.path, v.fix) for v in result.violations] == [
+        ("chatapp/agents/execution_engine.py", None),
+        ("chatapp/test_framework/websocket_mock.py", None),
+        ("tests/unit/test_connection_registry.py", None),
+        ("tests/unit/test_unified_manager.py", None),
+    ]
+    assert main(["fix", "--no-cache"]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "nothing to fix"
