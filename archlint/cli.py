@@ -135,6 +135,68 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
     return EXIT_OK
 
 
+@cli.command()
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@click.option("--contract", "contract_ids", multiple=True, metavar="ID",
+              help="Fix only this contract's violations (repeatable).")
+@click.option("--diff", "mode", flag_value="diff", default=True,
+              help="Print the changes as a unified diff and change nothing (the default).")
+@click.option("--write", "mode", flag_value="write",
+              help="Rewrite the files (atomically), then check again.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache: bool) -> int:
+    """Rewrite every canonical-import violation to its fix statement."""
+    from .fix import fix as run_fix  # libcst loads only when fixing
+
+    outcome = run_fix(config, contract_ids=contract_ids, write=mode == "write",
+                      use_cache=not no_cache)
+    plan = outcome.plan
+    if not outcome.written:
+        for file_fix in plan.files:
+            click.echo(file_fix.diff(), nl=False)
+    for missed in plan.not_fixed:
+        click.echo(f"{missed.path}:{missed.line}  [{missed.symbol}] not fixed: {missed.reason}")
+    fixed = sum(f.fixed for f in plan.files)
+    files = f"{len(plan.files)} file" + ("" if len(plan.files) == 1 else "s")
+    if not plan.files:
+        click.echo("nothing to fix")
+    elif outcome.written:
+        click.echo(f"fixed {fixed} import{'' if fixed == 1 else 's'} in {files}")
+    else:
+        click.echo(f"would fix {fixed} import{'' if fixed == 1 else 's'} in {files} "
+                   "(archlint fix --write applies the changes)")
+    if plan.without_fix:
+        click.echo(f"{plan.without_fix} violation{' has' if plan.without_fix == 1 else 's have'} "
+                   "no fix and must be changed by hand (archlint check lists them)")
+    if outcome.after is not None:
+        click.echo(f"check{' after fixing' if outcome.written else ''}: "
+                   f"{summary_line(outcome.after)}")
+        return outcome.after.exit_code
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def migrate(path: Path | None) -> int:
+    """Convert an import-linter configuration (.importlinter, setup.cfg, pyproject.toml or
+    PATH) into [tool.archlint] and contracts/*.toml."""
+    from .migrate import migrate as run_migrate
+
+    migration, written = run_migrate(path, start=Path.cwd())
+    root = migration.source.resolve().parent
+    click.echo(f"read {migration.source.name}: {len(migration.contracts)} "
+               f"contract{'' if len(migration.contracts) == 1 else 's'}")
+    for target in written:
+        click.echo(f"wrote {target.relative_to(root).as_posix()}")
+    if migration.not_carried:
+        click.echo("not carried over:")
+        for note in migration.not_carried:
+            click.echo(f"  {note}")
+    click.echo("next: archlint check")
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code; tracebacks only with --verbose."""
     args = sys.argv[1:] if argv is None else list(argv)

@@ -24,12 +24,26 @@ class Hop:
     line_contents: str
 
 
+@dataclass(frozen=True, order=True)
+class Definition:
+    """One top-level definition of a name: `kind` is class, function or assignment."""
+
+    module: str
+    name: str
+    kind: str
+    path: str
+    line: int
+    line_contents: str
+
+
 @dataclass(frozen=True)
 class Violation:
     """One broken rule: a direct import statement, or an importer/imported pair and its chain.
 
     For a direct violation `chain` holds the single offending import; for an indirect one it
-    holds every hop from `importer` to `imported`.
+    holds every hop from `importer` to `imported`. A violation about definitions rather than
+    imports (`unique`) has no chain and lists every `definitions` of its symbol, the original
+    first.
     """
 
     contract_id: str
@@ -43,6 +57,7 @@ class Violation:
     symbol: str | None = None
     fix: str | None = None
     baselined: bool = False
+    definitions: tuple[Definition, ...] = ()
 
     @property
     def is_indirect(self) -> bool:

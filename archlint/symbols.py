@@ -1,9 +1,10 @@
-"""Symbol facts: which names each import statement brings in, read from the importing file.
+"""Symbol facts: which names each import statement brings in, read from the importing file,
+and which names each module defines at its top level.
 
 grimp records module-level edges only (`a` imports `b`); the canonical and internal contracts
-need to know that line 12 of `a` says `from b import Manager as M`. Files are parsed with
-`ast` only when a contract asks about them, and the facts are cached per file (mtime + size)
-next to grimp's cache.
+need to know that line 12 of `a` says `from b import Manager as M`, the unique contract that
+line 29 of `b` says `class Manager`. Files are parsed with `ast` only when a contract asks
+about them, and the facts are cached per file (mtime + size) next to grimp's cache.
 """
 
 from __future__ import annotations
@@ -65,6 +66,16 @@ class TopLevel:
         if self.all is not None and name in self.all:
             return True
         return name in self.names and name not in self.imported
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    """A name a module defines at its top level: `kind` is class, function or assignment."""
+
+    name: str
+    kind: str
+    line: int
+    line_contents: str
 
 
 class SymbolFacts:
@@ -137,6 +148,21 @@ class SymbolFacts:
             source = self.source(module)
             self._top_level[module] = None if source is None else parse_top_level(source)
         return self._top_level[module]
+
+    def definitions_of(self, module: str) -> tuple[DefinedName, ...]:
+        """The module's top-level definitions in source order, parsed on demand and cached;
+        none for a module without a file or one that does not parse."""
+        relative = self._files.get(module)
+        if relative is None:
+            return ()
+        path = self._root / relative
+        entry = self._entry(relative, path)
+        if entry is None:
+            return ()
+        if "definitions" not in entry:
+            entry["definitions"] = [asdict(d) for d in parse_definitions(path.read_bytes())]
+            self._dirty = True
+        return tuple(DefinedName(**item) for item in entry["definitions"])
 
     def save(self) -> None:
         """Persist what was parsed in this run (atomically) when the cache changed."""
@@ -289,6 +315,31 @@ def parse_top_level(source: bytes) -> TopLevel | None:
         names |= bound
     all_names = tuple(exported) if readable and exported is not None else None
     return TopLevel(frozenset(names), all_names, frozenset(imported - _defined(tree.body)))
+
+
+def parse_definitions(source: bytes) -> list[DefinedName]:
+    """Every class, function and assigned name at the top level of a file (inside top-level
+    `if`, `try` and `with` blocks too); [] for a file that does not parse. An annotation
+    without a value (`x: int`) defines nothing."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return []
+    lines = source.decode("utf-8", "replace").splitlines()
+    found = []
+    for node in _top_level_statements(tree.body):
+        if isinstance(node, ast.ClassDef):
+            named = [(node.name, "class")]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            named = [(node.name, "function")]
+        elif isinstance(node, ast.Assign) or (isinstance(node, ast.AnnAssign) and node.value):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            named = [(n, "assignment") for t in targets for n in _bound_names(t)]
+        else:
+            continue
+        text = lines[node.lineno - 1].strip() if node.lineno <= len(lines) else ""
+        found += [DefinedName(name, kind, node.lineno, text) for name, kind in named]
+    return found
 
 
 def _top_level_statements(body: list[ast.stmt]):

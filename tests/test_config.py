@@ -89,7 +89,7 @@ def test_contract_file_errors_are_all_reported_with_file_line_contract_and_key(p
     assert problems(project) == [
         "contracts/contracts.toml:1: contract 'one', key 'type': unknown contract type "
         "'forbiden' (did you mean 'forbidden'?); known types: acyclic, canonical, forbidden, "
-        "independence, internal, layers",
+        "independence, internal, layers, unique",
         "contracts/contracts.toml:5: contract 'two', key 'source_module': unknown key "
         "(did you mean 'source_modules'?)",
         "contracts/contracts.toml:5: contract 'two', key 'allow_indirect': expected a boolean "
@@ -198,7 +198,7 @@ def test_cli_reports_configuration_errors_with_exit_code_2_and_no_traceback(proj
     assert result.err == (
         "archlint: error: contracts/contracts.toml:1: contract 'x', key 'type': unknown "
         "contract type 'independance' (did you mean 'independence'?); known types: acyclic, "
-        "canonical, forbidden, independence, internal, layers\n")
+        "canonical, forbidden, independence, internal, layers, unique\n")
 
 
 def test_unknown_contract_id_on_the_command_line(project):

@@ -46,6 +46,12 @@ EXPECTED = [
      'tests/unit/test_rate_limiter.py', 5, None),
     ('tests-no-internals', 'tests.unit.test_unified_manager', 'chatapp.websocket_core.unified_manager', '_UnifiedWebSocketManagerImplementation',
      'tests/unit/test_unified_manager.py', 7, None),
+    ('websocket-names-unique', 'chatapp.services.websocket_manager', 'chatapp.websocket_core.websocket_manager', 'WebSocketManager',
+     'chatapp/services/websocket_manager.py', 19, None),
+    ('websocket-names-unique', 'chatapp.services.websocket_manager', 'chatapp.websocket_core.websocket_manager', 'get_websocket_manager',
+     'chatapp/services/websocket_manager.py', 34, None),
+    ('websocket-names-unique', 'chatapp.test_framework.websocket_mock', 'chatapp.websocket_core.connection', 'WebSocketConnection',
+     'chatapp/test_framework/websocket_mock.py', 13, None),
 ]
 
 
@@ -59,7 +65,7 @@ def test_example_reports_every_planted_drift_and_nothing_else():
     assert [(r.id, r.status) for r in report.results] == [
         ("chatapp-layers", "broken"), ("chatapp-acyclic", "broken"),
         ("production-without-test-code", "kept"), ("websocket-canonical", "broken"),
-        ("tests-no-internals", "broken"),
+        ("tests-no-internals", "broken"), ("websocket-names-unique", "broken"),
     ]
     assert [(d.kind, d.path, d.line, d.message) for d in report.diagnostics] == [
         ("unresolved-import", "chatapp/agents/tools/legacy_notify.py", 11,
@@ -67,6 +73,18 @@ def test_example_reports_every_planted_drift_and_nothing_else():
          "which does not exist"),
     ]
     assert report.exit_code == 1
+
+
+def test_example_lists_every_definition_of_a_duplicated_name():
+    report = check(EXAMPLE / "pyproject.toml", use_cache=False, contract_ids=["websocket-names-unique"])
+    assert [[(d.path, d.line, d.kind) for d in v.definitions] for v in report.results[0].violations] == [
+        [("chatapp/websocket_core/websocket_manager.py", 29, "class"),
+         ("chatapp/services/websocket_manager.py", 19, "class")],
+        [("chatapp/websocket_core/websocket_manager.py", 70, "function"),
+         ("chatapp/services/websocket_manager.py", 34, "function")],
+        [("chatapp/websocket_core/connection.py", 23, "class"),
+         ("chatapp/test_framework/websocket_mock.py", 13, "class")],
+    ]
 
 
 def test_example_has_modules_in_folders_without_init():

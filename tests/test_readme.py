@@ -47,3 +47,11 @@ def test_readme_explain_output_is_what_archlint_prints(monkeypatch, capsys):
     monkeypatch.chdir(ROOT / "examples" / "tour")
     code = main(["explain", "app.low", "app.high", "--no-cache"])
     assert (code, capsys.readouterr().out) == (0, shown)
+
+
+def test_readme_fix_output_is_what_archlint_prints(monkeypatch, capsys):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"\$ archlint fix\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.chdir(ROOT / "examples" / "websocket_ssot")
+    code = main(["fix", "--no-cache"])
+    assert (code, capsys.readouterr().out) == (0, shown)

@@ -9,11 +9,12 @@ from .forbidden import ForbiddenContract
 from .independence import IndependenceContract
 from .internal import InternalContract
 from .layers import LayersContract
+from .unique import UniqueContract
 
 CONTRACT_TYPES: dict[str, type[Contract]] = {
     cls.type_name: cls
     for cls in (ForbiddenContract, LayersContract, IndependenceContract, AcyclicContract,
-                CanonicalContract, InternalContract)
+                CanonicalContract, InternalContract, UniqueContract)
 }
 
 __all__ = ["CONTRACT_TYPES", "Contract", "Origin"]

@@ -57,7 +57,7 @@ class CanonicalContract(Contract):
             ModuleExpression(self.package)
         except InvalidExpression as exc:
             problems.append(self.problem("package", str(exc)))
-        if not self.canonical:
+        if not self.canonical and not self.allow:  # with allow alone: entered by those only
             problems.append(self.problem("canonical", "list at least one canonical module"))
         for name in self.canonical:
             if not _is_module_name(name):

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 import networkx as nx
 
-from ..model import ContractResult, Group, Hop
+from ..model import ContractResult, Group, Hop, Violation
 
 # Above this many modules a picture is collapsed one level at a time until it fits.
 READABLE_NODES = 20
@@ -130,6 +130,9 @@ def _edges(result: ContractResult) -> list[tuple[Hop, str]]:
     """
     edges = []
     for violation in result.violations:
+        if not violation.chain:
+            edges += [(hop, VIOLATION) for hop in _definition_hops(violation)]
+            continue
         hops = violation.chain
         ends = [(h.importer, h.imported) for h in hops]
         pair = (violation.importer, violation.imported)
@@ -137,6 +140,16 @@ def _edges(result: ContractResult) -> list[tuple[Hop, str]]:
         edges += [(hop, VIOLATION if i == marked else CHAIN) for i, hop in enumerate(hops)]
     edges += [(hop, CONTEXT) for hop in result.context]
     return edges
+
+
+def _definition_hops(violation: Violation) -> tuple[Hop, ...]:
+    """A name defined in several modules (`unique`), drawn as an edge from each other
+    definition to the original, at the line of the definition."""
+    if not violation.definitions:
+        return ()
+    original, *others = violation.definitions
+    return tuple(Hop(d.module, original.module, d.path, d.line, d.line_contents)
+                 for d in others if d.module != original.module)
 
 
 def _nodes(result: ContractResult, edges: list[tuple[Hop, str]],

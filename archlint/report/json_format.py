@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import Diagnostic, Hop, Report, Violation
+from ..model import Definition, Diagnostic, Hop, Report, Violation
 
 SCHEMA_VERSION = 1
 
@@ -45,7 +45,8 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 
 def _violation(v: Violation) -> dict[str, Any]:
-    return {
+    found = {
+
         "importer": v.importer,
         "imported": v.imported,
         "symbol": v.symbol,
@@ -58,6 +59,14 @@ def _violation(v: Violation) -> dict[str, Any]:
         "fingerprint": v.fingerprint,
         "baselined": v.baselined,
     }
+    if v.definitions:
+        found["definitions"] = [_definition(d) for d in v.definitions]
+    return found
+
+
+def _definition(d: Definition) -> dict[str, Any]:
+    return {"module": d.module, "name": d.name, "kind": d.kind, "path": d.path,
+            "line": d.line, "line_contents": d.line_contents}
 
 
 def _hop(hop: Hop) -> dict[str, Any]:

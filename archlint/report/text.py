@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import WARNING, ContractResult, Hop, Report, Violation
+from ..model import WARNING, ContractResult, Definition, Hop, Report, Violation
 
 INDENT = "  "
 DETAIL = "      "
@@ -36,6 +36,9 @@ def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broke
 
 
 def _render_violation(v: Violation, stream: TextIO) -> None:
+    if v.definitions:
+        _render_definitions(v, stream)
+        return
     symbol = f"  [{v.symbol}]" if v.symbol else ""
     baselined = "  (baselined)" if v.baselined else ""
     stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{baselined}\n")
@@ -50,6 +53,25 @@ def _render_violation(v: Violation, stream: TextIO) -> None:
             stream.write(f"{DETAIL}{v.message}\n")
     if v.fix:
         stream.write(f"{DETAIL}fix: {v.fix}\n")
+
+
+def _render_definitions(v: Violation, stream: TextIO) -> None:
+    """A name defined in several modules: where, then every definition, the original first."""
+    baselined = "  (baselined)" if v.baselined else ""
+    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer}  [{v.symbol}]{baselined}\n")
+    stream.write(f"{DETAIL}{v.message}\n")
+    for line in definition_lines(v.definitions):
+        stream.write(f"{DETAIL}{line}\n")
+
+
+def definition_lines(definitions: tuple[Definition, ...]) -> list[str]:
+    """One aligned line per definition: `path:line  kind  source`, the first marked original."""
+    places = [f"{d.path}:{d.line}" for d in definitions]
+    width = max(len(p) for p in places)
+    kind_width = max(len(d.kind) for d in definitions)
+    return [f"{place.ljust(width)}  {d.kind.ljust(kind_width)}  {d.line_contents}"
+            + ("  (original)" if number == 0 else "")
+            for number, (place, d) in enumerate(zip(places, definitions))]
 
 
 def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
