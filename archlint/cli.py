@@ -136,8 +136,9 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
     outcome = baseline.apply(report, wanted)
     unrecorded = outcome.summary.new
     if unrecorded:
-        click.echo(f"{unrecorded} new {'violation is' if unrecorded == 1 else 'violations are'} "
-                   "not recorded: fix them, or add them with "
+        one = unrecorded == 1
+        click.echo(f"{unrecorded} new {'violation is' if one else 'violations are'} not recorded: "
+                   f"fix {'it' if one else 'them'}, or add {'it' if one else 'them'} with "
                    "`archlint baseline --update --allow-growth`")
     return outcome.exit_code
 
