@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__
 from .errors import ConfigError, Problem, UsageError
 from .files import write_atomic
 from .model import Diagnostic, Fixed, Report, Violation
@@ -143,8 +142,8 @@ def load(path: Path) -> Baseline | None:
     if not isinstance(data, dict) or "schema_version" not in data:
         raise _unreadable(name, "no schema_version key")
     if data["schema_version"] != SCHEMA_VERSION:
-        raise _unreadable(name, f"schema_version {data['schema_version']!r}; archlint "
-                                f"{__version__} reads schema_version {SCHEMA_VERSION}")
+        raise _unreadable(name, f"schema_version {data['schema_version']!r}; this archlint "
+                                f"reads schema_version {SCHEMA_VERSION}")
     return Baseline(
         violations=Counter({
             (e["contract"], e["importer"], e["imported"], e["symbol"] or ""): e["count"]
@@ -178,8 +177,9 @@ def _unreadable(name: str, reason: str) -> ConfigError:
         "`archlint baseline`", file=name)])
 
 
-def dumps(baseline: Baseline) -> str:
-    """The file's text: sorted entries, one per line, so a review diff shows each change."""
+def dumps(baseline: Baseline, version: str) -> str:
+    """The file's text: sorted entries, one per line, so a review diff shows each change;
+    `version` is the archlint that wrote it."""
     violations = [
         {"contract": c, "importer": a, "imported": b, "symbol": s or None, "count": n}
         for (c, a, b, s), n in sorted(baseline.violations.items()) if n > 0
@@ -198,15 +198,15 @@ def dumps(baseline: Baseline) -> str:
     return (
         "{\n"
         f'  "schema_version": {SCHEMA_VERSION},\n'
-        f'  "archlint_version": {json.dumps(__version__)},\n'
+        f'  "archlint_version": {json.dumps(version)},\n'
         f'  "violations": {listing(violations)},\n'
         f'  "diagnostics": {listing(diagnostics)}\n'
         "}\n"
     )
 
 
-def write(path: Path, baseline: Baseline) -> None:
+def write(path: Path, baseline: Baseline, version: str) -> None:
     try:
-        write_atomic(path, dumps(baseline))
+        write_atomic(path, dumps(baseline, version))
     except OSError as exc:
         raise UsageError(f"cannot write {shown(path)}: {exc.strerror}") from None

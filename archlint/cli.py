@@ -132,7 +132,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
         click.echo(f"baseline {shown(path)} updated: {_recorded(wanted)} "
                    f"({recorded.total} before)")
     if recorded is None or wanted != recorded:
-        baseline.write(path, wanted)
+        baseline.write(path, wanted, report.version)
     outcome = baseline.apply(report, wanted)
     unrecorded = outcome.summary.new
     if unrecorded:

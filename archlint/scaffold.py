@@ -78,8 +78,9 @@ def init(root: Path, *, use_cache: bool = True) -> Initialized:
         write_atomic(contract_file, starter_contracts(root, packages))
         created.append(contract_file)
         graph = build_graph(settings, use_cache=use_cache)
-        recorded = baseline.record(check_graph(settings, load_contracts(settings), graph))
-        baseline.write(baseline_file, recorded)
+        report = check_graph(settings, load_contracts(settings), graph)
+        recorded = baseline.record(report)
+        baseline.write(baseline_file, recorded, report.version)
         created.append(baseline_file)
         write_atomic(config_file, config_text)
     except BaseException:

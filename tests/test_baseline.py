@@ -236,7 +236,7 @@ def test_update_without_a_baseline_is_an_error(legacy):
     ('{"version": "1.0", "rules": []}', "no schema_version key"),
     ('["a", "list"]', "no schema_version key"),
     ('{"schema_version": 2, "violations": [], "diagnostics": []}',
-     "schema_version 2; archlint 0.1.0 reads schema_version 1"),
+     "schema_version 2; this archlint reads schema_version 1"),
     ('{"schema_version": 1, "violations": {}, "diagnostics": []}', "'violations' must be a list"),
     ('{"schema_version": 1, "violations": [{"contract": "no-core", "importer": "app.low", '
      '"imported": "app.core", "symbol": null, "count": 0}], "diagnostics": []}',
@@ -283,3 +283,14 @@ def test_diagnostic_fingerprint_has_no_line_number():
     assert first.message_without_line == "not valid UTF-8: byte 0xff on line"
     assert first.fingerprint == moved.fingerprint != other.fingerprint
     assert baseline.diagnostic_key(first) == baseline.diagnostic_key(moved)
+
+
+def test_applying_a_baseline_leaves_the_checked_report_as_it_was(legacy):
+    report = legacy.check()
+    recorded = baseline.record(report)
+    applied = baseline.apply(report, recorded, strict=True)
+    assert [v.baselined for r in applied.results for v in r.violations] == [True, True]
+    assert [v.baselined for r in report.results for v in r.violations] == [False, False]
+    assert (report.fixed, report.strict_baseline, report.exit_code) == ((), False, 1)
+    assert (applied.fixed, applied.exit_code) == ((), 0)
+    assert baseline.apply(report, recorded, strict=True) == applied
