@@ -14,15 +14,16 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, baseline
 from .checking import check as run_check
 from .checking import explain as find_chains
-from .errors import ArchlintError, ConfigError
-from .settings import load_settings
+from .errors import ArchlintError, ConfigError, UsageError
 from .files import write_atomic
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, summary_line
+from .scaffold import init as scaffold
+from .settings import load_settings, shown
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -42,16 +43,30 @@ def cli() -> None:
               show_default=True, help="Report format.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Baseline of known violations (default: the `baseline` setting, "
+                   "contracts/baseline.json, when it exists).")
+@click.option("--no-baseline", is_flag=True, help="Report every violation as new.")
+@click.option("--strict-baseline", is_flag=True,
+              help="Also fail while the baseline records violations that are gone (for CI).")
 @click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
               metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
-          output: Path | None, graphs_folder: Path | None, no_cache: bool, verbose: bool) -> int:
+          output: Path | None, baseline_file: Path | None, no_baseline: bool,
+          strict_baseline: bool, graphs_folder: Path | None, no_cache: bool,
+          verbose: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
     started = time.perf_counter()
-    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache,
+    if baseline_file is not None and no_baseline:
+        raise UsageError("--baseline and --no-baseline exclude each other")
+    settings = load_settings(config)
+    report = run_check(settings.config_file, contract_ids=contract_ids, use_cache=not no_cache,
                        with_context=graphs_folder is not None)
+    known = None if no_baseline else baseline.for_check(settings, baseline_file)
+    if known is not None:
+        report = baseline.apply(report, known, strict=strict_baseline)
     render = REPORTERS[output_format]
     if output is None:
         render(report, sys.stdout)
@@ -194,6 +209,68 @@ def migrate(path: Path | None) -> int:
         for note in migration.not_carried:
             click.echo(f"  {note}")
     click.echo("next: archlint check")
+    return EXIT_OK
+
+
+@cli.command("baseline")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
+              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@click.option("--update", is_flag=True,
+              help="Shrink the baseline: drop or lower the entries that no longer occur.")
+@click.option("--allow-growth", is_flag=True,
+              help="Record the current violations as they are, new ones included.")
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+def baseline_command(config: Path | None, update: bool, allow_growth: bool,
+                     no_cache: bool) -> int:
+    """Record the current violations so that `check` fails only on new ones."""
+    settings = load_settings(config)
+    path = baseline.default_path(settings)
+    recorded = baseline.load(path)
+    if recorded is None and update:
+        raise UsageError(f"no baseline to update at {shown(path)}: create it with "
+                         "`archlint baseline`")
+    if recorded is not None and not (update or allow_growth):
+        raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
+                         "(add new violations to it with --allow-growth)")
+    report = run_check(settings.config_file, use_cache=not no_cache)
+    current = baseline.record(report)
+    wanted = current if recorded is None or allow_growth else baseline.shrink(recorded, current)
+    if recorded is None:
+        click.echo(f"baseline written to {shown(path)}: {_recorded(wanted)}")
+    elif wanted == recorded:
+        click.echo(f"baseline {shown(path)} is up to date: {_recorded(wanted)}")
+    else:
+        click.echo(f"baseline {shown(path)} updated: {_recorded(wanted)} "
+                   f"({recorded.total} before)")
+    if recorded is None or wanted != recorded:
+        baseline.write(path, wanted, report.version)
+    outcome = baseline.apply(report, wanted)
+    unrecorded = outcome.summary.new
+    if unrecorded:
+        one = unrecorded == 1
+        click.echo(f"{unrecorded} new {'violation is' if one else 'violations are'} not recorded: "
+                   f"fix {'it' if one else 'them'}, or add {'it' if one else 'them'} with "
+                   "`archlint baseline --update --allow-growth`")
+    return outcome.exit_code
+
+
+def _recorded(known: baseline.Baseline) -> str:
+    violations = sum(known.violations.values())
+    diagnostics = sum(known.diagnostics.values())
+    return (f"{violations} {'violation' if violations == 1 else 'violations'} and "
+            f"{diagnostics} {'diagnostic' if diagnostics == 1 else 'diagnostics'} recorded")
+
+
+@cli.command()
+@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+def init(no_cache: bool) -> int:
+    """Set up archlint here: [tool.archlint], a starter contract and a baseline."""
+    done = scaffold(Path.cwd(), use_cache=not no_cache)
+    click.echo(f"root packages: {', '.join(done.root_packages)}")
+    click.echo(f"wrote [tool.archlint] to {shown(done.config_file)}")
+    click.echo(f"wrote {shown(done.contract_file)}: a starter contract, no import cycles")
+    click.echo(f"wrote {shown(done.baseline_file)}: {_recorded(done.recorded)}")
+    click.echo("`archlint check` passes now, and fails on the next new violation")
     return EXIT_OK
 
 

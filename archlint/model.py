@@ -7,6 +7,7 @@ format never has to know how a fact was found.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 ERROR = "error"
@@ -84,9 +85,46 @@ class Diagnostic:
     line: int
     message: str
     severity: str = ERROR
+    baselined: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        """Identity without line numbers: kind, path and the message with any line number
+        taken out, so code moving within the file does not make a known diagnostic new."""
+        key = "\x1f".join((self.kind, self.path, self.message_without_line))
+        return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+    @property
+    def message_without_line(self) -> str:
+        return _LINE_NUMBER.sub("line", self.message)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.kind, self.message)
+
+
+_LINE_NUMBER = re.compile(r"\bline \d+")
+
+
+@dataclass(frozen=True)
+class Fixed:
+    """Occurrences the baseline records that no longer occur: `count` of them are gone.
+
+    A violation entry names `contract_id`, `importer`, `imported` and `symbol`; a diagnostic
+    entry names `kind`, `path` and `message` (the other fields stay empty).
+    """
+
+    count: int
+    contract_id: str = ""
+    importer: str = ""
+    imported: str = ""
+    symbol: str | None = None
+    kind: str = ""
+    path: str = ""
+    message: str = ""
+
+    @property
+    def is_diagnostic(self) -> bool:
+        return not self.contract_id
 
 
 @dataclass(frozen=True)
@@ -142,6 +180,7 @@ class Summary:
     new: int
     baselined: int
     unparsed_files: int
+    fixed: int
 
 
 @dataclass(frozen=True)
@@ -151,6 +190,8 @@ class Report:
     version: str
     results: tuple[ContractResult, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    fixed: tuple[Fixed, ...] = field(default=())
+    strict_baseline: bool = False
 
     @property
     def summary(self) -> Summary:
@@ -164,13 +205,16 @@ class Report:
             new=len(violations) - baselined,
             baselined=baselined,
             unparsed_files=sum(1 for d in self.diagnostics if d.kind == "syntax-error"),
+            fixed=sum(f.count for f in self.fixed),
         )
 
     @property
     def failed(self) -> bool:
-        return any(r.fails for r in self.results) or any(
-            d.severity == ERROR for d in self.diagnostics
-        )
+        """A broken contract, an error diagnostic the baseline does not know, or (with
+        `strict_baseline`) a baseline that still records what is gone."""
+        return (any(r.fails for r in self.results)
+                or any(d.severity == ERROR and not d.baselined for d in self.diagnostics)
+                or (self.strict_baseline and bool(self.fixed)))
 
     @property
     def exit_code(self) -> int:

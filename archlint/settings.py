@@ -29,7 +29,7 @@ class Settings:
     include_external_packages: bool = False
     cache_dir: str = ".archlint_cache"
     unresolved_imports: str = "error"
-    baseline: str | None = None
+    baseline: str = "contracts/baseline.json"
     graphs: str = "graphs"
     root: Path = field(default=Path("."), metadata={"config": False})
     config_file: Path = field(default=Path("pyproject.toml"), metadata={"config": False})

@@ -75,7 +75,7 @@ def test_json_report_matches_the_schema_and_the_facts(project):
     data = json.loads(result.out)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"] == {"contracts": 2, "kept": 1, "broken": 1, "violations": 1,
-                               "new": 1, "baselined": 0}
+                               "new": 1, "baselined": 0, "fixed": 0}
     [violation] = data["contracts"][0]["violations"]
     assert violation == {
         "importer": "app.a", "imported": "app.c", "symbol": None, "path": "app/a.py", "line": 2,
@@ -91,7 +91,10 @@ def test_json_report_matches_the_schema_and_the_facts(project):
     }
     assert data["diagnostics"] == [{"kind": "syntax-error", "severity": "error",
                                     "path": "app/bad.py", "line": 1,
-                                    "message": "invalid syntax: def (:"}]
+                                    "message": "invalid syntax: def (:",
+                                    "fingerprint": data["diagnostics"][0]["fingerprint"],
+                                    "baselined": False}]
+    assert data["fixed"] == []
 
 
 def test_output_is_deterministic(project):

@@ -618,7 +618,7 @@ def test_cli_json_output_of_a_broken_project(project):
         "schema_version": 1,
         "archlint_version": "0.1.0",
         "summary": {"contracts": 2, "kept": 1, "broken": 1, "violations": 1, "new": 1,
-                    "baselined": 0},
+                    "baselined": 0, "fixed": 0},
         "contracts": [
             {
                 "id": "no-db",
@@ -659,5 +659,11 @@ def test_cli_json_output_of_a_broken_project(project):
             "line": 15,
             "message": "contract 'tools-alone': ignore entry 'app.extra -> app.ui' matches no "
                        "import; remove it",
+            "fingerprint": hashlib.sha256(
+                "unmatched-ignore\x1fcontracts/contracts.toml\x1fcontract 'tools-alone': ignore "
+                "entry 'app.extra -> app.ui' matches no import; remove it".encode()
+            ).hexdigest()[:20],
+            "baselined": False,
         }],
+        "fixed": [],
     }

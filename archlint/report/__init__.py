@@ -7,11 +7,13 @@ from collections.abc import Callable
 from typing import TextIO
 
 from ..model import Report
-from . import json_format, text
+from . import github, json_format, sarif, text
 
 Reporter = Callable[[Report, TextIO], None]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,
     "json": json_format.render,
+    "sarif": sarif.render,
+    "github": github.render,
 }

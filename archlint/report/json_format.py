@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import Definition, Diagnostic, Hop, Report, Violation
+from ..model import Definition, Diagnostic, Fixed, Hop, Report, Violation
 
 SCHEMA_VERSION = 1
 
@@ -27,6 +27,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "violations": summary.violations,
             "new": summary.new,
             "baselined": summary.baselined,
+            "fixed": summary.fixed,
         },
         "contracts": [
             {
@@ -41,6 +42,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             for result in report.results
         ],
         "diagnostics": [_diagnostic(d) for d in report.diagnostics],
+        "fixed": [_fixed(f) for f in report.fixed],
     }
 
 
@@ -76,4 +78,11 @@ def _hop(hop: Hop) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     return {"kind": d.kind, "severity": d.severity, "path": d.path, "line": d.line,
-            "message": d.message}
+            "message": d.message, "fingerprint": d.fingerprint, "baselined": d.baselined}
+
+
+def _fixed(f: Fixed) -> dict[str, Any]:
+    if f.is_diagnostic:
+        return {"kind": f.kind, "path": f.path, "message": f.message, "count": f.count}
+    return {"contract": f.contract_id, "importer": f.importer, "imported": f.imported,
+            "symbol": f.symbol, "count": f.count}

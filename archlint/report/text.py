@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import WARNING, ContractResult, Definition, Hop, Report, Violation
+from ..model import WARNING, ContractResult, Definition, Fixed, Hop, Report, Violation
 
 INDENT = "  "
 DETAIL = "      "
@@ -18,8 +18,26 @@ def render(report: Report, stream: TextIO) -> None:
     if report.diagnostics:
         stream.write("diagnostics\n")
         for d in report.diagnostics:
-            stream.write(f"{INDENT}{d.path}:{d.line}  {d.kind}  {d.message}\n")
+            baselined = "  (baselined)" if d.baselined else ""
+            stream.write(f"{INDENT}{d.path}:{d.line}  {d.kind}  {d.message}{baselined}\n")
+    if report.fixed:
+        stream.write(f"fixed {FIXED_HINT}\n")
+        for entry in report.fixed:
+            stream.write(f"{INDENT}{fixed_entry(entry)}\n")
     stream.write(summary_line(report) + "\n")
+
+
+FIXED_HINT = "— run `archlint baseline --update`"
+
+
+def fixed_entry(entry: Fixed) -> str:
+    """A baseline entry that is gone, as one line: what it was, and how many went."""
+    if entry.is_diagnostic:
+        what = f"{entry.path}  {entry.kind}  {entry.message}"
+    else:
+        symbol = f"  [{entry.symbol}]" if entry.symbol else ""
+        what = f"{entry.contract_id}  {entry.importer} -> {entry.imported}{symbol}"
+    return what if entry.count == 1 else f"{what}  ({entry.count} gone)"
 
 
 def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broken_mark: str) -> None:
@@ -96,6 +114,9 @@ def summary_line(report: Report) -> str:
         count = sum(1 for d in report.diagnostics if d.kind == kind)
         if count:
             parts.append(_plural(count, noun, nouns))
+    if s.fixed:
+        strict = " (--strict-baseline: fails)" if report.strict_baseline else ""
+        parts.append(f"{s.fixed} fixed since the baseline{strict}")
     return " · ".join(parts)
 
 

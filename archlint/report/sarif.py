@@ -1,0 +1,124 @@
+"""`--format sarif`: SARIF 2.1.0 for code scanning (GitHub and others).
+
+One rule per contract (and one per diagnostic kind), one result per violation and diagnostic
+with file, line and message. Fingerprints go to `partialFingerprints`, so a code-scanning
+service follows a violation when its line moves; baselined results are notes with
+`baselineState` "unchanged". Baseline entries that are gone become tool notifications.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+from urllib.parse import quote
+
+from ..model import ERROR, WARNING, Diagnostic, Hop, Report, Violation
+from .text import FIXED_HINT, fixed_entry
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT_KEY = "archlint/v1"
+DIAGNOSTIC_RULES = {
+    "syntax-error": "A file under a root package does not parse; it is left out of the graph.",
+    "unresolved-import": "An import of a module under a root package that does not exist.",
+    "unmatched-ignore": "A contract's ignore entry matches no import; remove it.",
+}
+
+
+def render(report: Report, stream: TextIO) -> None:
+    json.dump(to_dict(report), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    rules = [_contract_rule(r.id, r.name, r.description, r.type, r.severity)
+             for r in report.results]
+    rules += [_diagnostic_rule(kind, text) for kind, text in DIAGNOSTIC_RULES.items()]
+    index = {rule["id"]: number for number, rule in enumerate(rules)}
+    results = [
+        _violation_result(v, index[r.id], r.severity)
+        for r in report.results for v in r.violations
+    ] + [_diagnostic_result(d, index[d.kind]) for d in report.diagnostics]
+    level = "error" if report.strict_baseline else "note"
+    notifications = [{"level": level, "message": {"text": f"fixed {FIXED_HINT}: {fixed_entry(f)}"}}
+                     for f in report.fixed]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "archlint",
+                "version": report.version,
+                "informationUri": "https://pypi.org/project/archlint/",
+                "rules": rules,
+            }},
+            "invocations": [{"executionSuccessful": True,
+                             "toolExecutionNotifications": notifications}],
+            "results": results,
+        }],
+    }
+
+
+def _contract_rule(rule_id: str, name: str, description: str, contract_type: str,
+                   severity: str) -> dict[str, Any]:
+    return {
+        "id": rule_id,
+        "name": name,
+        "shortDescription": {"text": name},
+        "fullDescription": {"text": " ".join(description.split()) or name},
+        "defaultConfiguration": {"level": _level(severity)},
+        "properties": {"contract_type": contract_type},
+    }
+
+
+def _diagnostic_rule(kind: str, text: str) -> dict[str, Any]:
+    return {"id": kind, "name": kind, "shortDescription": {"text": text},
+            "fullDescription": {"text": text}, "defaultConfiguration": {"level": "error"}}
+
+
+def _violation_result(v: Violation, rule_index: int, severity: str) -> dict[str, Any]:
+    message = f"{v.message}. Fix: {v.fix}" if v.fix else v.message
+    result = {
+        "ruleId": v.contract_id,
+        "ruleIndex": rule_index,
+        "level": "note" if v.baselined else _level(severity),
+        "message": {"text": message},
+        "locations": [_location(v.path, v.line, v.line_contents)],
+        "partialFingerprints": {FINGERPRINT_KEY: v.fingerprint},
+        "baselineState": "unchanged" if v.baselined else "new",
+        "properties": {"importer": v.importer, "imported": v.imported, "symbol": v.symbol},
+    }
+    if v.is_indirect:
+        result["relatedLocations"] = [_hop_location(number, hop)
+                                      for number, hop in enumerate(v.chain)]
+    return result
+
+
+def _diagnostic_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
+    return {
+        "ruleId": d.kind,
+        "ruleIndex": rule_index,
+        "level": "note" if d.baselined else _level(d.severity),
+        "message": {"text": d.message},
+        "locations": [_location(d.path, d.line)],
+        "partialFingerprints": {FINGERPRINT_KEY: d.fingerprint},
+        "baselineState": "unchanged" if d.baselined else "new",
+    }
+
+
+def _location(path: str, line: int, source: str = "") -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": line}
+    if source:
+        region["snippet"] = {"text": source}
+    return {"physicalLocation": {
+        "artifactLocation": {"uri": quote(path), "uriBaseId": "%SRCROOT%"},
+        "region": region,
+    }}
+
+
+def _hop_location(number: int, hop: Hop) -> dict[str, Any]:
+    location = _location(hop.path, hop.line, hop.line_contents)
+    return {"id": number, "message": {"text": f"{hop.importer} -> {hop.imported}"}, **location}
+
+
+def _level(severity: str) -> str:
+    return {ERROR: "error", WARNING: "warning"}[severity]

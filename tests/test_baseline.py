@@ -1,0 +1,296 @@
+"""The baseline and the ratchet, walked end to end through the command line: record, pass,
+fail on new violations only, report fixed ones, shrink, refuse growth, survive moved code,
+and refuse files that are not baselines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from archlint import baseline
+from archlint.model import Diagnostic
+
+SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "json-schema.json").read_text())
+
+FILES = {
+    "app/__init__.py": "",
+    "app/core.py": "",
+    "app/low.py": "import app.core\n",
+    "app/other.py": "from app import core\n",
+    "app/third.py": "",
+    "app/legacy.py": "import os\nimport app.gone\n",
+}
+CONTRACTS = """
+    [[contracts]]
+    id = "no-core"
+    name = "Only the services use core"
+    type = "forbidden"
+    source_modules = ["app.low", "app.other", "app.third"]
+    forbidden_modules = ["app.core"]
+
+    [[contracts]]
+    id = "low-alone"
+    name = "low stays alone"
+    type = "forbidden"
+    source_modules = ["app.low"]
+    forbidden_modules = ["app.other"]
+"""
+RECORDED = """\
+{
+  "schema_version": 1,
+  "archlint_version": "0.1.0",
+  "violations": [
+    {"contract": "no-core", "importer": "app.low", "imported": "app.core", "symbol": null, "count": 1},
+    {"contract": "no-core", "importer": "app.other", "imported": "app.core", "symbol": null, "count": 1}
+  ],
+  "diagnostics": [
+    {"kind": "unresolved-import", "path": "app/legacy.py", "message": "app.legacy imports app.gone, which does not exist", "count": 1}
+  ]
+}
+"""
+BASELINED_TEXT = """\
+✗ no-core  Only the services use core
+  app/low.py:1  app.low -> app.core  (baselined)
+      import app.core
+      app.low imports app.core, which it is forbidden to use
+  app/other.py:1  app.other -> app.core  (baselined)
+      from app import core
+      app.other imports app.core, which it is forbidden to use
+✓ low-alone  low stays alone
+diagnostics
+  app/legacy.py:2  unresolved-import  app.legacy imports app.gone, which does not exist  (baselined)
+2 contracts: 1 kept, 1 broken · 2 violations (0 new, 2 baselined) · 1 unresolved import
+"""
+
+
+@pytest.fixture
+def legacy(project):
+    project.settings(["app"]).files(FILES).contracts(CONTRACTS)
+    return project
+
+
+def baseline_text(project) -> str:
+    return (project.root / "contracts" / "baseline.json").read_text(encoding="utf-8")
+
+
+def verdicts(project, *args: str) -> tuple[int, list[tuple], list[tuple]]:
+    """(exit code, violations as (contract, importer, line, baselined), fixed entries)."""
+    result = project.cli("check", "--format", "json", *args)
+    data = json.loads(result.out)
+    jsonschema.validate(data, SCHEMA)
+    violations = [(c["id"], v["importer"], v["line"], v["baselined"])
+                  for c in data["contracts"] for v in c["violations"]]
+    return result.code, violations, data["fixed"]
+
+
+def test_the_whole_ratchet(legacy):
+    project = legacy
+    assert project.cli("check").code == 1
+
+    # record: the file is sorted, one entry per line, without line numbers
+    result = project.cli("baseline")
+    assert (result.code, result.out, result.err) == (
+        0, "baseline written to contracts/baseline.json: 2 violations and 1 diagnostic "
+           "recorded\n", "")
+    assert baseline_text(project) == RECORDED
+
+    # green: everything known is listed as baselined
+    result = project.cli("check")
+    assert (result.code, result.out) == (0, BASELINED_TEXT)
+
+    # a new violation fails, and only it is new; so does a second occurrence of a known one
+    project.files({"app/third.py": "import app.core\n",
+                   "app/low.py": "import app.core\n\ndef late():\n    import app.core\n"})
+    assert verdicts(project) == (1, [
+        ("no-core", "app.low", 1, True),
+        ("no-core", "app.low", 4, False),
+        ("no-core", "app.other", 1, True),
+        ("no-core", "app.third", 1, False),
+    ], [])
+    project.files({"app/third.py": "", "app/low.py": "import app.core\n"})
+
+    # a fixed one is reported, and passes unless the baseline must be exact
+    project.files({"app/other.py": ""})
+    result = project.cli("check")
+    assert result.code == 0
+    assert result.out.endswith(
+        "fixed — run `archlint baseline --update`\n"
+        "  no-core  app.other -> app.core\n"
+        "2 contracts: 1 kept, 1 broken · 1 violation (0 new, 1 baselined) · 1 unresolved import"
+        " · 1 fixed since the baseline\n")
+    strict = project.cli("check", "--strict-baseline")
+    assert strict.code == 1
+    assert strict.out.endswith(" · 1 fixed since the baseline (--strict-baseline: fails)\n")
+
+    # update shrinks, then strict passes
+    result = project.cli("baseline", "--update")
+    assert (result.code, result.out) == (
+        0, "baseline contracts/baseline.json updated: 1 violation and 1 diagnostic recorded "
+           "(3 before)\n")
+    assert '"importer": "app.other"' not in baseline_text(project)
+    assert project.cli("check", "--strict-baseline").code == 0
+    unchanged = project.cli("baseline", "--update")
+    assert (unchanged.code, unchanged.out) == (
+        0, "baseline contracts/baseline.json is up to date: 1 violation and 1 diagnostic "
+           "recorded\n")
+
+    # growth is refused without the flag, and the file keeps its entries
+    project.files({"app/third.py": "import app.core\n"})
+    before = baseline_text(project)
+    result = project.cli("baseline", "--update")
+    assert (result.code, result.out) == (
+        1, "baseline contracts/baseline.json is up to date: 1 violation and 1 diagnostic "
+           "recorded\n"
+           "1 new violation is not recorded: fix it, or add it with "
+           "`archlint baseline --update --allow-growth`\n")
+    assert baseline_text(project) == before
+    result = project.cli("baseline")
+    assert (result.code, result.err) == (
+        2, "archlint: error: contracts/baseline.json exists: shrink it with "
+           "`archlint baseline --update` (add new violations to it with --allow-growth)\n")
+    assert baseline_text(project) == before
+    result = project.cli("baseline", "--update", "--allow-growth")
+    assert (result.code, result.out) == (
+        0, "baseline contracts/baseline.json updated: 2 violations and 1 diagnostic recorded "
+           "(2 before)\n")
+    assert verdicts(project, "--strict-baseline") == (0, [
+        ("no-core", "app.low", 1, True), ("no-core", "app.third", 1, True)], [])
+
+
+def test_moving_an_import_to_another_line_keeps_it_baselined(legacy):
+    project = legacy
+    assert project.cli("baseline").code == 0
+    project.files({
+        "app/low.py": '"""Low."""\n\n\nimport app.core\n',
+        "app/legacy.py": "import os\n\n# still here\nimport app.gone\n",
+    })
+    assert verdicts(project, "--strict-baseline") == (0, [
+        ("no-core", "app.low", 4, True), ("no-core", "app.other", 1, True)], [])
+    result = project.cli("check")
+    assert ("  app/legacy.py:4  unresolved-import  app.legacy imports app.gone, which does not "
+            "exist  (baselined)\n") in result.out
+
+
+def test_fixed_entries_in_json(legacy):
+    project = legacy
+    project.cli("baseline")
+    project.files({"app/other.py": "", "app/legacy.py": "import os\n"})
+    code, _, fixed = verdicts(project)
+    assert code == 0
+    assert fixed == [
+        {"contract": "no-core", "importer": "app.other", "imported": "app.core", "symbol": None,
+         "count": 1},
+        {"kind": "unresolved-import", "path": "app/legacy.py",
+         "message": "app.legacy imports app.gone, which does not exist", "count": 1},
+    ]
+
+
+def test_only_checked_contracts_report_fixed_entries(legacy):
+    project = legacy
+    project.cli("baseline")
+    assert verdicts(project, "--contract", "low-alone", "--strict-baseline") == (0, [], [])
+
+
+def test_no_baseline_reports_everything_as_new(legacy):
+    project = legacy
+    project.cli("baseline")
+    assert verdicts(project, "--no-baseline") == (1, [
+        ("no-core", "app.low", 1, False), ("no-core", "app.other", 1, False)], [])
+
+
+def test_baseline_file_given_on_the_command_line(legacy):
+    project = legacy
+    project.cli("baseline")
+    (project.root / "contracts" / "baseline.json").rename(project.root / "known.json")
+    assert project.cli("check").code == 1
+    assert verdicts(project, "--baseline", "known.json")[0] == 0
+    missing = project.cli("check", "--baseline", "missing.json")
+    assert (missing.code, missing.err) == (
+        2, "archlint: error: baseline file not found: missing.json\n")
+    both = project.cli("check", "--baseline", "known.json", "--no-baseline")
+    assert (both.code, both.err) == (
+        2, "archlint: error: --baseline and --no-baseline exclude each other\n")
+
+
+def test_baseline_setting_names_the_file(legacy):
+    project = legacy
+    project.settings(["app"], baseline="known/archlint-baseline.json")
+    result = project.cli("baseline")
+    assert result.out.startswith("baseline written to known/archlint-baseline.json: ")
+    assert project.cli("check").code == 0
+
+
+def test_update_without_a_baseline_is_an_error(legacy):
+    result = legacy.cli("baseline", "--update")
+    assert (result.code, result.err) == (
+        2, "archlint: error: no baseline to update at contracts/baseline.json: create it with "
+           "`archlint baseline`\n")
+    assert not (legacy.root / "contracts" / "baseline.json").exists()
+
+
+@pytest.mark.parametrize("text, reason", [
+    ('{"schema_version": 1, "violations": [\n', "invalid JSON at line 2 column 1: Expecting value"),
+    ('{"version": "1.0", "rules": []}', "no schema_version key"),
+    ('["a", "list"]', "no schema_version key"),
+    ('{"schema_version": 2, "violations": [], "diagnostics": []}',
+     "schema_version 2; this archlint reads schema_version 1"),
+    ('{"schema_version": 1, "violations": {}, "diagnostics": []}', "'violations' must be a list"),
+    ('{"schema_version": 1, "violations": [{"contract": "no-core", "importer": "app.low", '
+     '"imported": "app.core", "symbol": null, "count": 0}], "diagnostics": []}',
+     "violations[0] must have exactly the keys contract, importer, imported, symbol, count, "
+     "with a count of 1 or more"),
+    ('{"schema_version": 1, "violations": [], "diagnostics": [{"kind": "syntax-error"}]}',
+     "diagnostics[0] must have exactly the keys kind, path, message, count, with a count of 1 "
+     "or more"),
+])
+def test_a_corrupt_or_foreign_baseline_is_one_clear_error_and_never_overwritten(legacy, text,
+                                                                               reason):
+    project = legacy
+    path = project.root / "contracts" / "baseline.json"
+    path.write_text(text, encoding="utf-8")
+    expected = (f"archlint: error: contracts/baseline.json: not a baseline archlint can read "
+                f"({reason}); fix the file, or delete it and run `archlint baseline`\n")
+    for command in (["check"], ["baseline", "--update"], ["baseline", "--allow-growth"]):
+        result = project.cli(*command)
+        assert (result.code, result.out, result.err) == (2, "", expected), command
+        assert path.read_text(encoding="utf-8") == text
+
+
+def test_unmatched_ignore_entries_are_never_recorded(project):
+    project.settings(["app"]).files({"app/__init__.py": "", "app/a.py": "", "app/b.py": ""})
+    project.contracts("""
+        [[contracts]]
+        id = "a-not-b"
+        type = "forbidden"
+        source_modules = ["app.a"]
+        forbidden_modules = ["app.b"]
+        ignore = ["app.a -> app.b"]
+    """)
+    result = project.cli("baseline")
+    assert (result.code, result.out) == (
+        1, "baseline written to contracts/baseline.json: 0 violations and 0 diagnostics "
+           "recorded\n")
+    assert project.cli("check").code == 1
+
+
+def test_diagnostic_fingerprint_has_no_line_number():
+    first = Diagnostic("syntax-error", "app/x.py", 3, "not valid UTF-8: byte 0xff on line 3")
+    moved = Diagnostic("syntax-error", "app/x.py", 9, "not valid UTF-8: byte 0xff on line 9")
+    other = Diagnostic("syntax-error", "app/y.py", 3, "not valid UTF-8: byte 0xff on line 3")
+    assert first.message_without_line == "not valid UTF-8: byte 0xff on line"
+    assert first.fingerprint == moved.fingerprint != other.fingerprint
+    assert baseline.diagnostic_key(first) == baseline.diagnostic_key(moved)
+
+
+def test_applying_a_baseline_leaves_the_checked_report_as_it_was(legacy):
+    report = legacy.check()
+    recorded = baseline.record(report)
+    applied = baseline.apply(report, recorded, strict=True)
+    assert [v.baselined for r in applied.results for v in r.violations] == [True, True]
+    assert [v.baselined for r in report.results for v in r.violations] == [False, False]
+    assert (report.fixed, report.strict_baseline, report.exit_code) == ((), False, 1)
+    assert (applied.fixed, applied.exit_code) == ((), 0)
+    assert baseline.apply(report, recorded, strict=True) == applied
