@@ -6,21 +6,33 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from . import __version__
+from .cache import ResultCache
 from .contracts import Contract
 from .errors import ConfigError, UsageError, did_you_mean
-from .graph import ProjectGraph, build_graph
+from .graph import Progress, ProjectGraph, build_graph, discover_all
 from .loading import line_of, load_contracts, select
 from .model import ContractResult, Diagnostic, Hop, Report
 from .settings import Settings, load_settings
 
 
 def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
-          use_cache: bool = True, start: Path | None = None) -> Report:
-    """Check the project configured by `config` (or found from `start` upwards)."""
+          use_cache: bool = True, start: Path | None = None,
+          progress: Progress | None = None) -> Report:
+    """Check the project configured by `config` (or found from `start` upwards). With
+    `use_cache`, an unchanged project is answered from the result cache (see cache.py)."""
     settings = load_settings(config, start=start)
     contracts = select(load_contracts(settings), contract_ids)
-    graph = build_graph(settings, use_cache=use_cache)
-    return check_graph(settings, contracts, graph)
+    trees = discover_all(settings)
+    if not use_cache:
+        return check_graph(settings, contracts, build_graph(settings, False, trees=trees,
+                                                            progress=progress))
+    cache = ResultCache(settings, contracts, trees, __version__)
+    report = cache.lookup()
+    if report is None:
+        graph = build_graph(settings, True, trees=trees, progress=progress)
+        report = check_graph(settings, contracts, graph)
+        cache.store(report, graph)
+    return report
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph) -> Report:

@@ -19,6 +19,7 @@ from .checking import check as run_check
 from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError
 from .files import write_atomic
+from .progress import ScanProgress
 from .report import REPORTERS
 from .report.text import hop_lines, summary_line
 
@@ -40,13 +41,20 @@ def cli() -> None:
               show_default=True, help="Report format.")
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False),
               help="Write the report to this file (atomically) instead of standard output.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore and do not update the import and result caches.")
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
           output: Path | None, no_cache: bool, verbose: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
     started = time.perf_counter()
-    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache)
+    progress = ScanProgress.for_terminal(sys.stderr)
+    try:
+        report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache,
+                           progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     render = REPORTERS[output_format]
     if output is None:
         render(report, sys.stdout)
