@@ -30,8 +30,11 @@ from .patterns import compile_path_glob
 from .settings import Settings
 from .symbols import SymbolFacts
 
-# Files per grimp scan; a file that fails costs a rescan of its batch only.
+# Files per grimp scan; a file that fails costs a rescan of its batch only. Every scan call
+# hands grimp the whole module list, so a large tree is scanned in at most SCAN_BATCHES calls
+# (a fixed batch size would make the build quadratic).
 SCAN_BATCH = 400
+SCAN_BATCHES = 8
 # Called with (files scanned, files to scan) while a build scans files.
 Progress = Callable[[int, int], None]
 _UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
@@ -318,10 +321,11 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
     remaining = [mf for mf in module_files if mf.module not in imports]
     from_cache = len(imports)
     failures: list[tuple[str, int, str]] = []
-    for start in range(0, len(remaining), SCAN_BATCH):
+    size = max(SCAN_BATCH, -(-len(remaining) // SCAN_BATCHES))
+    for start in range(0, len(remaining), size):
         if progress is not None:
             progress(start, len(remaining))
-        batch = remaining[start:start + SCAN_BATCH]
+        batch = remaining[start:start + size]
         while batch:
             try:
                 imports.update(rust.scan_for_imports(
