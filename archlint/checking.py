@@ -7,9 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__
+from .cache import ResultCache
 from .contracts import Contract
 from .errors import ConfigError, UsageError, did_you_mean
-from .graph import ProjectGraph, build_graph
+from .graph import Progress, ProjectGraph, build_graph, discover_all
 from .loading import line_of, load_contracts, select
 from .model import ContractResult, Diagnostic, Group, Hop, Report, Violation
 from .settings import Settings, load_settings
@@ -21,16 +22,26 @@ CONTEXT_LIMIT = 300
 
 def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
           use_cache: bool = True, start: Path | None = None,
-          with_context: bool = False) -> Report:
-    """Check the project configured by `config` (or found from `start` upwards).
+          with_context: bool = False, progress: Progress | None = None) -> Report:
+    """Check the project configured by `config` (or found from `start` upwards). With
+    `use_cache`, an unchanged project is answered from the result cache (see cache.py).
 
     `with_context` also records each contract's groups and the allowed imports around its
     violations, which pictures need and plain checks do not pay for.
     """
     settings = load_settings(config, start=start)
     contracts = select(load_contracts(settings), contract_ids)
-    graph = build_graph(settings, use_cache=use_cache)
-    return check_graph(settings, contracts, graph, with_context=with_context)
+    trees = discover_all(settings)
+    if not use_cache:
+        graph = build_graph(settings, False, trees=trees, progress=progress)
+        return check_graph(settings, contracts, graph, with_context=with_context)
+    cache = ResultCache(settings, contracts, trees, __version__, with_context=with_context)
+    report = cache.lookup()
+    if report is None:
+        graph = build_graph(settings, True, trees=trees, progress=progress)
+        report = check_graph(settings, contracts, graph, with_context=with_context)
+        cache.store(report, graph)
+    return report
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,

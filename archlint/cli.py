@@ -19,6 +19,7 @@ from .checking import check as run_check
 from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError, UsageError
 from .files import write_atomic
+from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, summary_line
@@ -51,7 +52,8 @@ def cli() -> None:
               help="Also fail while the baseline records violations that are gone (for CI).")
 @click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
               metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@click.option("--no-cache", is_flag=True,
+              help="Ignore and do not update the import and result caches.")
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
           output: Path | None, baseline_file: Path | None, no_baseline: bool,
@@ -62,8 +64,14 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     if baseline_file is not None and no_baseline:
         raise UsageError("--baseline and --no-baseline exclude each other")
     settings = load_settings(config)
-    report = run_check(settings.config_file, contract_ids=contract_ids, use_cache=not no_cache,
-                       with_context=graphs_folder is not None)
+    progress = ScanProgress.for_terminal(sys.stderr)
+    try:
+        report = run_check(settings.config_file, contract_ids=contract_ids,
+                           use_cache=not no_cache, with_context=graphs_folder is not None,
+                           progress=progress)
+    finally:
+        if progress is not None:
+            progress.clear()
     known = None if no_baseline else baseline.for_check(settings, baseline_file)
     if known is not None:
         report = baseline.apply(report, known, strict=strict_baseline)

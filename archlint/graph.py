@@ -12,7 +12,7 @@ import ast
 import copy
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,8 +30,13 @@ from .patterns import compile_path_glob
 from .settings import Settings
 from .symbols import SymbolFacts
 
-# Files per grimp scan; a file that fails costs a rescan of its batch only.
+# Files per grimp scan; a file that fails costs a rescan of its batch only. Every scan call
+# hands grimp the whole module list, so a large tree is scanned in at most SCAN_BATCHES calls
+# (a fixed batch size would make the build quadratic).
 SCAN_BATCH = 400
+SCAN_BATCHES = 8
+# Called with (files scanned, files to scan) while a build scans files.
+Progress = Callable[[int, int], None]
 _UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
 
 
@@ -41,6 +46,7 @@ class SourceFile:
     path: str  # absolute
     relative: str  # to the project root, forward slashes
     mtime: float
+    stamp: tuple[int, int] = (0, 0)  # (mtime_ns, size): what the result cache compares
 
 
 @dataclass(frozen=True)
@@ -97,11 +103,12 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> Pa
                 continue
             stem = name[:-3]
             try:
-                mtime = entry.stat().st_mtime
+                stat = entry.stat()
             except OSError:
                 continue
             module = dotted if stem == "__init__" else f"{dotted}.{stem}"
-            files.append(SourceFile(module, entry.path, relative, mtime))
+            files.append(SourceFile(module, entry.path, relative, stat.st_mtime,
+                                    (stat.st_mtime_ns, stat.st_size)))
     files.sort(key=lambda f: f.relative)
     with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
     folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
@@ -116,8 +123,11 @@ class ProjectGraph:
 
     def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
                  root_packages: tuple[str, ...], external_included: bool,
-                 diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts) -> None:
+                 diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts,
+                 scanned: dict[str, frozenset] | None = None) -> None:
         self.imports = imports
+        # grimp's imports of each scanned file, as read (the result cache fingerprints them)
+        self.scanned = scanned or {}
         self.files = files
         self.symbols = symbols
         self.root_packages = root_packages
@@ -170,11 +180,11 @@ class ProjectGraph:
         for importer, imported in edges:
             reduced.remove_import(importer=importer, imported=imported)
         return ProjectGraph(reduced, self.files, self.root_packages, self.external_included,
-                            self.diagnostics, self.symbols)
+                            self.diagnostics, self.symbols, self.scanned)
 
 
-def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
-    """Discover, scan (with grimp, cached) and assemble the project's import graph."""
+def discover_all(settings: Settings) -> list[PackageTree]:
+    """The files of every root package; a root package that does not exist is an error."""
     exclude = [compile_path_glob(g) for g in settings.exclude]
     missing = [name for name in settings.root_packages
                if locate_package(settings.root, name) is None]
@@ -184,8 +194,11 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
                     f"in {settings.root} or {settings.root / 'src'}", key="root_packages")
             for name in missing
         ])
-    trees = [discover(settings.root, name, exclude) for name in settings.root_packages]
-    found = {
+    return [discover(settings.root, name, exclude) for name in settings.root_packages]
+
+
+def _found_packages(trees: Iterable[PackageTree]) -> set[FoundPackage]:
+    return {
         FoundPackage(
             name=tree.name,
             directory=str(tree.directory),
@@ -194,10 +207,20 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
         )
         for tree in trees
     }
+
+
+def build_graph(settings: Settings, use_cache: bool = True, *,
+                trees: list[PackageTree] | None = None,
+                progress: Progress | None = None) -> ProjectGraph:
+    """Discover (unless `trees` are given), scan (with grimp, cached) and assemble the
+    project's import graph."""
+    if trees is None:
+        trees = discover_all(settings)
+    found = _found_packages(trees)
     source_files = {f.module: f for tree in trees for f in tree.files}
     by_path = {f.path: ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
     cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
-    imports, failures = _scan(found, by_path, settings, cache_dir)
+    imports, failures = _scan(found, by_path, settings, cache_dir, progress)
 
     relative_of = {f.path: f.relative for f in source_files.values()}
     diagnostics = tuple(
@@ -225,8 +248,28 @@ def build_graph(settings: Settings, use_cache: bool = True) -> ProjectGraph:
     if settings.unresolved_imports != "off":
         diagnostics += tuple(_unresolved_imports(graph, files, symbols, internal_roots,
                                                  settings.unresolved_imports))
+    scanned = {module.name: frozenset(directs) for module, directs in imports.items()}
     return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
-                        diagnostics, symbols)
+                        diagnostics, symbols, scanned)
+
+
+def scan_modules(settings: Settings, trees: list[PackageTree],
+                 modules: Iterable[str]) -> dict[str, frozenset] | None:
+    """grimp's imports of a few files, read afresh (no cache); None when one of them cannot
+    be scanned."""
+    wanted = set(modules)
+    module_files = tuple(ModuleFile(Module(f.module), f.mtime)
+                         for tree in trees for f in tree.files if f.module in wanted)
+    try:
+        imports = rust.scan_for_imports(
+            module_files=module_files, found_packages=_found_packages(trees),
+            include_external_packages=settings.include_external_packages,
+            exclude_type_checking_imports=settings.exclude_type_checking_imports,
+            file_system=grimp_settings.FILE_SYSTEM.convert_to_basic(),
+        )
+    except (grimp.exceptions.SourceSyntaxError, UnicodeError):
+        return None
+    return {module.name: frozenset(directs) for module, directs in imports.items()}
 
 
 def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols: SymbolFacts,
@@ -254,7 +297,7 @@ def _is_inside(module: str, roots: tuple[str, ...]) -> bool:
 
 
 def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Settings,
-          cache_dir: Path | None):
+          cache_dir: Path | None, progress: Progress | None = None):
     """Scan every module file with grimp; return imports by module and unreadable files."""
     basic_fs = grimp_settings.FILE_SYSTEM.convert_to_basic()
     module_files = sorted((mf for package in found for mf in package.module_files),
@@ -278,8 +321,11 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
     remaining = [mf for mf in module_files if mf.module not in imports]
     from_cache = len(imports)
     failures: list[tuple[str, int, str]] = []
-    for start in range(0, len(remaining), SCAN_BATCH):
-        batch = remaining[start:start + SCAN_BATCH]
+    size = max(SCAN_BATCH, -(-len(remaining) // SCAN_BATCHES))
+    for start in range(0, len(remaining), size):
+        if progress is not None:
+            progress(start, len(remaining))
+        batch = remaining[start:start + size]
         while batch:
             try:
                 imports.update(rust.scan_for_imports(
@@ -296,6 +342,8 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
                     raise
                 batch.remove(bad)
                 failures.append((path, line, message))
+    if progress is not None and remaining:
+        progress(len(remaining), len(remaining))
     if cache is not None and len(imports) > from_cache:
         cache.write(imports)
     return imports, failures

@@ -1,0 +1,266 @@
+"""The result cache answers only while the project is the same: every change that could change
+a report gives fresh results, and an edit that keeps a file's imports is answered from it."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+import archlint.checking
+from archlint.model import ContractResult, Diagnostic, Hop, Report, Violation
+from archlint.serialize import from_data, to_data
+
+from conftest import rows
+
+FORBIDDEN = """
+    [[contracts]]
+    id = "core-no-web"
+    type = "forbidden"
+    source_modules = ["app.core"]
+    forbidden_modules = ["app.web"]
+"""
+
+FILES = {
+    "app/__init__.py": "",
+    "app/core/__init__.py": "",
+    "app/core/models.py": "import app.web.views\n",
+    "app/core/plain.py": "import app.util\n",
+    "app/util.py": "",
+    "app/web/__init__.py": "",
+    "app/web/views.py": "",
+}
+
+
+@pytest.fixture
+def cached(project):
+    """The project with the cache on; `project.check()` answers cached where it can."""
+    project.settings(["app"]).files(FILES).contracts(FORBIDDEN)
+    original = project.check
+
+    def check(**kwargs):
+        kwargs.setdefault("use_cache", True)
+        return original(**kwargs)
+
+    project.check = check
+    return project
+
+
+@pytest.fixture
+def no_build(monkeypatch):
+    """Make building the graph fail: what still works was answered from the cache."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the graph was built")
+
+    def forbid():
+        monkeypatch.setattr(archlint.checking, "build_graph", refuse)
+
+    return forbid
+
+
+def edit(project, relative: str, text: str) -> None:
+    """Rewrite a file and move its mtime on, so its stamp differs even on coarse clocks."""
+    path = project.root / relative
+    before = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+# -- answered from the cache --------------------------------------------------------------------
+
+
+def test_unchanged_tree_is_answered_without_building_the_graph(cached, no_build):
+    first = cached.check()
+    no_build()
+    assert cached.check() == first
+    assert rows(first) == [("app.core.models", "app.web.views", "app/core/models.py", 1)]
+
+
+def test_edit_that_keeps_the_imports_is_answered_from_the_cache(cached, no_build):
+    first = cached.check()
+    edit(cached, "app/core/models.py", "import app.web.views\n\n\ndef later():\n    pass\n")
+    no_build()
+    assert cached.check() == first
+    assert cached.check() == first  # and the entry took the new stamp
+
+
+# -- fresh results ------------------------------------------------------------------------------
+
+
+def test_changed_file_gives_fresh_results(cached):
+    cached.check()
+    edit(cached, "app/core/plain.py", "import app.util\nfrom app.web import views\n")
+    assert rows(cached.check()) == [
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+        ("app.core.plain", "app.web.views", "app/core/plain.py", 2),
+    ]
+
+
+def test_import_moved_to_another_line_gives_fresh_lines(cached):
+    cached.check()
+    edit(cached, "app/core/models.py", '"""Models."""\n\nimport app.web.views\n')
+    assert rows(cached.check()) == [("app.core.models", "app.web.views", "app/core/models.py", 3)]
+
+
+def test_changed_contract_gives_fresh_results(cached):
+    cached.check()
+    cached.contracts(FORBIDDEN.replace('["app.web"]', '["app.util"]'))
+    assert rows(cached.check()) == [("app.core.plain", "app.util", "app/core/plain.py", 1)]
+
+
+def test_new_file_gives_fresh_results(cached):
+    cached.check()
+    cached.files({"app/core/extra.py": "# extra\n\nimport app.web\n"})
+    assert rows(cached.check()) == [
+        ("app.core.extra", "app.web", "app/core/extra.py", 3),
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+    ]
+
+
+def test_deleted_file_gives_fresh_results(cached):
+    cached.check()
+    (cached.root / "app/core/models.py").unlink()
+    assert rows(cached.check()) == []
+
+
+def test_changed_archlint_version_gives_fresh_results(cached, monkeypatch):
+    monkeypatch.setattr(archlint.checking, "__version__", "0.0.1")
+    cached.check()
+    _doctor_cached_reports(cached.root)
+    assert rows(cached.check()) == []  # same version: the (doctored) cached report
+    monkeypatch.setattr(archlint.checking, "__version__", "0.0.2")
+    report = cached.check()
+    assert report.version == "0.0.2"
+    assert rows(report) == [("app.core.models", "app.web.views", "app/core/models.py", 1)]
+
+
+def test_new_unresolved_import_without_a_graph_edge_gives_fresh_results(cached):
+    cached.check()
+    edit(cached, "app/core/plain.py", "import app.util\nimport app.gone\n")
+    report = cached.check()
+    assert [(d.kind, d.path, d.line, d.message) for d in report.diagnostics] == [
+        ("unresolved-import", "app/core/plain.py", 2, "app.core.plain imports app.gone, which "
+         "does not exist"),
+    ]
+
+
+def test_file_that_stops_parsing_gives_fresh_results(cached):
+    cached.check()
+    edit(cached, "app/core/models.py", "import app.web.views\ndef broken(:\n")
+    report = cached.check()
+    assert rows(report) == []
+    assert [(d.kind, d.path, d.line) for d in report.diagnostics] == [
+        ("syntax-error", "app/core/models.py", 2)]
+
+
+def test_change_to_a_file_a_contract_read_beyond_its_imports_gives_fresh_results(project):
+    """`respect_all` reads the imported module's `__all__`; editing it keeps its imports."""
+    project.settings(["app", "tests"]).files({
+        "app/__init__.py": "",
+        "app/api.py": "__all__ = ['public', 'helper']\n\n\ndef public():\n    pass\n\n\n"
+                      "def helper():\n    pass\n",
+        "tests/__init__.py": "",
+        "tests/test_api.py": "from app.api import helper\n",
+    }).contracts("""
+        [[contracts]]
+        id = "tests-public-api"
+        type = "internal"
+        importers = ["tests"]
+        packages = ["app"]
+        respect_all = true
+    """)
+    assert rows(project.check(use_cache=True)) == []
+    edit(project, "app/api.py",
+         "__all__ = ['public']\n\n\ndef public():\n    pass\n\n\ndef helper():\n    pass\n")
+    assert rows(project.check(use_cache=True)) == [
+        ("tests.test_api", "app.api", "tests/test_api.py", 1)]
+
+
+# -- options ------------------------------------------------------------------------------------
+
+
+def test_contract_selection_is_part_of_the_key(cached):
+    cached.contracts(FORBIDDEN + """
+    [[contracts]]
+    id = "core-no-util"
+    type = "forbidden"
+    source_modules = ["app.core"]
+    forbidden_modules = ["app.util"]
+    """)
+    assert [r.id for r in cached.check(contract_ids=["core-no-util"]).results] == ["core-no-util"]
+    assert [r.id for r in cached.check().results] == ["core-no-web", "core-no-util"]
+    assert [r.id for r in cached.check(contract_ids=["core-no-web"]).results] == ["core-no-web"]
+
+
+def test_no_cache_neither_reads_nor_writes_results(cached):
+    cached.check()
+    _doctor_cached_reports(cached.root)
+    result = cached.cli("check", "--no-cache", "--format", "json")
+    assert result.code == 1
+    assert len(json.loads(result.out)["contracts"][0]["violations"]) == 1
+    (cached.root / ".archlint_cache").rename(cached.root / "elsewhere")
+    cached.cli("check", "--no-cache")
+    assert not (cached.root / ".archlint_cache").exists()
+
+
+def _doctor_cached_reports(root: Path) -> None:
+    """Empty the violations of every cached report, as if an older archlint had missed them."""
+    for path in (root / ".archlint_cache" / "results").glob("*.json"):
+        entry = json.loads(path.read_text())
+        for result in entry["report"]["results"]:
+            result["violations"] = []
+        path.write_text(json.dumps(entry))
+
+
+# -- serialization ------------------------------------------------------------------------------
+
+
+def test_rich_report_round_trips_through_json():
+    hop = Hop("a.b", "a.c", "a/b.py", 3, "import a.c")
+    report = Report(
+        version="1.2.3",
+        results=(
+            ContractResult(
+                id="x", name="X", type="canonical", description="why", severity="warning",
+                violations=(
+                    Violation("x", "a.b", "a.d", "a/b.py", 3, "import a.c", "m", (hop, hop),
+                              symbol="Name", fix="from a.e import Name", baselined=True),
+                    Violation("x", "a.b", "a.c", "a/b.py", 3, "import a.c", "m", (hop,)),
+                ),
+            ),
+            ContractResult(id="y", name="Y", type="layers", description="", severity="error",
+                           violations=()),
+        ),
+        diagnostics=(Diagnostic("syntax-error", "a/z.py", 1, "invalid syntax", "warning"),),
+    )
+    assert from_data(Report, json.loads(json.dumps(to_data(report)))) == report
+
+
+@dataclass(frozen=True)
+class _Edge:
+    importer: str
+    imported: str
+
+
+@dataclass(frozen=True)
+class _Extended:
+    """Field shapes another part of archlint may add to a result, without serializer changes."""
+
+    edges: tuple[_Edge, ...]
+    pairs: tuple[tuple[str, int], ...]
+    layers: list[str]
+    labels: dict[str, tuple[_Edge, ...]]
+    note: str | None = None
+    depth: int | None = None
+    weights: tuple[float, ...] = field(default=())
+
+
+def test_added_fields_round_trip_without_serializer_changes():
+    value = _Extended(
+        edges=(_Edge("a", "b"),), pairs=(("a", 1), ("b", 2)), layers=["top", "bottom"],
+        labels={"red": (_Edge("c", "d"),)}, note=None, depth=2, weights=(0.5,),
+    )
+    assert from_data(_Extended, json.loads(json.dumps(to_data(value)))) == value
