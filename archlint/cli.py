@@ -193,9 +193,12 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
         click.echo(f"{plan.without_fix} violation{' has' if plan.without_fix == 1 else 's have'} "
                    "no fix and must be changed by hand (archlint check lists them)")
     if outcome.after is not None:
-        click.echo(f"check{' after fixing' if outcome.written else ''}: "
-                   f"{summary_line(outcome.after)}")
-        return outcome.after.exit_code
+        after = outcome.after
+        known = baseline.for_check(load_settings(config), None)
+        if known is not None:  # judged as `archlint check` would judge it
+            after = baseline.apply(after, known)
+        click.echo(f"check{' after fixing' if outcome.written else ''}: {summary_line(after)}")
+        return after.exit_code
     return EXIT_OK
 
 

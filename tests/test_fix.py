@@ -231,6 +231,15 @@ def test_write_on_a_project_that_becomes_clean_exits_0(project):
         0, "check after fixing: 1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined)")
 
 
+def test_the_check_after_fixing_applies_the_baseline_as_check_does(project):
+    setup(project, {"app/api.py": "from app.core.legacy import Manager\nimport app.core.legacy\n"})
+    assert project.cli("baseline", "--no-cache").code == 0
+    outcome = project.cli("fix", "--write", "--no-cache")
+    assert (outcome.code, outcome.out.splitlines()[-1]) == (
+        0, "check after fixing: 1 contract: 0 kept, 1 broken · 1 violation (0 new, 1 baselined) "
+           "· 1 fixed since the baseline")
+
+
 def test_a_file_that_no_longer_parses_is_left_untouched_and_reported(project):
     setup(project, {
         "app/api.py": "from app.core.legacy import Manager\n",
