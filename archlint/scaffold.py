@@ -15,6 +15,7 @@ from pathlib import Path
 
 from . import baseline
 from .checking import check_graph
+from .contracts import CONTRACT_TYPES
 from .errors import UsageError
 from .files import write_atomic
 from .graph import build_graph
@@ -143,7 +144,7 @@ def starter_contracts(root: Path, packages: list[str]) -> str:
     listed = ", ".join(f'"{p}"' for p in packages)
     return f"""\
 # The architecture contracts of this project, checked by `archlint check`. Each [[contracts]]
-# table is one rule. Types: forbidden, layers, independence, acyclic, canonical, internal;
+# table is one rule. Types: {", ".join(CONTRACT_TYPES)};
 # archlint's docs/contracts/ has a page for each, with every option.
 #
 # Violations that exist today are recorded in contracts/baseline.json: they are reported as
