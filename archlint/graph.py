@@ -123,6 +123,7 @@ class ProjectGraph:
         self.root_packages = root_packages
         self.external_included = external_included
         self.diagnostics = diagnostics
+        self._successors: dict[str, list[str]] = {}
 
     def is_internal(self, module: str) -> bool:
         """Whether a module name lies under one of the root packages."""
@@ -163,6 +164,54 @@ class ProjectGraph:
             for target in sorted(self.imports.find_modules_directly_imported_by(importer)):
                 if target in imported:
                     yield importer, target
+
+    def successors(self, module: str) -> list[str]:
+        """The modules `module` imports directly, sorted (cached: chain searches ask often)."""
+        found = self._successors.get(module)
+        if found is None:
+            found = self._successors[module] = sorted(
+                self.imports.find_modules_directly_imported_by(module))
+        return found
+
+    def chains_between(self, starts: Iterable[str], ends: set[str],
+                       blocked: set[str]) -> Iterator[tuple[str, ...]]:
+        """For every start module and every end module it reaches through modules outside
+        `blocked`, one shortest chain of modules (the first in name order among equals).
+
+        A chain stops at the first end module it meets and never passes through a blocked
+        module, so a pair is reported whenever such a chain exists, whatever shorter chains
+        run through blocked modules. Breadth-first from each start, visiting only modules
+        from which an end module can still be reached.
+        """
+        useful = self._leading_to(ends, blocked)
+        for start in sorted(starts):
+            previous: dict[str, str | None] = {start: None}
+            level = [start]
+            reached: set[str] = set()
+            while level:
+                following: list[str] = []
+                for module in level:
+                    for target in self.successors(module):
+                        if target in ends and target != start and target not in reached:
+                            reached.add(target)
+                            yield _walk_back(previous, module) + (target,)
+                        if target in useful and target not in previous:
+                            previous[target] = module
+                            following.append(target)
+                level = following
+
+    def _leading_to(self, ends: set[str], blocked: set[str]) -> set[str]:
+        """Modules outside `blocked` from which an end module is reachable through modules
+        outside `blocked`."""
+        useful: set[str] = set()
+        pending = [m for end in ends for m in self.imports.find_modules_that_directly_import(end)]
+        while pending:
+            module = pending.pop()
+            if module in useful or module in blocked:
+                continue
+            useful.add(module)
+            pending += self.imports.find_modules_that_directly_import(module)
+        return useful
 
     def without_imports(self, edges: Iterable[tuple[str, str]]) -> ProjectGraph:
         """A copy with some imports removed (for a contract's `ignore` entries)."""
@@ -247,6 +296,13 @@ def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols
             yield Diagnostic(
                 "unresolved-import", files[module], line,
                 f"{module} imports {target}, which does not exist", severity)
+
+
+def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:
+    chain = [module]
+    while (before := previous[chain[-1]]) is not None:
+        chain.append(before)
+    return tuple(reversed(chain))
 
 
 def _is_inside(module: str, roots: tuple[str, ...]) -> bool:

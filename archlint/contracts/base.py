@@ -213,14 +213,3 @@ def parse_ignore(entry: str) -> tuple[ModuleExpression, ModuleExpression]:
         raise InvalidExpression(
             f"'{entry}' is not an ignore entry: write 'importer -> imported'")
     return ModuleExpression(sides[0].strip()), ModuleExpression(sides[1].strip())
-
-
-def chains_from_routes(graph: ProjectGraph, routes: Iterable) -> Iterable[tuple[str, ...]]:
-    """Module chains from grimp's layer routes (heads -> middle -> tails)."""
-    for route in routes:
-        for head in route.heads:
-            for tail in route.tails:
-                if route.middle:
-                    yield (head, *route.middle, tail)
-                elif graph.imports.direct_import_exists(importer=head, imported=tail):
-                    yield (head, tail)
