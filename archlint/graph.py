@@ -32,7 +32,6 @@ from .symbols import SymbolFacts
 
 # Files per grimp scan; a file that fails costs a rescan of its batch only.
 SCAN_BATCH = 400
-_UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
 
 
 @dataclass(frozen=True)
@@ -345,8 +344,8 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
                     file_system=basic_fs,
                 ))
                 break
-            except (grimp.exceptions.SourceSyntaxError, UnicodeError) as exc:
-                path, line, message = _describe_failure(exc)
+            except (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError) as exc:
+                path, line, message = _describe_failure(exc, by_path)
                 bad = by_path.get(path)
                 if bad is None or bad not in batch:
                     raise
@@ -357,15 +356,19 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
     return imports, failures
 
 
-def _describe_failure(exc: Exception) -> tuple[str, int, str]:
-    """Path, line and message of a file grimp could not scan, in our words or Python's."""
+def _describe_failure(exc: Exception, paths: Iterable[str]) -> tuple[str, int, str]:
+    """Path, line and message of a file grimp could not scan, in our words or Python's.
+
+    grimp names the file in its message when it cannot read or decode it (permissions, an
+    unknown coding cookie, bytes that are not UTF-8); the reason is found again here."""
     if isinstance(exc, grimp.exceptions.SourceSyntaxError):
         path, line = exc.filename, exc.lineno or 1
     else:
-        match = _UNDECODABLE_PATH.search(str(exc))
-        if match is None:
+        text = str(exc)
+        named = [p for p in paths if p in text]
+        if not named:
             raise exc
-        path, line = match.group(1), 1
+        path, line = max(named, key=len), 1
     try:
         data = Path(path).read_bytes()
     except OSError as error:
