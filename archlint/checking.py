@@ -128,6 +128,7 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
         if module not in graph.modules:
             raise UsageError(f"no module '{module}' in the graph"
                              f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
-    chains = graph.imports.find_shortest_chains(importer, imported, as_packages=True)
+    starts, ends = graph.covered([importer]), graph.covered([imported])
+    chains = graph.chains_between(starts, ends, starts | ends)
     ordered = sorted(chains, key=lambda chain: (len(chain), chain))
     return [graph.chain_hops(chain) for chain in ordered]

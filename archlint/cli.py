@@ -27,6 +27,8 @@ from .scaffold import init as scaffold
 from .settings import load_settings, shown
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# explain prints each chain in full, so a hub imported by thousands of modules is capped.
+MAX_EXPLAINED_CHAINS = 50
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -149,8 +151,11 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
         return EXIT_OK
     noun = "chain" if len(chains) == 1 else "chains"
-    click.echo(f"{len(chains)} {noun} from {importer} to {imported}")
-    for number, chain in enumerate(chains, 1):
+    shown = ""
+    if len(chains) > MAX_EXPLAINED_CHAINS:
+        shown = f" (the {MAX_EXPLAINED_CHAINS} shortest shown)"
+    click.echo(f"{len(chains)} {noun} from {importer} to {imported}{shown}")
+    for number, chain in enumerate(chains[:MAX_EXPLAINED_CHAINS], 1):
         click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
                    f"  ({len(chain)} {'import' if len(chain) == 1 else 'imports'})")
         for line in hop_lines(chain):

@@ -37,7 +37,6 @@ SCAN_BATCH = 400
 SCAN_BATCHES = 8
 # Called with (files scanned, files to scan) while a build scans files.
 Progress = Callable[[int, int], None]
-_UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
 
 
 @dataclass(frozen=True)
@@ -133,6 +132,7 @@ class ProjectGraph:
         self.root_packages = root_packages
         self.external_included = external_included
         self.diagnostics = diagnostics
+        self._successors: dict[str, list[str]] = {}
 
     def is_internal(self, module: str) -> bool:
         """Whether a module name lies under one of the root packages."""
@@ -173,6 +173,54 @@ class ProjectGraph:
             for target in sorted(self.imports.find_modules_directly_imported_by(importer)):
                 if target in imported:
                     yield importer, target
+
+    def successors(self, module: str) -> list[str]:
+        """The modules `module` imports directly, sorted (cached: chain searches ask often)."""
+        found = self._successors.get(module)
+        if found is None:
+            found = self._successors[module] = sorted(
+                self.imports.find_modules_directly_imported_by(module))
+        return found
+
+    def chains_between(self, starts: Iterable[str], ends: set[str],
+                       blocked: set[str]) -> Iterator[tuple[str, ...]]:
+        """For every start module and every end module it reaches through modules outside
+        `blocked`, one shortest chain of modules (the first in name order among equals).
+
+        A chain stops at the first end module it meets and never passes through a blocked
+        module, so a pair is reported whenever such a chain exists, whatever shorter chains
+        run through blocked modules. Breadth-first from each start, visiting only modules
+        from which an end module can still be reached.
+        """
+        useful = self._leading_to(ends, blocked)
+        for start in sorted(starts):
+            previous: dict[str, str | None] = {start: None}
+            level = [start]
+            reached: set[str] = set()
+            while level:
+                following: list[str] = []
+                for module in level:
+                    for target in self.successors(module):
+                        if target in ends and target != start and target not in reached:
+                            reached.add(target)
+                            yield _walk_back(previous, module) + (target,)
+                        if target in useful and target not in previous:
+                            previous[target] = module
+                            following.append(target)
+                level = following
+
+    def _leading_to(self, ends: set[str], blocked: set[str]) -> set[str]:
+        """Modules outside `blocked` from which an end module is reachable through modules
+        outside `blocked`."""
+        useful: set[str] = set()
+        pending = [m for end in ends for m in self.imports.find_modules_that_directly_import(end)]
+        while pending:
+            module = pending.pop()
+            if module in useful or module in blocked:
+                continue
+            useful.add(module)
+            pending += self.imports.find_modules_that_directly_import(module)
+        return useful
 
     def without_imports(self, edges: Iterable[tuple[str, str]]) -> ProjectGraph:
         """A copy with some imports removed (for a contract's `ignore` entries)."""
@@ -292,6 +340,13 @@ def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols
                 f"{module} imports {target}, which does not exist", severity)
 
 
+def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:
+    chain = [module]
+    while (before := previous[chain[-1]]) is not None:
+        chain.append(before)
+    return tuple(reversed(chain))
+
+
 def _is_inside(module: str, roots: tuple[str, ...]) -> bool:
     return any(module == r or module.startswith(r + ".") for r in roots)
 
@@ -335,8 +390,8 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
                     file_system=basic_fs,
                 ))
                 break
-            except (grimp.exceptions.SourceSyntaxError, UnicodeError) as exc:
-                path, line, message = _describe_failure(exc)
+            except (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError) as exc:
+                path, line, message = _describe_failure(exc, by_path)
                 bad = by_path.get(path)
                 if bad is None or bad not in batch:
                     raise
@@ -349,15 +404,19 @@ def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Se
     return imports, failures
 
 
-def _describe_failure(exc: Exception) -> tuple[str, int, str]:
-    """Path, line and message of a file grimp could not scan, in our words or Python's."""
+def _describe_failure(exc: Exception, paths: Iterable[str]) -> tuple[str, int, str]:
+    """Path, line and message of a file grimp could not scan, in our words or Python's.
+
+    grimp names the file in its message when it cannot read or decode it (permissions, an
+    unknown coding cookie, bytes that are not UTF-8); the reason is found again here."""
     if isinstance(exc, grimp.exceptions.SourceSyntaxError):
         path, line = exc.filename, exc.lineno or 1
     else:
-        match = _UNDECODABLE_PATH.search(str(exc))
-        if match is None:
+        text = str(exc)
+        named = [p for p in paths if p in text]
+        if not named:
             raise exc
-        path, line = match.group(1), 1
+        path, line = max(named, key=len), 1
     try:
         data = Path(path).read_bytes()
     except OSError as error:

@@ -132,7 +132,11 @@ class SymbolFacts:
             return ()
         if "references" not in entry:
             is_package = relative.endswith("/__init__.py")
-            entry["references"] = scan_module_references(path.read_bytes(), module, is_package)
+            try:
+                source = path.read_bytes()
+            except OSError:  # unreadable: already a diagnostic of the scan
+                return ()
+            entry["references"] = scan_module_references(source, module, is_package)
             self._dirty = True
         return tuple((line, name) for line, name in entry["references"])
 
@@ -199,7 +203,11 @@ class SymbolFacts:
             return ()
         if "names" not in entry:
             is_package = relative.endswith("/__init__.py")
-            names = parse_imports(path.read_bytes(), module, is_package)
+            try:
+                source = path.read_bytes()
+            except OSError:  # unreadable: already a diagnostic of the scan
+                return ()
+            names = parse_imports(source, module, is_package)
             entry["names"] = [asdict(n) for n in names]
             self._dirty = True
         return tuple(ImportedName(**item) for item in entry["names"])

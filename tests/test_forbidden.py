@@ -667,3 +667,32 @@ def test_cli_json_output_of_a_broken_project(project):
         }],
         "fixed": [],
     }
+
+
+def test_a_chain_stops_at_the_first_forbidden_module(project):
+    # Found by the oracle property: the chain on through one forbidden module to another
+    # was reported as a second violation.
+    project.settings(["app"]).files({
+        "app/__init__.py": "import app.db\n",
+        "app/db.py": "import app.cache\n",
+        "app/cache.py": "",
+        "app/ui.py": "import app\n",
+    }).contracts(contract(forbidden='["app.db", "app.cache"]'))
+    assert chains(project.check()) == [
+        [("app.ui", "app", "app/ui.py", 1), ("app", "app.db", "app/__init__.py", 1)]]
+
+
+def test_every_source_module_with_a_chain_is_a_violation_even_when_chains_share_their_end(project):
+    # Found by the oracle property: the README's tour lost app.low.other -> app.orphan.
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/db.py": "",
+        "app/hub.py": "import app.db\n",
+        "app/helper.py": "import app.hub\n",
+        "app/ui/__init__.py": "import app.hub\n",
+        "app/ui/deep.py": "import app.helper\n",
+    }).contracts(contract())
+    assert rows(project.check()) == [
+        ("app.ui", "app.db", "app/ui/__init__.py", 1),
+        ("app.ui.deep", "app.db", "app/ui/deep.py", 1),
+    ]

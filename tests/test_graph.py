@@ -195,3 +195,13 @@ def test_unresolved_imports_survive_the_cache(project):
     assert project.check(use_cache=True).diagnostics == first
     project.files({"app/missing.py": ""})
     assert [d.line for d in project.check(use_cache=True).diagnostics] == [5, 6, 8, 13]
+
+
+def test_an_unknown_coding_cookie_is_a_diagnostic_not_an_internal_error(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "", "app/a.py": "", "app/b.py": "",
+        "app/odd.py": "# coding: nonsense-42\nimport app.b\n",
+    }).contracts(FORBID_B)
+    report = project.check()
+    assert [(d.kind, d.path, d.line, d.message) for d in report.diagnostics] == [
+        ("syntax-error", "app/odd.py", 1, "unknown encoding: nonsense-42")]

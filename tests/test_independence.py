@@ -308,3 +308,39 @@ def test_a_single_module_is_a_config_error(project):
         Problem("name at least two modules", file="contracts/contracts.toml", line=1,
                 contract_id="apart", key="modules"),
     )
+
+
+def test_every_module_with_a_chain_is_a_violation_even_when_chains_share_their_end(project):
+    # Found by the oracle property: a chain that joins another one's middle was dropped.
+    project.settings(["app"]).files({
+        "app/__init__.py": "import app.b\n",
+        "app/a.py": "",
+        "app/hub.py": "import app.b\n",
+        "app/b.py": "",
+        "app/d/__init__.py": "import app.hub\n",
+        "app/d/deep.py": "import app.d_helper\n",
+        "app/d_helper.py": "import app.hub\n",
+    }).contracts(contract('["app.d", "app.b"]'))
+    assert chains(project.check()) == [
+        [("app.d", "app.hub", "app/d/__init__.py", 1), ("app.hub", "app.b", "app/hub.py", 1)],
+        [("app.d.deep", "app.d_helper", "app/d/deep.py", 1),
+         ("app.d_helper", "app.hub", "app/d_helper.py", 1),
+         ("app.hub", "app.b", "app/hub.py", 1)],
+    ]
+
+
+def test_an_indirect_violation_shows_a_shortest_chain_even_when_routes_overlap(project):
+    # Found by the oracle property: the chain was built from a longer route's middle.
+    project.settings(["app"]).files({
+        "app/__init__.py": "import app.x\nimport app.b\n",
+        "app/x.py": "import app.b\n",
+        "app/b.py": "",
+        "app/c.py": "import app\n",
+        "app/d/__init__.py": "import app\n",
+        "app/d/deep.py": "import app.c\n",
+    }).contracts(contract('["app.d", "app.b"]'))
+    assert chains(project.check()) == [
+        [("app.d", "app", "app/d/__init__.py", 1), ("app", "app.b", "app/__init__.py", 2)],
+        [("app.d.deep", "app.c", "app/d/deep.py", 1), ("app.c", "app", "app/c.py", 1),
+         ("app", "app.b", "app/__init__.py", 2)],
+    ]

@@ -515,3 +515,22 @@ def test_container_matching_no_module_is_one_config_error(project):
         Problem("'app.nope.*' matches no module", file="contracts/contracts.toml", line=1,
                 contract_id="layers", key="containers"),
     )
+
+
+def test_every_lower_module_with_a_chain_up_is_a_violation(project):
+    # Found by the oracle property: a chain that joins another one's middle was dropped.
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/high.py": "",
+        "app/mid.py": "",
+        "app/hub.py": "import app.high\n",
+        "app/helper.py": "import app.hub\n",
+        "app/low/__init__.py": "import app.hub\n",
+        "app/low/deep.py": "import app.helper\n",
+    }).contracts(three_layers())
+    assert chains(project.check()) == [
+        [("app.low", "app.hub", "app/low/__init__.py", 1), ("app.hub", "app.high", "app/hub.py", 1)],
+        [("app.low.deep", "app.helper", "app/low/deep.py", 1),
+         ("app.helper", "app.hub", "app/helper.py", 1),
+         ("app.hub", "app.high", "app/hub.py", 1)],
+    ]

@@ -201,6 +201,11 @@ def imported_items(graph: ProjectGraph, importer: str) -> list[ImportedItem]:
     return items
 
 
+def outermost(modules: list[str]) -> list[str]:
+    """The modules not inside another of them: `a` already covers `a.b`."""
+    return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
+
+
 def is_within(module: str, package: str) -> bool:
     """Whether `module` is `package` or one of its descendants."""
     return module == package or module.startswith(package + ".")
@@ -217,14 +222,3 @@ def parse_ignore(entry: str) -> tuple[ModuleExpression, ModuleExpression]:
         raise InvalidExpression(
             f"'{entry}' is not an ignore entry: write 'importer -> imported'")
     return ModuleExpression(sides[0].strip()), ModuleExpression(sides[1].strip())
-
-
-def chains_from_routes(graph: ProjectGraph, routes: Iterable) -> Iterable[tuple[str, ...]]:
-    """Module chains from grimp's layer routes (heads -> middle -> tails)."""
-    for route in routes:
-        for head in route.heads:
-            for tail in route.tails:
-                if route.middle:
-                    yield (head, *route.middle, tail)
-                elif graph.imports.direct_import_exists(importer=head, imported=tail):
-                    yield (head, tail)

@@ -8,7 +8,7 @@ from typing import ClassVar
 from ..errors import Problem
 from ..graph import ProjectGraph
 from ..model import Group, Violation
-from .base import Contract
+from .base import Contract, outermost
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,17 +40,16 @@ class ForbiddenContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        sources = _outermost(self.matched(graph, "source_modules"))
-        forbidden = _outermost(self.matched(graph, "forbidden_modules"))
+        sources = self.matched(graph, "source_modules")
+        forbidden = graph.covered(self.matched(graph, "forbidden_modules"))
         if self.allow_indirect:
-            chains = list(graph.direct_imports(graph.covered(sources), graph.covered(forbidden)))
+            chains = list(graph.direct_imports(graph.covered(sources), forbidden))
         else:
-            chains = [
-                chain
-                for source in sources
-                for target in forbidden
-                for chain in graph.imports.find_shortest_chains(source, target, as_packages=True)
-            ]
+            # A chain may pass through other source modules, never through a forbidden one.
+            chains = []
+            for source in sources:
+                members = graph.covered([source])
+                chains += graph.chains_between(members, forbidden, members | forbidden)
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             if direct:
@@ -62,9 +61,9 @@ class ForbiddenContract(Contract):
     def groups(self, graph: ProjectGraph) -> list[Group]:
         return [
             Group("source", "source modules",
-                  tuple(_outermost(self.matched(graph, "source_modules")))),
+                  tuple(outermost(self.matched(graph, "source_modules")))),
             Group("forbidden", "forbidden modules",
-                  tuple(_outermost(self.matched(graph, "forbidden_modules")))),
+                  tuple(outermost(self.matched(graph, "forbidden_modules")))),
         ]
 
     def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
@@ -77,12 +76,6 @@ def _names_external(text: str, graph: ProjectGraph) -> bool:
     """An expression that names a package outside the root packages (no leading wildcard)."""
     first = text.split(".")[0]
     return "*" not in first and not graph.is_internal(first)
-
-
-def _outermost(modules: list[str]) -> list[str]:
-    """Drop modules inside other listed modules: `a` already covers `a.b` as a package, and
-    searching both would report chains twice."""
-    return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
 
 
 def _overlap(a: str, b: str) -> bool:

@@ -5,12 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-import grimp
-
 from ..errors import Problem
 from ..graph import ProjectGraph
 from ..model import Group, Violation
-from .base import Contract, chains_from_routes
+from .base import Contract
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,19 +39,17 @@ class IndependenceContract(Contract):
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         modules = self.matched(graph, "modules")
-        dependencies = graph.imports.find_illegal_dependencies_for_layers(
-            layers=[grimp.Layer(*modules, independent=True)])
-        owner = {}
-        for module in modules:
-            for member in graph.covered([module]):
-                owner[member] = module
+        cover = {module: graph.covered([module]) for module in modules}
+        owner = {member: module for module, members in cover.items() for member in members}
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             how = "imports" if direct else "depends on"
             return (f"{importer} {how} {imported}, but {owner[importer]} and "
                     f"{owner[imported]} must be independent")
 
-        chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
+        blocked = set(owner)
+        chains = [chain for a in modules for b in modules if a != b
+                  for chain in graph.chains_between(cover[a], cover[b], blocked)]
         return self.violations_from_chains(graph, chains, message_for)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:

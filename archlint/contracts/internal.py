@@ -23,7 +23,7 @@ from ..errors import Problem
 from ..graph import ProjectGraph
 from ..model import Group, Violation
 from ..patterns import ModuleExpression
-from .base import Contract, ImportedItem, imported_items, is_within
+from .base import Contract, ImportedItem, imported_items, is_within, outermost
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ class InternalContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        packages = _outermost(self.matched(graph, "packages"))
+        packages = outermost(self.matched(graph, "packages"))
         protected = graph.covered(packages)
         chosen = graph.covered(self.matched(graph, "importers")) if self.importers else None
         candidates = {
@@ -89,10 +89,10 @@ class InternalContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         groups = [Group("packages", "protected packages",
-                        tuple(_outermost(self.matched(graph, "packages"))))]
+                        tuple(outermost(self.matched(graph, "packages"))))]
         if self.importers:
             groups.append(Group("importers", "importers",
-                                tuple(_outermost(self.matched(graph, "importers")))))
+                                tuple(outermost(self.matched(graph, "importers")))))
         return groups
 
     def _violation_for(self, graph: ProjectGraph, item: ImportedItem, reason: Reason) -> Violation:
@@ -185,7 +185,3 @@ def _is_dunder(name: str) -> bool:
 
 def _is_private(name: str) -> bool:
     return name.startswith("_") and not _is_dunder(name)
-
-
-def _outermost(modules: list[str]) -> list[str]:
-    return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]

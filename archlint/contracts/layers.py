@@ -11,12 +11,10 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-import grimp
-
 from ..errors import Problem
 from ..graph import ProjectGraph
 from ..model import Group, Violation
-from .base import Contract, chains_from_routes
+from .base import Contract
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
 
@@ -91,10 +89,6 @@ class LayersContract(Contract):
                     module = _qualify(container, name)
                     for member in graph.covered([module]) if module in graph.modules else ():
                         rank.setdefault(member, (index, module))
-        dependencies = graph.imports.find_illegal_dependencies_for_layers(
-            layers=[grimp.Layer(*layer.modules, independent=layer.independent) for layer in layers],
-            containers=set(containers) or None,
-        )
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             (low, low_layer), (high, high_layer) = rank[importer], rank[imported]
@@ -105,7 +99,8 @@ class LayersContract(Contract):
             return (f"{importer} {how} {imported}: layer {low_layer} is below {high_layer} "
                     "and may not import it")
 
-        chains = [c for d in dependencies for c in chains_from_routes(graph, d.routes)]
+        chains = [chain for container in containers or [""]
+                  for chain in _illegal_chains(graph, container, layers)]
         return self.violations_from_chains(graph, chains, message_for) + self._unlisted(graph)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
@@ -140,6 +135,26 @@ class LayersContract(Contract):
                     chain=(),
                 ))
         return violations
+
+
+def _illegal_chains(graph: ProjectGraph, container: str, layers: list[Layer]):
+    """Chains from a lower layer up to a higher one, and between independent siblings,
+    through modules in no layer of this container."""
+    cover = [
+        [graph.covered([m]) for m in (_qualify(container, n) for n in layer.modules)
+         if m in graph.modules]
+        for layer in layers
+    ]
+    blocked = {member for level in cover for members in level for member in members}
+    for high, layer in enumerate(layers):
+        above = set().union(*cover[high])
+        for lower in cover[high + 1:]:
+            yield from graph.chains_between(set().union(*lower), above, blocked)
+        if layer.independent:
+            for a in cover[high]:
+                for b in cover[high]:
+                    if a is not b:
+                        yield from graph.chains_between(a, b, blocked)
 
 
 def _qualify(container: str, name: str) -> str:

@@ -9,6 +9,9 @@ from ..model import WARNING, ContractResult, Definition, Fixed, Hop, Report, Vio
 
 INDENT = "  "
 DETAIL = "      "
+# A longer chain shows its first and last hops only: the link to cut is usually at an end,
+# and a pathological graph must not bury the report under thousands of lines.
+MAX_CHAIN_HOPS = 12
 
 
 def render(report: Report, stream: TextIO) -> None:
@@ -62,7 +65,7 @@ def _render_violation(v: Violation, stream: TextIO) -> None:
     stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{baselined}\n")
     if len(v.chain) > 1:
         stream.write(f"{DETAIL}{v.message}\n")
-        for line in hop_lines(v.chain):
+        for line in chain_lines(v.chain):
             stream.write(f"{DETAIL}{line}\n")
     else:
         if v.line_contents:
@@ -97,6 +100,19 @@ def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
     width = max(len(f"{h.importer} -> {h.imported}") for h in hops)
     return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  {h.line_contents}"
             for h in hops]
+
+
+def chain_lines(hops: tuple[Hop, ...]) -> list[str]:
+    """The hops of a chain, the middle left out (and said so) beyond MAX_CHAIN_HOPS."""
+    if len(hops) <= MAX_CHAIN_HOPS:
+        return hop_lines(hops)
+    head = MAX_CHAIN_HOPS // 2
+    tail = MAX_CHAIN_HOPS - head - 1
+    lines = hop_lines(hops[:head] + hops[-tail:])
+    hidden = len(hops) - head - tail
+    note = (f"... {hidden} more imports not shown; `archlint explain {hops[0].importer} "
+            f"{hops[-1].imported}` or --format json shows the whole chain")
+    return lines[:head] + [note] + lines[head:]
 
 
 def summary_line(report: Report) -> str:

@@ -1,0 +1,290 @@
+"""archlint's verdicts against a brute-force oracle on random projects.
+
+Each property writes a random package tree with random imports to disk, checks one contract
+with archlint, and compares every violating (importer, imported) pair, the number of
+violations per pair and each reported chain with what the documented rule says, computed
+independently here with networkx. The example counts and the fixed derandomized seed keep the
+run reproducible in CI; docs/reliability.md records the figures.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+
+import networkx as nx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archlint import check
+from generated_projects import (
+    ROOT,
+    GeneratedProject,
+    covered,
+    project_folder,
+    projects,
+    unnested,
+)
+
+# ARCHLINT_EXAMPLES raises the count for a longer local search (docs/reliability.md).
+EXAMPLES = int(os.environ.get("ARCHLINT_EXAMPLES", "150"))
+PROPERTY_SETTINGS = settings(max_examples=EXAMPLES, derandomize=True, deadline=None,
+                             suppress_health_check=[HealthCheck.too_slow], database=None)
+
+
+def run_archlint(project: GeneratedProject, contract_toml: str):
+    with project_folder() as root:
+        report = check(project.write(root, contract_toml), use_cache=False)
+    assert not report.diagnostics, report.diagnostics
+    (result,) = report.results
+    return result
+
+
+def toml_list(items) -> str:
+    return "[" + ", ".join(f'"{item}"' for item in items) + "]"
+
+
+# -- the oracle ----------------------------------------------------------------------------
+
+def reaching_pairs(graph: nx.DiGraph, starts: set[str], ends: set[str],
+                   blocked: set[str]) -> dict[tuple[str, str], int]:
+    """Every (start, end) pair joined by a chain whose intermediate modules are not blocked,
+    with the number of imports in the shortest such chain."""
+    pairs: dict[tuple[str, str], int] = {}
+    for start in starts:
+        open_graph = graph.subgraph((set(graph) - blocked) | {start})
+        distance = nx.single_source_shortest_path_length(open_graph, start)
+        for module, steps in distance.items():
+            for end in graph.successors(module):
+                if end in ends and end != start:
+                    length = steps + 1
+                    pairs[start, end] = min(pairs.get((start, end), length), length)
+    return pairs
+
+
+def assert_matches_oracle(project: GeneratedProject, result, expected: dict[tuple[str, str], int],
+                          blocked: set[str]) -> None:
+    """Pairs, violations per pair and chains are exactly what the rule says."""
+    graph = project.graph()
+    found = defaultdict(list)
+    for violation in result.violations:
+        found[violation.importer, violation.imported].append(violation)
+    assert set(found) == set(expected)
+    assert result.kept == (not expected)
+    for pair, violations in found.items():
+        if graph.has_edge(*pair):  # a direct import: one violation per statement
+            assert [v.line for v in violations] == project.lines_of(*pair)
+            assert all(len(v.chain) == 1 for v in violations)
+            continue
+        (violation,) = violations
+        chain = [(hop.importer, hop.imported) for hop in violation.chain]
+        assert len(chain) == expected[pair], "not a shortest chain"
+        assert chain[0][0] == pair[0] and chain[-1][1] == pair[1]
+        for (_, middle), (next_importer, _) in zip(chain, chain[1:]):
+            assert middle == next_importer and middle not in blocked
+        assert all(graph.has_edge(*hop) for hop in chain)
+        assert violation.path == project.path_of(pair[0])
+
+
+# -- forbidden -----------------------------------------------------------------------------
+
+@st.composite
+def forbidden_cases(draw):
+    project = draw(projects())
+    chosen = unnested(draw, project.modules, 2, 4)
+    if len(chosen) < 2:
+        chosen = [f"{ROOT}.{m}" for m in sorted({m.split('.')[1] for m in project.modules[1:]})[:2]]
+    split = draw(st.integers(1, len(chosen) - 1))
+    return project, chosen[:split], chosen[split:]
+
+
+@PROPERTY_SETTINGS
+@given(forbidden_cases())
+def test_forbidden_matches_the_oracle(case):
+    project, sources, forbidden = case
+    result = run_archlint(project, f"""
+[[contracts]]
+id = "generated"
+type = "forbidden"
+source_modules = {toml_list(sources)}
+forbidden_modules = {toml_list(forbidden)}
+""")
+    forbidden_modules = set().union(*(covered(f, project.modules) for f in forbidden))
+    expected: dict[tuple[str, str], int] = {}
+    # a chain starts in one source module and stops at the first forbidden module
+    for source in sources:
+        members = covered(source, project.modules)
+        for pair, length in reaching_pairs(project.graph(), members, forbidden_modules,
+                                           members | forbidden_modules).items():
+            expected[pair] = min(length, expected.get(pair, length))
+    assert_matches_oracle(project, result, expected, forbidden_modules)
+
+
+@PROPERTY_SETTINGS
+@given(forbidden_cases())
+def test_forbidden_with_allow_indirect_reports_exactly_the_direct_imports(case):
+    project, sources, forbidden = case
+    result = run_archlint(project, f"""
+[[contracts]]
+id = "generated"
+type = "forbidden"
+source_modules = {toml_list(sources)}
+forbidden_modules = {toml_list(forbidden)}
+allow_indirect = true
+""")
+    source_modules = set().union(*(covered(s, project.modules) for s in sources))
+    forbidden_modules = set().union(*(covered(f, project.modules) for f in forbidden))
+    expected = sorted((a, b) for a, b in project.imports
+                      if a in source_modules and b in forbidden_modules)
+    assert sorted((v.importer, v.imported) for v in result.violations) == expected
+
+
+# -- layers --------------------------------------------------------------------------------
+
+@st.composite
+def layers_cases(draw):
+    project = draw(projects())
+    chosen = unnested(draw, project.modules, 2, 5)
+    if len(chosen) < 2:
+        chosen = [f"{ROOT}.{m}" for m in sorted({m.split('.')[1] for m in project.modules[1:]})[:2]]
+    layers: list[tuple[list[str], bool]] = []
+    rest = list(chosen)
+    while rest:
+        size = draw(st.integers(1, min(2, len(rest))))
+        layers.append((rest[:size], draw(st.booleans())))
+        rest = rest[size:]
+    if len(layers) == 1 and len(layers[0][0]) == 1:
+        layers.append(([chosen[0]], True))
+        layers[0] = ([m for m in chosen if m != chosen[0]] or chosen, True)
+    return project, layers
+
+
+def layer_text(modules: list[str], independent: bool) -> str:
+    return (" | " if independent else " : ").join(modules)
+
+
+@PROPERTY_SETTINGS
+@given(layers_cases())
+def test_layers_match_the_oracle(case):
+    project, layers = case
+    texts = [layer_text(modules, independent) for modules, independent in layers]
+    result = run_archlint(project, f"""
+[[contracts]]
+id = "generated"
+type = "layers"
+layers = {toml_list(texts)}
+""")
+    graph = project.graph()
+    cover = {m: covered(m, project.modules) for modules, _ in layers for m in modules}
+    blocked = set().union(*cover.values())
+    expected: dict[tuple[str, str], int] = {}
+    for high, (high_modules, independent) in enumerate(layers):
+        above = set().union(*(cover[m] for m in high_modules))
+        for low_modules, _ in layers[high + 1:]:
+            below = set().union(*(cover[m] for m in low_modules))
+            expected |= reaching_pairs(graph, below, above, blocked)
+        if independent:
+            for a in high_modules:
+                for b in high_modules:
+                    if a != b:
+                        expected |= reaching_pairs(graph, cover[a], cover[b], blocked)
+    assert_matches_oracle(project, result, expected, blocked)
+
+
+# -- independence --------------------------------------------------------------------------
+
+@st.composite
+def independence_cases(draw):
+    project = draw(projects())
+    chosen = unnested(draw, project.modules, 2, 4)
+    if len(chosen) < 2:
+        chosen = [f"{ROOT}.{m}" for m in sorted({m.split('.')[1] for m in project.modules[1:]})[:2]]
+    return project, chosen
+
+
+@PROPERTY_SETTINGS
+@given(independence_cases())
+def test_independence_matches_the_oracle(case):
+    project, modules = case
+    result = run_archlint(project, f"""
+[[contracts]]
+id = "generated"
+type = "independence"
+modules = {toml_list(modules)}
+""")
+    graph = project.graph()
+    cover = {m: covered(m, project.modules) for m in modules}
+    blocked = set().union(*cover.values())
+    expected: dict[tuple[str, str], int] = {}
+    for a in modules:
+        for b in modules:
+            if a != b:
+                expected |= reaching_pairs(graph, cover[a], cover[b], blocked)
+    assert_matches_oracle(project, result, expected, blocked)
+
+
+# -- acyclic -------------------------------------------------------------------------------
+
+_CHECKED_PACKAGE = re.compile(r"between children of (\S+);")
+
+
+def children_of(package: str, modules: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if m.rpartition(".")[0] == package)
+
+
+def child_graph(project: GeneratedProject, package: str, imports) -> nx.DiGraph:
+    """The children of `package` as nodes; an edge where anything in one imports anything in
+    another."""
+    owner = {m: child for child in children_of(package, project.modules)
+             for m in covered(child, project.modules)}
+    quotient = nx.DiGraph()
+    quotient.add_nodes_from(set(owner.values()))
+    for importer, imported in imports:
+        if importer in owner and imported in owner and owner[importer] != owner[imported]:
+            quotient.add_edge(owner[importer], owner[imported])
+    return quotient
+
+
+@st.composite
+def acyclic_cases(draw):
+    project = draw(projects())
+    package = draw(st.sampled_from(sorted(project.packages)))
+    return project, package, draw(st.integers(1, 3))
+
+
+@PROPERTY_SETTINGS
+@given(acyclic_cases())
+def test_acyclic_matches_the_oracle(case):
+    project, package, depth = case
+    result = run_archlint(project, f"""
+[[contracts]]
+id = "generated"
+type = "acyclic"
+packages = ["{package}"]
+depth = {depth}
+""")
+    checked, level = [], [package]
+    for _ in range(depth):
+        checked += level
+        level = [c for p in level for c in children_of(p, project.modules)]
+    cyclic = {p for p in checked if not nx.is_directed_acyclic_graph(child_graph(project, p, project.imports))}
+    assert result.kept == (not cyclic)
+
+    cut = defaultdict(list)
+    for violation in result.violations:
+        (where,) = _CHECKED_PACKAGE.findall(violation.message)
+        cut[where].append((violation.importer, violation.imported))
+    assert set(cut) == cyclic
+    statements = project.statements()
+    for where, edges in cut.items():
+        # every nominated import is one violation per statement, and together they break
+        # every cycle between the children
+        assert all(len([e for e in edges if e == pair]) == statements[pair] for pair in edges)
+        remaining = [e for e in project.imports if e not in set(edges)]
+        assert nx.is_directed_acyclic_graph(child_graph(project, where, remaining))
+        quotient = child_graph(project, where, project.imports)
+        owner = {m: child for child in children_of(where, project.modules)
+                 for m in covered(child, project.modules)}
+        for importer, imported in set(edges):  # and each one closes a cycle
+            assert nx.has_path(quotient, owner[imported], owner[importer])
