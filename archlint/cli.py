@@ -22,7 +22,7 @@ from .files import write_atomic
 from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
-from .report.text import hop_lines, summary_line
+from .report.text import hop_lines, printable, summary_line
 from .scaffold import init as scaffold
 from .settings import load_settings, shown
 
@@ -151,15 +151,15 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
         return EXIT_OK
     noun = "chain" if len(chains) == 1 else "chains"
-    shown = ""
+    capped = ""
     if len(chains) > MAX_EXPLAINED_CHAINS:
-        shown = f" (the {MAX_EXPLAINED_CHAINS} shortest shown)"
-    click.echo(f"{len(chains)} {noun} from {importer} to {imported}{shown}")
+        capped = f" (the {MAX_EXPLAINED_CHAINS} shortest shown)"
+    click.echo(f"{len(chains)} {noun} from {importer} to {imported}{capped}")
     for number, chain in enumerate(chains[:MAX_EXPLAINED_CHAINS], 1):
         click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
                    f"  ({len(chain)} {'import' if len(chain) == 1 else 'imports'})")
         for line in hop_lines(chain):
-            click.echo(f"   {line}")
+            click.echo(printable(f"   {line}"))
     return EXIT_OK
 
 

@@ -137,6 +137,11 @@ CONFIG_CASES = [
         ("check", "--output", "blocker/report.txt"),
         "archlint: error: cannot write blocker/report.txt: File exists"),
     ConfigCase(
+        "graphs folder not writable (its parent is a file)",
+        lambda p: (base(p), write(p, "blocker", b"")),
+        ("graph", "--out", "blocker/pictures", "--contract", "no-b"),
+        "archlint: error: cannot write to blocker/pictures: Not a directory"),
+    ConfigCase(
         "unknown module in explain", base, ("explain", "app.a", "app.c"),
         "archlint: error: no module 'app.c' in the graph"),
 ]
@@ -306,3 +311,53 @@ def test_a_report_is_never_left_half_written(project, monkeypatch):
     assert result.code == 130 and result.err.strip() == "archlint: interrupted"
     assert report.read_text() == "previous report\n"
     assert sorted(p.name for p in project.root.iterdir() if p.name.startswith(".report")) == []
+
+
+def _baseline_then_fix(project) -> None:
+    """A baseline of one violation, then the violation fixed: `--update` has to shrink it."""
+    assert project.cli("baseline", "--no-cache").code == 0
+    project.files({"app/a.py": "from app.b import X\n"})
+
+
+INTERRUPTED_WRITES = {
+    # command: (the file it writes, relative to the project; what to do before it runs)
+    ("baseline", "--update"): ("contracts/baseline.json", _baseline_then_fix),
+    ("graph", "--out", "pictures", "--format", "dot"): ("pictures/no-b.dot", None),
+    ("fix", "--write"): ("app/a.py", None),
+}
+
+
+@pytest.mark.parametrize("argv", list(INTERRUPTED_WRITES), ids=[a[0] for a in INTERRUPTED_WRITES])
+def test_ctrl_c_while_writing_leaves_no_partial_file(project, monkeypatch, argv):
+    """Ctrl-C while `baseline`, `graph` or `fix` writes keeps each file whole: the old text,
+    and no temporary file beside it."""
+    project.settings(["app"]).files({
+        "app/__init__.py": "", "app/b.py": "X = 1\n", "app/legacy.py": "from app.b import X\n",
+        "app/a.py": "from app.legacy import X\n",
+    }).contracts("""
+        [[contracts]]
+        id = "no-b"
+        type = "canonical"
+        package = "app.legacy"
+        canonical = []
+        allow = ["app.b"]
+        symbols = { X = "app.b" }
+    """)
+    relative, prepare = INTERRUPTED_WRITES[argv]
+    if prepare:
+        prepare(project)
+    target = project.root / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists():
+        target.write_text("old text\n")
+    before = target.read_bytes()
+
+    def interrupted(source, destination):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = project.cli(*argv, "--no-cache")
+    monkeypatch.undo()
+    assert result.code == 130 and result.err.strip() == "archlint: interrupted"
+    assert target.read_bytes() == before
+    assert [p.name for p in target.parent.iterdir() if p.name.endswith(".tmp")] == []

@@ -1,8 +1,8 @@
 """archlint reads the code it checks and never runs it; no setting loads Python code; every
 path in a report stays inside the project root.
 
-The escaping of hostile text in HTML, SVG and SARIF output belongs with those formats: each
-adds its row to HOSTILE_OUTPUTS below.
+Hostile text from the checked code stays data in every output: below for the reports (text,
+JSON, SARIF, GitHub); tests/test_graphs.py does the same for DOT, SVG, Mermaid and HTML.
 """
 
 from __future__ import annotations
@@ -98,28 +98,54 @@ def test_report_paths_stay_inside_the_project_root(project, tmp_path_factory):
     assert not any(p.startswith("/") or ".." in p.split("/") for p in paths)
 
 
-# Formats that embed source text or module names in markup: (format, file suffix). Each
-# must escape `HOSTILE` so that it appears as text, never as markup.
-HOSTILE = '<script>alert("x")</script> & ]]> \x1b[31m'
-HOSTILE_OUTPUTS: list[tuple[str, str]] = []
+HOSTILE = '<script>alert("x")</script> & ]]> %0A::error::x \x1b[31m'
 
 
-@pytest.mark.parametrize("output_format", ["text", "json"])
-def test_hostile_source_text_is_reported_as_data(project, output_format):
-    project.settings(["app"]).files({
+def hostile_project(project):
+    return project.settings(["app"]).files({
         "app/__init__.py": "", "app/b.py": "",
         "app/a.py": f"import app.b  # {HOSTILE}\n",
     }).contracts("""
         [[contracts]]
         id = "no-b"
+        name = "<img src=x onerror=alert(1)> \\"quoted\\" ::warning::"
         type = "forbidden"
         source_modules = ["app.a"]
         forbidden_modules = ["app.b"]
     """)
-    result = project.cli("check", "--format", output_format, "--no-cache")
+
+
+def test_hostile_source_text_is_json_data(project):
+    result = hostile_project(project).cli("check", "--format", "json", "--no-cache")
     assert result.code == 1
-    if output_format == "json":
-        (violation,) = json.loads(result.out)["contracts"][0]["violations"]
-        assert violation["line_contents"] == f"import app.b  # {HOSTILE}"
-    else:
-        assert f"      import app.b  # {HOSTILE}" in result.out.splitlines()
+    (violation,) = json.loads(result.out)["contracts"][0]["violations"]
+    assert violation["line_contents"] == f"import app.b  # {HOSTILE}"
+
+
+def test_control_characters_never_reach_the_terminal(project):
+    result = hostile_project(project).cli("check", "--no-cache")
+    assert result.code == 1
+    assert "\x1b" not in result.out
+    shown = HOSTILE.replace("\x1b", "\\x1b")
+    assert f"      import app.b  # {shown}" in result.out.splitlines()
+
+
+def test_hostile_text_is_sarif_data(project):
+    result = hostile_project(project).cli("check", "--format", "sarif", "--no-cache")
+    (run,) = json.loads(result.out)["runs"]  # well-formed whatever the source holds
+    assert run["tool"]["driver"]["rules"][0]["name"] == (
+        '<img src=x onerror=alert(1)> "quoted" ::warning::')
+    (found,) = run["results"]
+    region = found["locations"][0]["physicalLocation"]["region"]
+    assert region["snippet"]["text"] == f"import app.b  # {HOSTILE}"
+
+
+def test_hostile_text_cannot_forge_a_github_workflow_command(project):
+    hostile_project(project).files({"app/bad.py": "def f(: # %0A::error file=x.py::forged\n"})
+    result = project.cli("check", "--format", "github", "--no-cache")
+    assert result.out.splitlines() == [
+        "::error file=app/a.py,line=1,title=no-b::app.a imports app.b, which it is forbidden to use",
+        "::error file=app/bad.py,line=1,title=syntax-error::invalid syntax: "
+        "def f(: # %250A::error file=x.py::forged",
+        "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 file did not parse",
+    ]

@@ -35,6 +35,10 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     into a repository never shows a violation that is gone. Every file is written atomically.
     """
     written = Written()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchlintError(f"cannot write to {out}: {exc.strerror}") from None
     graphviz = graphviz_available()
     wanted = set(formats)
     if not graphviz and wanted & {"svg", "png"}:
