@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import grimp
@@ -24,9 +22,8 @@ from grimp.application.ports.caching import CacheMiss
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
 from grimp.domain.valueobjects import Module
 
-from .errors import ConfigError, Problem
+from .discovery import PackageTree, discover_all
 from .model import Diagnostic, Hop
-from .patterns import compile_path_glob
 from .settings import Settings
 from .symbols import SymbolFacts
 
@@ -38,81 +35,6 @@ SCAN_BATCHES = 8
 # Called with (files scanned, files to scan) while a build scans files.
 Progress = Callable[[int, int], None]
 _UNDECODABLE_PATH = re.compile(r"Failed to decode file (.+?) as UTF-8: (.*)")
-
-
-@dataclass(frozen=True)
-class SourceFile:
-    module: str
-    path: str  # absolute
-    relative: str  # to the project root, forward slashes
-    mtime: float
-    stamp: tuple[int, int] = (0, 0)  # (mtime_ns, size): what the result cache compares
-
-
-@dataclass(frozen=True)
-class PackageTree:
-    """Every Python file under one root package, and the folders without `__init__.py`
-    that hold some of them (namespace folders)."""
-
-    name: str
-    directory: Path
-    files: tuple[SourceFile, ...]
-    folders: tuple[str, ...]
-
-
-def locate_package(root: Path, name: str) -> Path | None:
-    """A root package lives in the project root or in its `src/` folder; never imported."""
-    relative = Path(*name.split("."))
-    for base in (root, root / "src"):
-        if (base / relative).is_dir():
-            return base / relative
-    return None
-
-
-def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> PackageTree:
-    """Walk the package folder: every `.py` file counts, whether or not its folder has an
-    `__init__.py` (grimp alone would drop those below a regular package)."""
-    directory = locate_package(root, package)
-    assert directory is not None, "build_graph checks every root package first"
-    excluded = tuple(exclude)
-    files: list[SourceFile] = []
-    namespace_candidates: list[str] = []
-    base = directory.relative_to(root).as_posix()
-    pending = [(str(directory), base, package)]
-    while pending:
-        folder, relative_folder, dotted = pending.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        names = {entry.name for entry in entries}
-        if "__init__.py" not in names:
-            namespace_candidates.append(dotted)
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            relative = f"{relative_folder}/{name}"
-            if entry.is_dir(follow_symlinks=False):
-                if name.isidentifier():
-                    pending.append((entry.path, relative, f"{dotted}.{name}"))
-                continue
-            if not name.endswith(".py") or name.count(".") > 1:
-                continue
-            if any(pattern.fullmatch(relative) for pattern in excluded):
-                continue
-            stem = name[:-3]
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            module = dotted if stem == "__init__" else f"{dotted}.{stem}"
-            files.append(SourceFile(module, entry.path, relative, stat.st_mtime,
-                                    (stat.st_mtime_ns, stat.st_size)))
-    files.sort(key=lambda f: f.relative)
-    with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
-    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
-    return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders)
 
 
 class ProjectGraph:
@@ -181,20 +103,6 @@ class ProjectGraph:
             reduced.remove_import(importer=importer, imported=imported)
         return ProjectGraph(reduced, self.files, self.root_packages, self.external_included,
                             self.diagnostics, self.symbols, self.scanned)
-
-
-def discover_all(settings: Settings) -> list[PackageTree]:
-    """The files of every root package; a root package that does not exist is an error."""
-    exclude = [compile_path_glob(g) for g in settings.exclude]
-    missing = [name for name in settings.root_packages
-               if locate_package(settings.root, name) is None]
-    if missing:
-        raise ConfigError([
-            Problem(f"root package '{name}' not found: no folder {Path(*name.split('.'))} "
-                    f"in {settings.root} or {settings.root / 'src'}", key="root_packages")
-            for name in missing
-        ])
-    return [discover(settings.root, name, exclude) for name in settings.root_packages]
 
 
 def _found_packages(trees: Iterable[PackageTree]) -> set[FoundPackage]:
