@@ -23,10 +23,10 @@ A lookup compares:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import os
+import zlib
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
@@ -60,8 +60,9 @@ class ResultCache:
         ids = sorted(set(contract_ids))
         selection = [*ids, "+context"] if with_context else ids  # pictures cache apart
         self._key = _key(settings, selection, version)
-        slot = hashlib.sha256("\n".join([str(settings.config_file), *selection]).encode()).hexdigest()
-        self._path = settings.root / settings.cache_dir / "results" / f"{slot[:20]}.json"
+        # Selections sharing a slot replace each other's entry; the key tells them apart.
+        slot = zlib.crc32("\n".join([str(settings.config_file), *selection]).encode())
+        self._path = settings.root / settings.cache_dir / "results" / f"{slot:08x}.json"
 
     def lookup(self) -> Report | None:
         """The cached report when it is still the project's report, else None."""
@@ -175,6 +176,8 @@ def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list
 
 def _fingerprint(imports: Iterable, references: Iterable, text: bytes | None) -> str:
     """What the checks read from one file, hashed (see the module docstring)."""
+    import hashlib  # only builds and edited files need it, not an unchanged tree
+
     digest = hashlib.sha256()
     for direct in sorted((d.imported.name, d.line_number, d.line_contents) for d in imports):
         digest.update(repr(direct).encode())
@@ -186,22 +189,20 @@ def _fingerprint(imports: Iterable, references: Iterable, text: bytes | None) ->
     return digest.hexdigest()
 
 
-def _key(settings: Settings, contract_ids: list[str], version: str) -> str:
-    """Everything besides the files that a report depends on, hashed."""
-    digest = hashlib.sha256()
-    fixed = {
+def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
+    """Everything besides the files that a report depends on, kept as it is (compared whole:
+    a hash would cost loading hashlib on every check)."""
+    contracts = {}
+    for path in contract_files(settings):
+        try:
+            contracts[settings.relative(path)] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # loading the contracts reports it
+            contracts[settings.relative(path)] = None
+    return {
         "format": FORMAT, "archlint": version, "grimp": _grimp_stamps(),
         "settings": {k: str(v) for k, v in asdict(settings).items()},
-        "contracts": contract_ids,
+        "contracts": contract_ids, "contract_files": contracts,
     }
-    digest.update(json.dumps(fixed, sort_keys=True).encode())
-    for path in contract_files(settings):
-        digest.update(f"\0{settings.relative(path)}\0".encode())
-        try:
-            digest.update(path.read_bytes())
-        except OSError:  # loading the contracts reports it; no entry is stored
-            digest.update(b"\0unreadable")
-    return digest.hexdigest()
 
 
 def _grimp_stamps() -> list[list]:
