@@ -185,10 +185,11 @@ def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols
     """Imports of modules under the root packages that do not exist. grimp drops these
     silently; a dead import path is exactly what half-finished migrations leave behind."""
     known = graph.modules
+    inside = tuple(f"{root}." for root in roots)
     for module in sorted(files):
         suspects = {
             (line, target) for line, target in symbols.referenced_modules(module)
-            if target not in known and _is_inside(target, roots)
+            if target not in known and (target.startswith(inside) or target in roots)
         }
         if not suspects:
             continue

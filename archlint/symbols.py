@@ -89,6 +89,7 @@ class SymbolFacts:
         self._dirty = False
         self._parsed: dict[str, tuple[ImportedName, ...]] = {}
         self._top_level: dict[str, TopLevel | None] = {}
+        self._references: dict[str, tuple[tuple[int, str], ...]] = {}
         # Modules whose text was read beyond the import-line scan: a change to one of these
         # files may change a report even when its imports stay the same (see cache.py).
         self.consulted: set[str] = set()
@@ -123,18 +124,27 @@ class SymbolFacts:
         """(line, absolute module) for every module an import statement of the file names as
         a module: each name of `import a.b, c`, the `a.b` of `from a.b import x`. Read with a
         cheap text scan (cached), so every file of the project can afford it."""
+        known = self._references.get(module)
+        if known is not None:
+            return known
         relative = self._files.get(module)
         if relative is None:
             return ()
-        path = self._root / relative
+        path = f"{self._root}{os.sep}{relative}"
         entry = self._entry(relative, path)
         if entry is None:
             return ()
         if "references" not in entry:
             is_package = relative.endswith("/__init__.py")
-            entry["references"] = scan_module_references(path.read_bytes(), module, is_package)
+            try:
+                with open(path, "rb") as handle:
+                    source = handle.read()
+            except OSError:
+                return ()
+            entry["references"] = scan_module_references(source, module, is_package)
             self._dirty = True
-        return tuple((line, name) for line, name in entry["references"])
+        found = self._references[module] = tuple(map(tuple, entry["references"]))
+        return found
 
     def source(self, module: str) -> bytes | None:
         """The raw bytes of a module's file; None for a module without a readable file."""
@@ -179,7 +189,7 @@ class SymbolFacts:
         write_atomic(self._cache_file, json.dumps(payload, separators=(",", ":")))
         self._dirty = False
 
-    def _entry(self, relative: str, path: Path) -> dict | None:
+    def _entry(self, relative: str, path: Path | str) -> dict | None:
         """The cache entry of a file, emptied when the file changed (mtime or size)."""
         try:
             stat = os.stat(path)
@@ -263,8 +273,8 @@ def scan_module_references(source: bytes, module: str, is_package: bool) -> list
                     if words:
                         found.append([line, words[0].decode("utf-8", "replace")])
             else:
-                dots, written = len(match.group(1)), match.group(2).decode("utf-8", "replace")
-                base = resolve_relative(package, written or None, dots)
+                dots, written = match.group(1), match.group(2).decode("utf-8", "replace")
+                base = resolve_relative(package, written or None, len(dots)) if dots else written
                 if base:
                     found.append([line, base])
         position = end + 1
