@@ -128,7 +128,15 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
     source_files = {f.module: f for tree in trees for f in tree.files}
     by_path = {f.path: ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
     cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
+    files = {module: f.relative for module, f in source_files.items()}
+    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
+    symbols = SymbolFacts(settings.root, files, symbols_cache)
+    # The import-line scan of every file runs beside grimp's scan, which keeps one core busy.
+    references = symbols.read_references_aside(files) if settings.unresolved_imports != "off" \
+        else None
     imports, failures = _scan(found, by_path, settings, cache_dir, progress)
+    if references is not None:
+        references.collect()
 
     relative_of = {f.path: f.relative for f in source_files.values()}
     diagnostics = tuple(
@@ -150,9 +158,6 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
             graph.add_module(target, is_squashed=not _is_inside(target, internal_roots))
             graph.add_import(importer=module.name, imported=target,
                              line_number=direct.line_number, line_contents=direct.line_contents)
-    files = {module: f.relative for module, f in source_files.items()}
-    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
-    symbols = SymbolFacts(settings.root, files, symbols_cache)
     if settings.unresolved_imports != "off":
         diagnostics += tuple(_unresolved_imports(graph, files, symbols, internal_roots,
                                                  settings.unresolved_imports))
