@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 
 import grimp
@@ -46,7 +46,7 @@ class ProjectGraph:
     def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
                  root_packages: tuple[str, ...], external_included: bool,
                  diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts,
-                 scanned: dict[str, frozenset] | None = None) -> None:
+                 scanned: dict[str, Set] | None = None) -> None:
         self.imports = imports
         # grimp's imports of each scanned file, as read (the result cache fingerprints them)
         self.scanned = scanned or {}
@@ -126,7 +126,8 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
         trees = discover_all(settings)
     found = _found_packages(trees)
     source_files = {f.module: f for tree in trees for f in tree.files}
-    by_path = {f.path: ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
+    by_path = {source_files[mf.module.name].path: mf
+               for package in found for mf in package.module_files}
     cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
     files = {module: f.relative for module, f in source_files.items()}
     symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
@@ -161,13 +162,13 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
     if settings.unresolved_imports != "off":
         diagnostics += tuple(_unresolved_imports(graph, files, symbols, internal_roots,
                                                  settings.unresolved_imports))
-    scanned = {module.name: frozenset(directs) for module, directs in imports.items()}
+    scanned = {module.name: directs for module, directs in imports.items()}  # not copied
     return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
                         diagnostics, symbols, scanned)
 
 
 def scan_modules(settings: Settings, trees: list[PackageTree],
-                 modules: Iterable[str]) -> dict[str, frozenset] | None:
+                 modules: Iterable[str]) -> dict[str, Set] | None:
     """grimp's imports of a few files, read afresh (no cache); None when one of them cannot
     be scanned."""
     wanted = set(modules)

@@ -13,7 +13,7 @@ import ast
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,7 +93,7 @@ class SymbolFacts:
         self._dirty = False
         self._parsed: dict[str, tuple[ImportedName, ...]] = {}
         self._top_level: dict[str, TopLevel | None] = {}
-        self._references: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._references: dict[str, list[list]] = {}  # this run's, shared with the cache
         # Modules whose text was read beyond the import-line scan: a change to one of these
         # files may change a report even when its imports stay the same (see cache.py).
         self.consulted: set[str] = set()
@@ -124,7 +124,7 @@ class SymbolFacts:
             return ""
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
-    def referenced_modules(self, module: str) -> tuple[tuple[int, str], ...]:
+    def referenced_modules(self, module: str) -> Sequence[Sequence]:
         """(line, absolute module) for every module an import statement of the file names as
         a module: each name of `import a.b, c`, the `a.b` of `from a.b import x`. Read with a
         cheap text scan (cached), so every file of the project can afford it."""
@@ -147,7 +147,7 @@ class SymbolFacts:
                 return ()
             entry["references"] = scan_module_references(source, module, is_package)
             self._dirty = True
-        found = self._references[module] = tuple(map(tuple, entry["references"]))
+        found = self._references[module] = entry["references"]  # [line, module] pairs
         return found
 
     def read_references_aside(self, modules: Iterable[str]) -> PendingReferences | None:
