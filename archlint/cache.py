@@ -2,7 +2,7 @@
 
 An entry holds the Report the checks produced (before any baseline is applied) under a key
 made of everything else a report depends on: archlint's version, the installed grimp, the
-settings, the contract ids asked for and the bytes of every contract file. With it, the stamp
+settings, the contract ids asked for and the text of every contract file. With it, the stamp
 (mtime_ns, size) of every file archlint checks, a fingerprint of what the checks read from
 that file (grimp's imports: module, line, line text; the modules its import lines name; and,
 for the files the contracts read further (symbol facts, top-level names, source text), the
