@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .cache import ResultCache
-from .contracts import Contract
+from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
-from .graph import Progress, ProjectGraph, build_graph, discover_all
-from .loading import line_of, load_contracts, select
 from .model import ContractResult, Diagnostic, Group, Hop, Report, Violation
 from .settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from .contracts import Contract
+    from .graph import Progress, ProjectGraph
 
 
 # Allowed imports kept per contract for its picture; beyond this a picture stops being read.
@@ -30,17 +33,25 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
     violations, which pictures need and plain checks do not pay for.
     """
     settings = load_settings(config, start=start)
+    contract_ids = tuple(contract_ids)
+    cache = None
+    if use_cache:
+        cache = ResultCache(settings, contract_ids, __version__, with_context=with_context)
+        report = cache.lookup()
+        if report is not None:
+            return report
+    # A build: only now load grimp, the graph and the contract types.
+    from .graph import build_graph
+    from .loading import load_contracts, select
+
     contracts = select(load_contracts(settings), contract_ids)
-    trees = discover_all(settings)
-    if not use_cache:
-        graph = build_graph(settings, False, trees=trees, progress=progress)
-        return check_graph(settings, contracts, graph, with_context=with_context)
-    cache = ResultCache(settings, contracts, trees, __version__, with_context=with_context)
-    report = cache.lookup()
-    if report is None:
-        graph = build_graph(settings, True, trees=trees, progress=progress)
-        report = check_graph(settings, contracts, graph, with_context=with_context)
-        cache.store(report, graph)
+    trees = cache.trees if cache is not None else None
+    if trees is None:
+        trees = discover_all(settings)
+    graph = build_graph(settings, use_cache, trees=trees, progress=progress)
+    report = check_graph(settings, contracts, graph, with_context=with_context)
+    if cache is not None:
+        cache.store(report, graph, trees)
     return report
 
 
@@ -75,6 +86,8 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
 
 def _run(contract: Contract, graph: ProjectGraph, settings: Settings):
     """Apply the contract's `ignore` entries, then check it."""
+    from .loading import line_of
+
     ignored = contract.ignored_imports(graph)
     unmatched = [
         Diagnostic(
@@ -122,6 +135,8 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
             use_cache: bool = True, start: Path | None = None) -> list[tuple[Hop, ...]]:
     """Every chain by which `importer` (or a module inside it) reaches `imported` (or a module
     inside it): the shortest chain for each pair of modules, sorted by length then name."""
+    from .graph import build_graph
+
     settings = load_settings(config, start=start)
     graph = build_graph(settings, use_cache=use_cache)
     for module in (importer, imported):

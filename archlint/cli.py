@@ -23,7 +23,6 @@ from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, printable, summary_line
-from .scaffold import init as scaffold
 from .settings import load_settings, shown
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -281,6 +280,8 @@ def _recorded(known: baseline.Baseline) -> str:
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
 def init(no_cache: bool) -> int:
     """Set up archlint here: [tool.archlint], a starter contract and a baseline."""
+    from .scaffold import init as scaffold  # builds a graph: loads grimp only when run
+
     done = scaffold(Path.cwd(), use_cache=not no_cache)
     click.echo(f"root packages: {', '.join(done.root_packages)}")
     click.echo(f"wrote [tool.archlint] to {shown(done.config_file)}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,5 +48,7 @@ class UsageError(ArchlintError):
 
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
+    import difflib  # loads only when a name is wrong, not on every check
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import ast
 import copy
-import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 
 import grimp
@@ -24,9 +22,8 @@ from grimp.application.ports.caching import CacheMiss
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
 from grimp.domain.valueobjects import Module
 
-from .errors import ConfigError, Problem
+from .discovery import PackageTree, discover_all
 from .model import Diagnostic, Hop
-from .patterns import compile_path_glob
 from .settings import Settings
 from .symbols import SymbolFacts
 
@@ -39,81 +36,6 @@ SCAN_BATCHES = 8
 Progress = Callable[[int, int], None]
 
 
-@dataclass(frozen=True)
-class SourceFile:
-    module: str
-    path: str  # absolute
-    relative: str  # to the project root, forward slashes
-    mtime: float
-    stamp: tuple[int, int] = (0, 0)  # (mtime_ns, size): what the result cache compares
-
-
-@dataclass(frozen=True)
-class PackageTree:
-    """Every Python file under one root package, and the folders without `__init__.py`
-    that hold some of them (namespace folders)."""
-
-    name: str
-    directory: Path
-    files: tuple[SourceFile, ...]
-    folders: tuple[str, ...]
-
-
-def locate_package(root: Path, name: str) -> Path | None:
-    """A root package lives in the project root or in its `src/` folder; never imported."""
-    relative = Path(*name.split("."))
-    for base in (root, root / "src"):
-        if (base / relative).is_dir():
-            return base / relative
-    return None
-
-
-def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> PackageTree:
-    """Walk the package folder: every `.py` file counts, whether or not its folder has an
-    `__init__.py` (grimp alone would drop those below a regular package)."""
-    directory = locate_package(root, package)
-    assert directory is not None, "build_graph checks every root package first"
-    excluded = tuple(exclude)
-    files: list[SourceFile] = []
-    namespace_candidates: list[str] = []
-    base = directory.relative_to(root).as_posix()
-    pending = [(str(directory), base, package)]
-    while pending:
-        folder, relative_folder, dotted = pending.pop()
-        try:
-            entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
-            continue
-        names = {entry.name for entry in entries}
-        if "__init__.py" not in names:
-            namespace_candidates.append(dotted)
-        for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            relative = f"{relative_folder}/{name}"
-            if entry.is_dir(follow_symlinks=False):
-                if name.isidentifier():
-                    pending.append((entry.path, relative, f"{dotted}.{name}"))
-                continue
-            if not name.endswith(".py") or name.count(".") > 1:
-                continue
-            if any(pattern.fullmatch(relative) for pattern in excluded):
-                continue
-            stem = name[:-3]
-            try:
-                stat = entry.stat()
-            except OSError:
-                continue
-            module = dotted if stem == "__init__" else f"{dotted}.{stem}"
-            files.append(SourceFile(module, entry.path, relative, stat.st_mtime,
-                                    (stat.st_mtime_ns, stat.st_size)))
-    files.sort(key=lambda f: f.relative)
-    with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
-    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
-    return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders)
-
-
 class ProjectGraph:
     """The import graph of the root packages, with file paths and line lookups.
 
@@ -123,7 +45,7 @@ class ProjectGraph:
     def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
                  root_packages: tuple[str, ...], external_included: bool,
                  diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts,
-                 scanned: dict[str, frozenset] | None = None) -> None:
+                 scanned: dict[str, Set] | None = None) -> None:
         self.imports = imports
         # grimp's imports of each scanned file, as read (the result cache fingerprints them)
         self.scanned = scanned or {}
@@ -231,20 +153,6 @@ class ProjectGraph:
                             self.diagnostics, self.symbols, self.scanned)
 
 
-def discover_all(settings: Settings) -> list[PackageTree]:
-    """The files of every root package; a root package that does not exist is an error."""
-    exclude = [compile_path_glob(g) for g in settings.exclude]
-    missing = [name for name in settings.root_packages
-               if locate_package(settings.root, name) is None]
-    if missing:
-        raise ConfigError([
-            Problem(f"root package '{name}' not found: no folder {Path(*name.split('.'))} "
-                    f"in {settings.root} or {settings.root / 'src'}", key="root_packages")
-            for name in missing
-        ])
-    return [discover(settings.root, name, exclude) for name in settings.root_packages]
-
-
 def _found_packages(trees: Iterable[PackageTree]) -> set[FoundPackage]:
     return {
         FoundPackage(
@@ -266,9 +174,18 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
         trees = discover_all(settings)
     found = _found_packages(trees)
     source_files = {f.module: f for tree in trees for f in tree.files}
-    by_path = {f.path: ModuleFile(Module(f.module), f.mtime) for f in source_files.values()}
+    by_path = {source_files[mf.module.name].path: mf
+               for package in found for mf in package.module_files}
     cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
+    files = {module: f.relative for module, f in source_files.items()}
+    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
+    symbols = SymbolFacts(settings.root, files, symbols_cache)
+    # The import-line scan of every file runs beside grimp's scan, which keeps one core busy.
+    references = symbols.read_references_aside(files) if settings.unresolved_imports != "off" \
+        else None
     imports, failures = _scan(found, by_path, settings, cache_dir, progress)
+    if references is not None:
+        references.collect()
 
     relative_of = {f.path: f.relative for f in source_files.values()}
     diagnostics = tuple(
@@ -290,19 +207,16 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
             graph.add_module(target, is_squashed=not _is_inside(target, internal_roots))
             graph.add_import(importer=module.name, imported=target,
                              line_number=direct.line_number, line_contents=direct.line_contents)
-    files = {module: f.relative for module, f in source_files.items()}
-    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
-    symbols = SymbolFacts(settings.root, files, symbols_cache)
     if settings.unresolved_imports != "off":
         diagnostics += tuple(_unresolved_imports(graph, files, symbols, internal_roots,
                                                  settings.unresolved_imports))
-    scanned = {module.name: frozenset(directs) for module, directs in imports.items()}
+    scanned = {module.name: directs for module, directs in imports.items()}  # not copied
     return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
                         diagnostics, symbols, scanned)
 
 
 def scan_modules(settings: Settings, trees: list[PackageTree],
-                 modules: Iterable[str]) -> dict[str, frozenset] | None:
+                 modules: Iterable[str]) -> dict[str, Set] | None:
     """grimp's imports of a few files, read afresh (no cache); None when one of them cannot
     be scanned."""
     wanted = set(modules)
@@ -325,10 +239,11 @@ def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols
     """Imports of modules under the root packages that do not exist. grimp drops these
     silently; a dead import path is exactly what half-finished migrations leave behind."""
     known = graph.modules
+    inside = tuple(f"{root}." for root in roots)
     for module in sorted(files):
         suspects = {
             (line, target) for line, target in symbols.referenced_modules(module)
-            if target not in known and _is_inside(target, roots)
+            if target not in known and (target.startswith(inside) or target in roots)
         }
         if not suspects:
             continue

@@ -7,30 +7,13 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .contracts import CONTRACT_TYPES, Contract, Origin
+from .discovery import contract_files
 from .errors import ConfigError, Problem, did_you_mean
 from .settings import Settings, read_toml
 from .tables import read_table
 
 _CONTRACT_HEADER = re.compile(r"^\s*\[\[\s*contracts\s*\]\]")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-def contract_files(settings: Settings) -> list[Path]:
-    """The TOML files named by `contracts` (folders are searched recursively), sorted."""
-    files: list[Path] = []
-    problems = []
-    for entry in settings.contracts:
-        path = settings.root / entry
-        if path.is_dir():
-            files += sorted(path.rglob("*.toml"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Problem(f"'{entry}' does not exist (resolved to {path})",
-                                    file=settings.relative(settings.config_file), key="contracts"))
-    if problems:
-        raise ConfigError(problems)
-    return files
 
 
 def load_contracts(settings: Settings) -> list[Contract]:

@@ -6,7 +6,6 @@ format never has to know how a fact was found.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -68,7 +67,7 @@ class Violation:
     def fingerprint(self) -> str:
         """Identity without line numbers, so moving code does not make a violation new."""
         key = "\x1f".join((self.contract_id, self.importer, self.imported, self.symbol or ""))
-        return hashlib.sha256(key.encode()).hexdigest()[:20]
+        return _digest(key)
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.importer, self.imported, self.symbol or "",
@@ -92,7 +91,7 @@ class Diagnostic:
         """Identity without line numbers: kind, path and the message with any line number
         taken out, so code moving within the file does not make a known diagnostic new."""
         key = "\x1f".join((self.kind, self.path, self.message_without_line))
-        return hashlib.sha256(key.encode()).hexdigest()[:20]
+        return _digest(key)
 
     @property
     def message_without_line(self) -> str:
@@ -103,6 +102,12 @@ class Diagnostic:
 
 
 _LINE_NUMBER = re.compile(r"\bline \d+")
+
+
+def _digest(key: str) -> str:
+    import hashlib  # loads with the first fingerprint (baselines), not with every report
+
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)

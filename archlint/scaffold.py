@@ -18,8 +18,6 @@ from .checking import check_graph
 from .contracts import CONTRACT_TYPES
 from .errors import UsageError
 from .files import write_atomic
-from .graph import build_graph
-from .loading import load_contracts
 from .settings import Settings, read_toml
 
 if sys.version_info >= (3, 11):
@@ -73,6 +71,9 @@ def init(root: Path, *, use_cache: bool = True) -> Initialized:
     settings = Settings(root_packages=tuple(packages), root=root, config_file=config_file)
     contract_file = root / CONTRACT_FILE
     baseline_file = baseline.default_path(settings)
+    from .graph import build_graph  # grimp loads only when a command builds a graph
+    from .loading import load_contracts
+
     contracts_folder_existed = contract_file.parent.exists()
     created: list[Path] = []
     try:

@@ -12,6 +12,7 @@ import functools
 import sys
 import types
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -30,34 +31,51 @@ def to_data(value: Any) -> Any:
 
 def from_data(cls: type[T], data: Any) -> T:
     """The inverse of `to_data` for an instance of the dataclass `cls`."""
-    return _build(cls, data)
+    return _builder(cls)(data)
 
 
-def _build(annotation: Any, data: Any) -> Any:
-    if data is None:
-        return None
+@functools.cache
+def _builder(annotation: Any) -> Callable[[Any], Any]:
+    """A function that turns data into a value of `annotation`, made once per annotation
+    (a cached report is read on every warm check: reading the annotations anew for each
+    value cost more than the rest of the lookup)."""
     if dataclasses.is_dataclass(annotation):
         hints = _hints(annotation)
-        return annotation(**{
-            f.name: _build(hints[f.name], data[f.name])
-            for f in dataclasses.fields(annotation) if f.name in data and f.init
-        })
+        fields = [(f.name, hints[f.name]) for f in dataclasses.fields(annotation) if f.init]
+
+        def build_dataclass(data: Any) -> Any:
+            if data is None:
+                return None
+            return annotation(**{name: _builder(hint)(data[name])
+                                 for name, hint in fields if name in data})
+        return build_dataclass
     origin = typing.get_origin(annotation)
     arguments = typing.get_args(annotation)
     if origin in (typing.Union, types.UnionType):
         concrete = [a for a in arguments if a is not type(None)]
-        return _build(concrete[0], data) if len(concrete) == 1 else data
+        return _builder(concrete[0]) if len(concrete) == 1 else _unchanged
+    if origin is tuple and len(arguments) == 2 and arguments[1] is Ellipsis:
+        item = _builder(arguments[0])
+        return _none_or(lambda data: tuple(item(value) for value in data))
+    if origin is tuple and arguments:
+        items = [_builder(a) for a in arguments]
+        return _none_or(lambda data: tuple(b(value) for b, value in zip(items, data)))
     if origin is tuple:
-        if len(arguments) == 2 and arguments[1] is Ellipsis:
-            return tuple(_build(arguments[0], item) for item in data)
-        if arguments:
-            return tuple(_build(a, item) for a, item in zip(arguments, data))
-        return tuple(data)
+        return _none_or(tuple)
     if origin in (list, frozenset, set):
-        built = [_build(arguments[0], item) for item in data] if arguments else list(data)
-        return origin(built)
+        item = _builder(arguments[0]) if arguments else _unchanged
+        return _none_or(lambda data: origin([item(value) for value in data]))
     if origin is dict:
-        return {key: _build(arguments[1], item) for key, item in data.items()}
+        item = _builder(arguments[1])
+        return _none_or(lambda data: {key: item(value) for key, value in data.items()})
+    return _unchanged
+
+
+def _none_or(build: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda data: None if data is None else build(data)
+
+
+def _unchanged(data: Any) -> Any:
     return data
 
 

@@ -13,12 +13,16 @@ import ast
 import json
 import os
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from .files import write_atomic
 
 CACHE_VERSION = 1
+# From this many files to read, the import-line scan runs in a second process (see
+# SymbolFacts.read_references_aside); below it, starting one costs more than it saves.
+ASIDE_FILES = 1000
 
 # Lines that may hold an import statement; over-approximates (docstrings match too), so every
 # finding is confirmed against the AST before it is reported.
@@ -89,6 +93,7 @@ class SymbolFacts:
         self._dirty = False
         self._parsed: dict[str, tuple[ImportedName, ...]] = {}
         self._top_level: dict[str, TopLevel | None] = {}
+        self._references: dict[str, list[list]] = {}  # this run's, shared with the cache
         # Modules whose text was read beyond the import-line scan: a change to one of these
         # files may change a report even when its imports stay the same (see cache.py).
         self.consulted: set[str] = set()
@@ -119,26 +124,52 @@ class SymbolFacts:
             return ""
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
-    def referenced_modules(self, module: str) -> tuple[tuple[int, str], ...]:
+    def referenced_modules(self, module: str) -> Sequence[Sequence]:
         """(line, absolute module) for every module an import statement of the file names as
         a module: each name of `import a.b, c`, the `a.b` of `from a.b import x`. Read with a
         cheap text scan (cached), so every file of the project can afford it."""
+        known = self._references.get(module)
+        if known is not None:
+            return known
         relative = self._files.get(module)
         if relative is None:
             return ()
-        path = self._root / relative
+        path = f"{self._root}{os.sep}{relative}"
         entry = self._entry(relative, path)
         if entry is None:
             return ()
         if "references" not in entry:
             is_package = relative.endswith("/__init__.py")
             try:
-                source = path.read_bytes()
+                with open(path, "rb") as handle:
+                    source = handle.read()
             except OSError:  # unreadable: already a diagnostic of the scan
                 return ()
             entry["references"] = scan_module_references(source, module, is_package)
             self._dirty = True
-        return tuple((line, name) for line, name in entry["references"])
+        found = self._references[module] = entry["references"]  # [line, module] pairs
+        return found
+
+    def read_references_aside(self, modules: Iterable[str]) -> PendingReferences | None:
+        """Start the import-line scan of the files whose references are not cached in a
+        second process, so that it runs while grimp scans on one core; `collect()` on the
+        result records them. None when there are too few files to be worth a process."""
+        missing = []
+        for module in modules:
+            relative = self._files.get(module)
+            if relative is None:
+                continue
+            path = f"{self._root}{os.sep}{relative}"
+            entry = self._entry(relative, path)
+            if entry is not None and "references" not in entry:
+                missing.append((relative, module, path, relative.endswith("/__init__.py")))
+        if len(missing) < ASIDE_FILES:
+            return None
+        return PendingReferences(self, missing)
+
+    def _record_references(self, relative: str, references: list[list]) -> None:
+        self._cache[relative]["references"] = references
+        self._dirty = True
 
     def source(self, module: str) -> bytes | None:
         """The raw bytes of a module's file; None for a module without a readable file."""
@@ -183,7 +214,7 @@ class SymbolFacts:
         write_atomic(self._cache_file, json.dumps(payload, separators=(",", ":")))
         self._dirty = False
 
-    def _entry(self, relative: str, path: Path) -> dict | None:
+    def _entry(self, relative: str, path: Path | str) -> dict | None:
         """The cache entry of a file, emptied when the file changed (mtime or size)."""
         try:
             stat = os.stat(path)
@@ -222,6 +253,70 @@ class SymbolFacts:
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
         return data.get("files", {})
+
+
+class PendingReferences:
+    """The import-line scan of many files, running in a second Python process. When the
+    process cannot start or fails, nothing is recorded and the files are read on demand, in
+    this process, as without it."""
+
+    def __init__(self, facts: SymbolFacts, files: list[tuple[str, str, str, bool]]) -> None:
+        import subprocess
+        import sys
+        import tempfile
+
+        self._facts = facts
+        self._files = files
+        self._folder = tempfile.TemporaryDirectory(prefix="archlint-")
+        self._output = os.path.join(self._folder.name, "references.json")
+        wanted = os.path.join(self._folder.name, "files.json")
+        with open(wanted, "w", encoding="utf-8") as handle:
+            json.dump([[module, path, package] for _, module, path, package in files], handle)
+        # Isolated (-I): nothing from the checked project's folder can shadow a module; the
+        # child finds archlint where this process found it.
+        code = ("import sys; sys.path[:0] = sys.argv[3:]; "
+                "from archlint.symbols import write_references; "
+                "write_references(sys.argv[1], sys.argv[2])")
+        search = [entry for entry in sys.path if entry]
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-I", "-c", code, wanted, self._output, *search],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except (OSError, ValueError):
+            self._process = None
+
+    def collect(self) -> None:
+        """Wait for the scan and record what it found (nothing, if it failed)."""
+        try:
+            if self._process is None or self._process.wait() != 0:
+                return
+            with open(self._output, encoding="utf-8") as handle:
+                found = json.load(handle)
+        except (OSError, ValueError):
+            return
+        finally:
+            self._folder.cleanup()
+        for (relative, *_), references in zip(self._files, found):
+            if references is not None:
+                self._facts._record_references(relative, references)
+
+
+def write_references(wanted: str, output: str) -> None:
+    """In the second process: `scan_module_references` of each [module, path, is_package]
+    listed in the JSON file `wanted`, written to `output` (null for an unreadable file)."""
+    with open(wanted, encoding="utf-8") as handle:
+        files = json.load(handle)
+    found: list[list[list] | None] = []
+    for module, path, is_package in files:
+        try:
+            with open(path, "rb") as handle:
+                source = handle.read()
+        except OSError:
+            found.append(None)
+            continue
+        found.append(scan_module_references(source, module, is_package))
+    with open(output, "w", encoding="utf-8") as handle:
+        json.dump(found, handle, separators=(",", ":"))
 
 
 def parse_imports(source: bytes, module: str, is_package: bool) -> list[ImportedName]:
@@ -271,8 +366,8 @@ def scan_module_references(source: bytes, module: str, is_package: bool) -> list
                     if words:
                         found.append([line, words[0].decode("utf-8", "replace")])
             else:
-                dots, written = len(match.group(1)), match.group(2).decode("utf-8", "replace")
-                base = resolve_relative(package, written or None, dots)
+                dots, written = match.group(1), match.group(2).decode("utf-8", "replace")
+                base = resolve_relative(package, written or None, len(dots)) if dots else written
                 if base:
                     found.append([line, base])
         position = end + 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import shutil
@@ -95,20 +96,39 @@ CORPORA_BY_NAME = {c.name: c for c in CORPUS_LIST}
 
 
 def install() -> None:
-    """The benchmark virtualenv: this checkout of archlint and import-linter 2.16."""
+    """The benchmark virtualenv: this checkout of archlint and import-linter 2.16.
+
+    The stamp records the virtualenv's own path: a virtualenv copied from another checkout
+    keeps console scripts whose first line names the other checkout's interpreter (and so
+    its installed archlint), so it is made afresh."""
     stamp = VENV / ".benchmark-installed"
-    if stamp.exists():
+    if stamp.exists() and stamp.read_text().strip() == str(VENV):
         return
+    if VENV.exists():
+        say(f"{VENV} was made for another path: making it afresh")
+        shutil.rmtree(VENV)
     CORPORA.mkdir(parents=True, exist_ok=True)
     say("creating the benchmark virtualenv")
     subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
     pip("install", str(ROOT), IMPORT_LINTER)
-    stamp.write_text("ok\n")
+    stamp.write_text(f"{VENV}\n")
 
 
 def reinstall_archlint() -> None:
-    """The checkout as it is now (a non-editable install, like a user's)."""
+    """The checkout as it is now (a non-editable install, like a user's); then make sure
+    both commands run this virtualenv's interpreter and archlint comes from this checkout."""
     pip("install", "--no-deps", "--force-reinstall", str(ROOT))
+    for script in ("archlint", "lint-imports"):
+        first = (BIN / script).read_text(encoding="utf-8").splitlines()[0]
+        if first != f"#!{BIN / 'python'}":
+            raise SystemExit(f"{BIN / script} runs {first[2:]}, not {BIN / 'python'}")
+    code = ("import archlint, importlib.metadata as m, json; print(json.dumps([archlint.__file__, "
+            "json.loads(m.distribution('archlint').read_text('direct_url.json'))['url']]))")
+    where, origin = json.loads(subprocess.run([BIN / "python", "-c", code], capture_output=True,
+                                              text=True, check=True, cwd=CORPORA).stdout)
+    if not Path(where).is_relative_to(VENV) or origin != ROOT.as_uri():
+        raise SystemExit(f"the benchmark virtualenv's archlint is {where} from {origin}, "
+                         f"not a copy of {ROOT}")
 
 
 def pip(*args: str) -> None:

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+import archlint.cache
 import archlint.checking
+import archlint.graph
 from archlint.model import ContractResult, Diagnostic, Hop, Report, Violation
 from archlint.serialize import from_data, to_data
 
@@ -56,7 +61,7 @@ def no_build(monkeypatch):
         raise AssertionError("the graph was built")
 
     def forbid():
-        monkeypatch.setattr(archlint.checking, "build_graph", refuse)
+        monkeypatch.setattr(archlint.graph, "build_graph", refuse)
 
     return forbid
 
@@ -67,6 +72,26 @@ def edit(project, relative: str, text: str) -> None:
     before = path.stat().st_mtime_ns if path.exists() else 0
     path.write_text(text, encoding="utf-8")
     os.utime(path, ns=(before + 10**9, before + 10**9))
+
+
+def age(project, seconds: int = 60) -> None:
+    """Move the mtime of every file and folder of the project `seconds` into the past, so the
+    cache may trust the folders' mtimes (a folder changed a moment ago is not trusted)."""
+    past = time.time_ns() - seconds * 10**9
+    for path in [project.root, *project.root.rglob("*")]:
+        os.utime(path, ns=(past, past))
+
+
+@pytest.fixture
+def no_walk(monkeypatch):
+    """Make walking the tree fail: what still works was answered from folder and file stamps."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("the tree was walked")
+
+    def forbid():
+        monkeypatch.setattr(archlint.cache, "discover_all", refuse)
+
+    return forbid
 
 
 # -- answered from the cache --------------------------------------------------------------------
@@ -85,6 +110,34 @@ def test_edit_that_keeps_the_imports_is_answered_from_the_cache(cached, no_build
     no_build()
     assert cached.check() == first
     assert cached.check() == first  # and the entry took the new stamp
+
+
+def test_settled_unchanged_tree_is_answered_without_walking_it(cached, no_build, no_walk):
+    age(cached)
+    first = cached.check()
+    no_build()
+    no_walk()
+    assert cached.check() == first
+
+
+def test_recently_changed_folder_is_walked_and_then_trusted(cached, no_build, no_walk):
+    first = cached.check()  # every folder was changed a moment ago
+    no_build()
+    age(cached)
+    assert cached.check() == first  # walked: the entry takes the folders' settled mtimes
+    no_walk()
+    assert cached.check() == first
+
+
+def test_check_answered_from_the_cache_loads_neither_grimp_nor_the_contract_types(cached):
+    age(cached)
+    cached.check()
+    probe = ("import sys; from archlint.cli import main; code = main(['check']); "
+             "print(code, sorted(m for m in sys.modules if m.split('.')[0] == 'grimp' "
+             "or m.startswith(('archlint.contracts', 'archlint.graph', 'archlint.loading'))))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=cached.root, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "1 []"
 
 
 # -- fresh results ------------------------------------------------------------------------------
@@ -117,6 +170,50 @@ def test_new_file_gives_fresh_results(cached):
     assert rows(cached.check()) == [
         ("app.core.extra", "app.web", "app/core/extra.py", 3),
         ("app.core.models", "app.web.views", "app/core/models.py", 1),
+    ]
+
+
+def test_new_file_in_a_settled_folder_gives_fresh_results(cached):
+    age(cached)
+    cached.check()
+    cached.files({"app/core/extra.py": "import app.web\n"})
+    assert rows(cached.check()) == [
+        ("app.core.extra", "app.web", "app/core/extra.py", 1),
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+    ]
+
+
+def test_new_file_in_a_folder_whose_mtime_stays_gives_fresh_results_when_it_was_recent(cached):
+    """A folder changed in the same clock tick as the walk keeps its mtime; such a folder was
+    changed too recently to be trusted, so the tree is walked again."""
+    cached.check()
+    folder = cached.root / "app/core"
+    before = folder.stat().st_mtime_ns
+    cached.files({"app/core/extra.py": "import app.web\n"})
+    os.utime(folder, ns=(before, before))
+    assert rows(cached.check()) == [
+        ("app.core.extra", "app.web", "app/core/extra.py", 1),
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+    ]
+
+
+def test_root_package_found_elsewhere_gives_fresh_results(cached):
+    """The package moves from the project root to src/: the same folder names, new files."""
+    age(cached)
+    cached.check()
+    (cached.root / "src").mkdir()
+    (cached.root / "app").rename(cached.root / "src/app")
+    edit(cached, "src/app/core/models.py", "import app.util\n")
+    assert rows(cached.check()) == []
+
+
+def test_new_folder_in_a_settled_tree_gives_fresh_results(cached):
+    age(cached)
+    cached.check()
+    cached.files({"app/core/more/deep.py": "import app.web.views\n"})
+    assert rows(cached.check()) == [
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+        ("app.core.more.deep", "app.web.views", "app/core/more/deep.py", 1),
     ]
 
 
