@@ -34,14 +34,14 @@ from typing import TYPE_CHECKING
 
 from .discovery import PackageTree, SourceFile, contract_files, discover_all, locate_package
 from .files import write_atomic
-from .model import Report
+from .model import Hop, Report
 from .serialize import from_data, to_data
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .graph import ProjectGraph
 
-FORMAT = 2
+FORMAT = 3
 # Beyond this many changed files a fresh build is as quick as re-checking their fingerprints.
 MAX_RESCANNED = 200
 
@@ -73,7 +73,7 @@ class ResultCache:
         if not isinstance(entry, dict) or entry.get("key") != self._key:
             return None
         if self._nothing_changed(entry):
-            return from_data(Report, entry["report"])
+            return from_data(Report, entry["report"], Hop)
         self.trees = trees = discover_all(self._settings)
         files = _files_of(trees)
         recorded: dict[str, list] = entry["files"]
@@ -91,7 +91,7 @@ class ResultCache:
         if changed or any(entry[name] != value for name, value in walk.items()):
             entry.update(walk)
             write_atomic(self._path, json.dumps(entry, separators=(",", ":")))
-        return from_data(Report, entry["report"])
+        return from_data(Report, entry["report"], Hop)
 
     def store(self, report: Report, graph: ProjectGraph, trees: list[PackageTree]) -> None:
         """Remember a freshly built report with the stamp and fingerprint of every file."""
@@ -112,7 +112,7 @@ class ResultCache:
                 fingerprint = _fingerprint(scanned, references, text)
             files[relative] = [*source.stamp, fingerprint, read]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
-                 "report": to_data(report)}
+                 "report": to_data(report, Hop)}
         write_atomic(self._path, json.dumps(entry, separators=(",", ":")))
 
     def _nothing_changed(self, entry: dict) -> bool:

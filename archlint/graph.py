@@ -55,6 +55,7 @@ class ProjectGraph:
         self.external_included = external_included
         self.diagnostics = diagnostics
         self._successors: dict[str, list[str]] = {}
+        self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
 
     def is_internal(self, module: str) -> bool:
         """Whether a module name lies under one of the root packages."""
@@ -77,13 +78,17 @@ class ProjectGraph:
                 result.update(self.imports.find_descendants(module))
         return result
 
-    def hops(self, importer: str, imported: str) -> list[Hop]:
-        """Every import statement by which `importer` imports `imported`, by line."""
-        details = self.imports.get_import_details(importer=importer, imported=imported)
-        path = self.path_of(importer)
-        return sorted(
-            Hop(importer, imported, path, d["line_number"], d["line_contents"]) for d in details
-        )
+    def hops(self, importer: str, imported: str) -> tuple[Hop, ...]:
+        """Every import statement by which `importer` imports `imported`, by line (cached:
+        in a dense graph thousands of chains share the same few imports)."""
+        found = self._hops.get((importer, imported))
+        if found is None:
+            details = self.imports.get_import_details(importer=importer, imported=imported)
+            path = self.path_of(importer)
+            found = self._hops[importer, imported] = tuple(sorted(
+                Hop(importer, imported, path, d["line_number"], d["line_contents"])
+                for d in details))
+        return found
 
     def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
         """The first import statement of every link in a chain of modules."""

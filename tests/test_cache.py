@@ -307,7 +307,7 @@ def _doctor_cached_reports(root: Path) -> None:
     """Empty the violations of every cached report, as if an older archlint had missed them."""
     for path in (root / ".archlint_cache" / "results").glob("*.json"):
         entry = json.loads(path.read_text())
-        for result in entry["report"]["results"]:
+        for result in entry["report"]["value"]["results"]:
             result["violations"] = []
         path.write_text(json.dumps(entry))
 
@@ -361,3 +361,19 @@ def test_added_fields_round_trip_without_serializer_changes():
         labels={"red": (_Edge("c", "d"),)}, note=None, depth=2, weights=(0.5,),
     )
     assert from_data(_Extended, json.loads(json.dumps(to_data(value)))) == value
+
+
+def test_shared_instances_are_stored_once_and_round_trip():
+    first = Hop("a.b", "a.c", "a/b.py", 3, "import a.c")
+    second = Hop("a.c", "a.d", "a/c.py", 1, "import a.d")
+    value = _Chains(chains=((first, second), (first,), (second, first)), note="n")
+    data = json.loads(json.dumps(to_data(value, Hop)))
+    assert data["value"]["chains"] == [[0, 1], [0], [1, 0]]
+    assert [hop["importer"] for hop in data["shared"]] == ["a.b", "a.c"]
+    assert from_data(_Chains, data, Hop) == value
+
+
+@dataclass(frozen=True)
+class _Chains:
+    chains: tuple[tuple[Hop, ...], ...]
+    note: str

@@ -146,15 +146,17 @@ def _illegal_chains(graph: ProjectGraph, container: str, layers: list[Layer]):
         for layer in layers
     ]
     blocked = {member for level in cover for members in level for member in members}
-    for high, layer in enumerate(layers):
-        above = set().union(*cover[high])
-        for lower in cover[high + 1:]:
-            yield from graph.chains_between(set().union(*lower), above, blocked)
+    # Every layer's modules are blocked, so one search from each layer (or each independent
+    # sibling) towards everything it may not reach finds the same chains as one per pair.
+    above: set[str] = set()
+    for level, layer in zip(cover, layers):
         if layer.independent:
-            for a in cover[high]:
-                for b in cover[high]:
-                    if a is not b:
-                        yield from graph.chains_between(a, b, blocked)
+            for sibling in level:
+                others = set().union(*(other for other in level if other is not sibling))
+                yield from graph.chains_between(sibling, above | others, blocked)
+        elif above:
+            yield from graph.chains_between(set().union(*level), above, blocked)
+        above = above.union(*level)
 
 
 def _qualify(container: str, name: str) -> str:
