@@ -112,25 +112,53 @@ class ProjectGraph:
     def chains_between(self, starts: Iterable[str], ends: set[str],
                        blocked: set[str]) -> Iterator[tuple[str, ...]]:
         """For every start module and every end module it reaches through modules outside
-        `blocked`, one shortest chain of modules (the first in name order among equals).
+        `blocked`, one shortest chain of modules (what `archlint explain` lists).
 
         A chain stops at the first end module it meets and never passes through a blocked
         module, so a pair is reported whenever such a chain exists, whatever shorter chains
-        run through blocked modules. Breadth-first from each start, visiting only modules
-        from which an end module can still be reached.
+        run through blocked modules.
         """
-        useful = self._leading_to(ends, blocked)
+        for _, chain in self._shortest_chains(starts, {end: end for end in ends}, blocked,
+                                              direct=True):
+            yield chain
+
+    def chains_into(self, starts: Iterable[str], targets: dict[str, set[str]],
+                    blocked: set[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """For every start module and every target it reaches through a chain of at least
+        two imports: the target's name and one shortest such chain of modules.
+
+        `targets` maps a name (a module the contract names) to the modules it covers. A
+        chain never passes through a blocked module (the starts and all target modules are
+        blocked), so one importer yields at most one chain per target: the report grows
+        with the number of importers, not with importers times imported modules, and the
+        pair is the same whichever module of the target the shortest chain ends in.
+        """
+        target_of = {module: name for name in sorted(targets, key=len)
+                     for module in targets[name]}  # the innermost target wins
+        return self._shortest_chains(starts, target_of, blocked, direct=False)
+
+    def _shortest_chains(self, starts: Iterable[str], target_of: dict[str, str],
+                         blocked: set[str], direct: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """Breadth-first from each start (the first chain in name order among equally short
+        ones), visiting only modules from which a target can still be reached, until every
+        target name is reached; with `direct` false a chain has at least two imports."""
+        useful = self._leading_to(set(target_of), blocked)
+        names = set(target_of.values())
         for start in sorted(starts):
             previous: dict[str, str | None] = {start: None}
             level = [start]
-            reached: set[str] = set()
-            while level:
+            if not direct:
+                level = [m for m in self.successors(start) if m in useful]
+                previous.update(dict.fromkeys(level, start))
+            missing = set(names)
+            while level and missing:
                 following: list[str] = []
                 for module in level:
                     for target in self.successors(module):
-                        if target in ends and target != start and target not in reached:
-                            reached.add(target)
-                            yield _walk_back(previous, module) + (target,)
+                        name = target_of.get(target)
+                        if name in missing and target != start:
+                            missing.discard(name)
+                            yield name, _walk_back(previous, module) + (target,)
                         if target in useful and target not in previous:
                             previous[target] = module
                             following.append(target)

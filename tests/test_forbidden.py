@@ -198,7 +198,8 @@ def test_chain_inside_the_source_package_is_reported_from_the_module_that_import
     assert rows(report) == [("app.ui.helpers", "app.db", "app/ui/helpers.py", 1)]
 
 
-def test_pair_imported_directly_and_through_a_chain_is_reported_as_direct(project):
+def test_pair_imported_directly_and_through_a_chain_is_reported_both_ways(project):
+    # Deleting the direct import alone would not keep the contract: the chain is reported too.
     project.settings(["app"]).files({
         "app/__init__.py": "",
         "app/ui.py": "import app.service\nimport app.db\n",
@@ -206,7 +207,28 @@ def test_pair_imported_directly_and_through_a_chain_is_reported_as_direct(projec
         "app/db.py": "",
     }).contracts(contract())
     report = project.check()
-    assert chains(report) == [[("app.ui", "app.db", "app/ui.py", 2)]]
+    assert chains(report) == [
+        [("app.ui", "app.service", "app/ui.py", 1), ("app.service", "app.db", "app/service.py", 1)],
+        [("app.ui", "app.db", "app/ui.py", 2)],
+    ]
+
+
+def test_indirect_violation_names_the_forbidden_module_and_is_one_per_importer(project):
+    # ui reaches three modules of the forbidden package through service: one violation.
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ui.py": "import app.service\n",
+        "app/service.py": "import app.db.read\nimport app.db.write\nimport app.db\n",
+        "app/db/__init__.py": "",
+        "app/db/read.py": "",
+        "app/db/write.py": "",
+    }).contracts(contract())
+    (violation,) = result(project.check()).violations
+    assert (violation.importer, violation.imported) == ("app.ui", "app.db")
+    assert [(h.importer, h.imported, h.line) for h in violation.chain] == [
+        ("app.ui", "app.service", 1), ("app.service", "app.db", 3)]
+    assert violation.message == ("app.ui depends on app.db through a chain of imports; "
+                                 "it is forbidden to use it")
 
 
 # -- allow_indirect ---------------------------------------------------------------------------
@@ -550,6 +572,7 @@ TWO_CONTRACTS = """
     description = "Go through app.service."
     source_modules = ["app.ui"]
     forbidden_modules = ["app.db"]
+    allow_indirect = true
 
     [[contracts]]
     id = "tools-alone"
@@ -574,7 +597,7 @@ def test_cli_text_output_of_a_broken_project(project):
         "      app.ui imports app.db, which it is forbidden to use\n"
         "✓ tools-alone  Tools stay alone\n"
         "diagnostics\n"
-        "  contracts/contracts.toml:15  unmatched-ignore  contract 'tools-alone': ignore entry "
+        "  contracts/contracts.toml:16  unmatched-ignore  contract 'tools-alone': ignore entry "
         "'app.extra -> app.ui' matches no import; remove it\n"
         "2 contracts: 1 kept, 1 broken · 1 violation (1 new, 0 baselined) · "
         "1 unmatched ignore entry\n"
@@ -656,7 +679,7 @@ def test_cli_json_output_of_a_broken_project(project):
             "kind": "unmatched-ignore",
             "severity": "error",
             "path": "contracts/contracts.toml",
-            "line": 15,
+            "line": 16,
             "message": "contract 'tools-alone': ignore entry 'app.extra -> app.ui' matches no "
                        "import; remove it",
             "fingerprint": hashlib.sha256(
@@ -696,3 +719,16 @@ def test_every_source_module_with_a_chain_is_a_violation_even_when_chains_share_
         ("app.ui", "app.db", "app/ui/__init__.py", 1),
         ("app.ui.deep", "app.db", "app/ui/deep.py", 1),
     ]
+
+
+def test_sources_named_by_a_wildcard_are_one_source_for_chains(project):
+    # app.domain.a reaches app.web only through app.domain.b, another source: the link to
+    # cut is b's import, reported once, as with source_modules = ["app.domain"].
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/domain/__init__.py": "",
+        "app/domain/a.py": "import app.domain.b\n",
+        "app/domain/b.py": "import app.web\n",
+        "app/web.py": "",
+    }).contracts(contract('["app.domain.**"]', '["app.web"]'))
+    assert chains(project.check()) == [[("app.domain.b", "app.web", "app/domain/b.py", 1)]]

@@ -119,26 +119,28 @@ class Contract:
 
     # -- building violations ----------------------------------------------------------------
 
-    def violations_from_chains(self, graph: ProjectGraph, chains: Iterable[tuple[str, ...]],
-                               message_for: MessageFor) -> list[Violation]:
-        """One violation per import statement for direct chains; one per importer/imported
-        pair, with its shortest chain, for indirect ones."""
+    def violations_from(self, graph: ProjectGraph, direct: Iterable[tuple[str, str]],
+                        indirect: Iterable[tuple[str, tuple[str, ...]]],
+                        message_for: MessageFor) -> list[Violation]:
+        """One violation per import statement of the `direct` (importer, imported) imports;
+        one per importer and named module it reaches through a chain, with the shortest of
+        the `indirect` (named module, chain) it was given."""
         shortest: dict[tuple[str, str], tuple[str, ...]] = {}
-        for chain in chains:
-            pair = (chain[0], chain[-1])
+        for name, chain in indirect:
+            pair = (chain[0], name)
             best = shortest.get(pair)
             if best is None or (len(chain), chain) < (len(best), best):
                 shortest[pair] = chain
-        violations = []
-        for (importer, imported), chain in sorted(shortest.items()):
-            if len(chain) == 2:
-                message = message_for(importer, imported, True)
-                for hop in graph.hops(importer, imported):
-                    violations.append(self._violation(importer, imported, (hop,), message))
-            else:
-                hops = graph.chain_hops(chain)
-                violations.append(self._violation(
-                    importer, imported, hops, message_for(importer, imported, False)))
+        violations = [
+            self._violation(importer, imported, (hop,), message_for(importer, imported, True))
+            for importer, imported in set(direct)
+            for hop in graph.hops(importer, imported)
+        ]
+        violations += [
+            self._violation(importer, imported, graph.chain_hops(chain),
+                            message_for(importer, imported, False))
+            for (importer, imported), chain in shortest.items()
+        ]
         return violations
 
     def _violation(self, importer: str, imported: str, hops: tuple, message: str) -> Violation:

@@ -40,23 +40,24 @@ class ForbiddenContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        sources = self.matched(graph, "source_modules")
-        forbidden = graph.covered(self.matched(graph, "forbidden_modules"))
-        if self.allow_indirect:
-            chains = list(graph.direct_imports(graph.covered(sources), forbidden))
-        else:
+        sources = outermost(self.matched(graph, "source_modules"))
+        targets = {module: graph.covered([module])
+                   for module in outermost(self.matched(graph, "forbidden_modules"))}
+        forbidden = set().union(*targets.values())
+        direct = graph.direct_imports(graph.covered(sources), forbidden)
+        indirect = []
+        if not self.allow_indirect:
             # A chain may pass through other source modules, never through a forbidden one.
-            chains = []
             for source in sources:
                 members = graph.covered([source])
-                chains += graph.chains_between(members, forbidden, members | forbidden)
+                indirect += graph.chains_into(members, targets, members | forbidden)
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             if direct:
                 return f"{importer} imports {imported}, which it is forbidden to use"
             return f"{importer} depends on {imported} through a chain of imports; it is forbidden to use it"
 
-        return self.violations_from_chains(graph, chains, message_for)
+        return self.violations_from(graph, direct, indirect, message_for)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         return [

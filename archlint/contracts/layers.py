@@ -99,9 +99,13 @@ class LayersContract(Contract):
             return (f"{importer} {how} {imported}: layer {low_layer} is below {high_layer} "
                     "and may not import it")
 
-        chains = [chain for container in containers or [""]
-                  for chain in _illegal_chains(graph, container, layers)]
-        return self.violations_from_chains(graph, chains, message_for) + self._unlisted(graph)
+        direct: list[tuple[str, str]] = []
+        indirect: list[tuple[str, tuple[str, ...]]] = []
+        for container in containers or [""]:
+            for starts, targets, blocked in _forbidden_directions(graph, container, layers):
+                direct += graph.direct_imports(starts, set().union(*targets.values()))
+                indirect += graph.chains_into(starts, targets, blocked)
+        return self.violations_from(graph, direct, indirect, message_for) + self._unlisted(graph)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """One band per layer, top first, holding that layer's module in every container."""
@@ -137,26 +141,25 @@ class LayersContract(Contract):
         return violations
 
 
-def _illegal_chains(graph: ProjectGraph, container: str, layers: list[Layer]):
-    """Chains from a lower layer up to a higher one, and between independent siblings,
-    through modules in no layer of this container."""
+def _forbidden_directions(graph: ProjectGraph, container: str, layers: list[Layer]):
+    """For each layer (each sibling, when siblings are independent): its modules, the layer
+    modules they may not reach (each with the modules it covers) and the modules no chain
+    may pass through, which are all the layers' modules of this container."""
     cover = [
-        [graph.covered([m]) for m in (_qualify(container, n) for n in layer.modules)
-         if m in graph.modules]
+        {m: graph.covered([m]) for m in (_qualify(container, n) for n in layer.modules)
+         if m in graph.modules}
         for layer in layers
     ]
-    blocked = {member for level in cover for members in level for member in members}
-    # Every layer's modules are blocked, so one search from each layer (or each independent
-    # sibling) towards everything it may not reach finds the same chains as one per pair.
-    above: set[str] = set()
+    blocked = {member for level in cover for members in level.values() for member in members}
+    above: dict[str, set[str]] = {}
     for level, layer in zip(cover, layers):
         if layer.independent:
-            for sibling in level:
-                others = set().union(*(other for other in level if other is not sibling))
-                yield from graph.chains_between(sibling, above | others, blocked)
+            for sibling, members in level.items():
+                others = {m: c for m, c in level.items() if m != sibling}
+                yield members, above | others, blocked
         elif above:
-            yield from graph.chains_between(set().union(*level), above, blocked)
-        above = above.union(*level)
+            yield set().union(*level.values()), above, blocked
+        above = above | level
 
 
 def _qualify(container: str, name: str) -> str:
