@@ -193,15 +193,16 @@ class _Rewriter(cst.CSTTransformer):
     # -- one block ------------------------------------------------------------------------
 
     def _block(self, originals, updateds) -> list:
-        existing: dict[str, object] = {}  # target -> index of its import, or a _NewImport
-        for index, statement in enumerate(originals):
-            target = self._sole_import(statement)
-            if target is not None:
-                existing.setdefault(target, index)
+        # target -> index of its import, or a _NewImport; only imports above the line being
+        # rewritten, so a moved name is never merged into an import below its first use
+        existing: dict[str, object] = {}
         replaced: dict[int, cst.SimpleStatementLine | None] = {}
         inserted: dict[int, list[_NewImport]] = {}
         appended: dict[int, list[tuple[str, str | None]]] = {}
         for index, statement in enumerate(originals):
+            target = self._sole_import(statement)
+            if target is not None:
+                existing.setdefault(target, index)
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             moves = self.by_line.get(self._line(statement), [])
@@ -223,7 +224,8 @@ class _Rewriter(cst.CSTTransformer):
                         and existing.get(only, index) == index):
                     small[position] = node.with_changes(
                         module=_dotted(only), relative=[])
-                    existing[only] = index
+                    if len(statement.body) == 1:  # names are only ever merged into such lines
+                        existing[only] = index
                     continue
                 kept = [a for a in node.names if id(a) not in mine]
                 small[position] = _without(node, kept) if kept else None

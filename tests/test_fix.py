@@ -158,9 +158,35 @@ def test_relative_imports_and_imports_inside_functions(project):
 
 
         def send(text):
-            from ..core.manager import TIMEOUT, Manager
+            from app.core.manager import Manager
+            from ..core.manager import TIMEOUT
 
             return Manager, manager_of, TIMEOUT
+    """)
+
+
+def test_a_moving_name_never_joins_an_import_below_it(project):
+    # Joining the import two lines down would leave Manager undefined where Base uses it.
+    setup(project, {"app/api.py": """
+        from app.core.legacy import Manager
+        class Base(Manager): pass
+        from app.core.manager import TIMEOUT
+    """})
+    assert fixed(project, "app/api.py") == source("""
+        from app.core.manager import Manager
+        class Base(Manager): pass
+        from app.core.manager import TIMEOUT
+    """)
+
+
+def test_a_name_never_joins_a_line_of_several_statements(project):
+    setup(project, {"app/api.py": """
+        from app.services.compat import Manager; from app.core.legacy import helper
+        from app.core.legacy import get_manager
+    """})
+    assert fixed(project, "app/api.py") == source("""
+        from app.core.manager import Manager; from app.core.legacy import helper
+        from app.core.manager import get_manager
     """)
 
 
