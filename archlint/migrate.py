@@ -85,7 +85,11 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
         if not isinstance(data, dict):
             raise UsageError(f"{path.name} has no [tool.importlinter] table")
         top = {k: v for k, v in data.items() if k != "contracts"}
-        contracts = [(str(c.get("id", "")), c) for c in data.get("contracts", [])]
+        contracts = data.get("contracts", [])
+        if not isinstance(contracts, list) or not all(isinstance(c, dict) for c in contracts):
+            raise UsageError(f"{path.name}: [tool.importlinter] contracts must be tables "
+                             "([[tool.importlinter.contracts]])")
+        contracts = [(str(c.get("id", "")), c) for c in contracts]
     else:
         parser = configparser.ConfigParser(interpolation=None)
         try:
@@ -94,10 +98,10 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
             raise UsageError(f"{path.name} is not a readable INI file: {exc}") from None
         if not parser.has_section("importlinter"):
             raise UsageError(f"{path.name} has no [importlinter] section")
-        top = {k: _ini_value(v) for k, v in parser.items("importlinter")}
+        top = {k: _ini_value(k, v) for k, v in parser.items("importlinter")}
         contracts = [
             (section[len(_CONTRACT_SECTION):],
-             {k: _ini_value(v) for k, v in parser.items(section)})
+             {k: _ini_value(k, v) for k, v in parser.items(section)})
             for section in parser.sections() if section.startswith(_CONTRACT_SECTION)
         ]
     return _normalised(top), [(key, _normalised(options)) for key, options in contracts]
@@ -153,11 +157,17 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
         names = ", ".join(p.relative_to(root).as_posix() for p in present)
         raise ArchlintError(f"{names} already exist{'s' if len(present) == 1 else ''}; "
                             "nothing written")
-    written = []
-    for table, target in zip(migration.contracts, contract_files):
-        write_atomic(target, "[[contracts]]\n" + _toml_table(table))
-        written.append(target)
-    write_atomic(settings_file, settings_text)
+    written: list[Path] = []
+    try:
+        for table, target in zip(migration.contracts, contract_files):
+            write_atomic(target, "[[contracts]]\n" + _toml_table(table))
+            written.append(target)
+        write_atomic(settings_file, settings_text)
+    except OSError as exc:  # all or nothing: a rerun must not find half a migration
+        for done in written:
+            done.unlink(missing_ok=True)
+        raise ArchlintError(f"cannot write {exc.filename or settings_file}: "
+                            f"{exc.strerror or exc}; nothing written") from None
     written.append(settings_file)
     return migration, written
 
@@ -208,7 +218,11 @@ def _contract(key: str, options: dict[str, Any], notes: list[str]) -> list[dict[
     elif kind == "independence":
         table.update(type="independence", modules=options.get("modules", []))
     elif kind == "acyclic_siblings":
-        depth = int(options.get("depth", _DEFAULT_SIBLING_DEPTH))
+        try:
+            depth = int(options.get("depth", _DEFAULT_SIBLING_DEPTH))
+        except (TypeError, ValueError):
+            raise UsageError(f"{where}: depth must be a whole number, not "
+                             f"{options.get('depth')!r}") from None
         table.update(type="acyclic", packages=options.get("ancestors", []), depth=depth + 1)
         if options.get("skip_descendants"):
             notes.append(f"{where}: skip_descendants: archlint checks every level down to "
@@ -254,10 +268,11 @@ def _has_importlinter(path: Path) -> bool:
     return re.search(r"^\s*\[importlinter\]", text, re.M) is not None
 
 
-def _ini_value(raw: str) -> Any:
-    """A multi-line INI value is a list of its non-empty lines; others stay strings."""
+def _ini_value(key: str, raw: str) -> Any:
+    """A list option is the list of its non-empty lines; any other value stays text (a
+    guidance message over several lines keeps its lines)."""
     lines = [line.strip() for line in raw.strip().splitlines() if line.strip()]
-    return lines if len(lines) > 1 else (lines[0] if lines else "")
+    return lines if key in _LIST_KEYS else "\n".join(lines)
 
 
 def _normalised(options: dict[str, Any]) -> dict[str, Any]:

@@ -392,3 +392,68 @@ def test_a_given_file_is_read_and_the_output_goes_beside_it(project):
     assert outcome.code == 0
     assert (project.root / "config/archlint.toml").exists()
     assert (project.root / "config/contracts/my-layers-contract.toml").exists()
+
+
+def test_a_guidance_over_several_lines_stays_text(project):
+    write(project.root, {**PACKAGE, ".importlinter": textwrap.dedent("""
+        [importlinter]
+        root_package = mypackage
+
+        [importlinter:contract:pure]
+        name = Pure
+        type = forbidden
+        source_modules = mypackage.high
+        forbidden_modules = mypackage.low
+        broken_contract_guidance =
+            Keep high pure.
+            See the wiki.
+    """)})
+    assert project.cli("migrate").code == 0
+    text = (project.root / "contracts/pure.toml").read_text()
+    assert 'description = "Keep high pure.\\nSee the wiki."\n' in text
+    assert 'source_modules = ["mypackage.high"]\n' in text
+
+
+def test_bad_values_are_usage_errors_and_nothing_is_written(project):
+    write(project.root, {**PACKAGE, ".importlinter": textwrap.dedent("""
+        [importlinter]
+        root_package = mypackage
+
+        [importlinter:contract:siblings]
+        name = Siblings
+        type = acyclic_siblings
+        ancestors = mypackage
+        depth = deep
+    """)})
+    outcome = project.cli("migrate")
+    assert (outcome.code, outcome.err) == (
+        2, "archlint: error: contract 'Siblings': depth must be a whole number, not 'deep'\n")
+    assert not (project.root / "contracts").exists()
+    write(project.root, {".importlinter": "", "pyproject.toml": textwrap.dedent("""
+        [tool.importlinter]
+        root_package = "mypackage"
+        contracts = ["not a table"]
+    """)})
+    outcome = project.cli("migrate", "pyproject.toml")
+    assert (outcome.code, outcome.err) == (
+        2, "archlint: error: pyproject.toml: [tool.importlinter] contracts must be tables "
+           "([[tool.importlinter.contracts]])\n")
+
+
+def test_a_write_that_fails_leaves_no_contract_file(project, monkeypatch):
+    import archlint.migrate
+
+    def full_disk(path, content):
+        if path.name == "archlint.toml":
+            raise OSError(28, "No space left on device", str(path))
+        write_atomic(path, content)
+
+    write_atomic = archlint.migrate.write_atomic
+    monkeypatch.setattr(archlint.migrate, "write_atomic", full_disk)
+    write(project.root, {**PACKAGE, ".importlinter": INI})
+    outcome = project.cli("migrate")
+    assert (outcome.code, outcome.err) == (
+        2, f"archlint: error: cannot write {project.root / 'archlint.toml'}: No space left on "
+           "device; nothing written\n")
+    assert list((project.root / "contracts").iterdir()) == []
+    assert not (project.root / "archlint.toml").exists()
