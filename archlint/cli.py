@@ -19,10 +19,11 @@ from .checking import check as run_check
 from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError, UsageError
 from .files import write_atomic
+from .model import printable
 from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
-from .report.text import hop_lines, printable, summary_line
+from .report.text import hop_lines, summary_line
 from .settings import load_settings, shown
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3

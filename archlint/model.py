@@ -224,3 +224,12 @@ class Report:
     @property
     def exit_code(self) -> int:
         return 1 if self.failed else 0
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters from checked code shown as escapes (`\\x1b`): never
+    sent to a terminal, and never into SVG, which XML forbids them in."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

@@ -317,7 +317,7 @@ HOSTILE = '<script>alert("x")</script> \\N & "quoted" <img src=x onerror=alert(1
 def test_hostile_text_is_escaped_in_dot_svg_mermaid_and_html(project):
     project.settings(["app"]).files({
         **LAYERED,
-        "app/low/store.py": f"from app.high.views import render  # {HOSTILE}\n",
+        "app/low/store.py": f"from app.high.views import render  # {HOSTILE} \x1b[31m\x0c.\n",
     }).contracts(f"""
         [[contracts]]
         id = "layers"
@@ -333,7 +333,8 @@ def test_hostile_text_is_escaped_in_dot_svg_mermaid_and_html(project):
     graph = parse_dot(out / "layers.dot")
     assert HOSTILE.replace("\\", "\\\\").replace('"', '\\"') in graph.get_label()
     svg_text = (out / "layers.svg").read_text()
-    ElementTree.fromstring(svg_text)  # well-formed: nothing broke out of an attribute
+    ElementTree.fromstring(svg_text)  # well-formed: nothing broke out, no control characters
+    assert "\\x1b[31m\\x0c." in svg_text and "\x1b" not in svg_text
     for page in (svg_text, (out / "index.html").read_text(), (out / "layers.mmd").read_text()):
         assert "<script" not in page and "<img" not in page
     svg = ElementTree.parse(out / "layers.svg").getroot()

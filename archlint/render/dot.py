@@ -10,7 +10,7 @@ import shutil
 
 import pydot
 
-from ..model import Group
+from ..model import Group, printable
 from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name, within
 
 RED, GREY, GREEN = "#c62828", "#b0b0b0", "#2e7d32"
@@ -59,7 +59,7 @@ def quoted(*lines: str) -> str:
     """A quoted DOT string showing `lines` literally, one per line. Backslashes would be
     Graphviz escapes (\\N, \\l...) and pydot leaves them unescaped, so both backslashes and
     quotes are escaped here and pydot receives the string already quoted."""
-    escaped = (line.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    escaped = (printable(line.replace("\n", " ")).replace("\\", "\\\\").replace('"', '\\"')
                for line in lines)
     return '"' + "\\n".join(escaped) + '"'
 

@@ -6,6 +6,7 @@ their lines, earlier hops of a chain dotted, allowed imports grey, canonical mod
 
 from __future__ import annotations
 
+from ..model import printable
 from .dot import GREEN, GREY, RED
 from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name
 
@@ -54,7 +55,7 @@ def mermaid_source(picture: Picture) -> str:
 
 def _text(text: str) -> str:
     """Text inside a quoted Mermaid label: quotes and angle brackets as entity codes."""
-    return (text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
+    return (printable(text).replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
             .replace(">", "#gt;").replace("\n", " "))
 
 

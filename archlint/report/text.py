@@ -4,10 +4,18 @@ to fix it, then diagnostics and a one-line summary."""
 from __future__ import annotations
 
 import io
-import re
 from typing import TextIO
 
-from ..model import WARNING, ContractResult, Definition, Fixed, Hop, Report, Violation
+from ..model import (
+    WARNING,
+    ContractResult,
+    Definition,
+    Fixed,
+    Hop,
+    Report,
+    Violation,
+    printable,
+)
 
 INDENT = "  "
 DETAIL = "      "
@@ -18,14 +26,6 @@ MAX_CHAIN_HOPS = 12
 
 # Control characters other than newline and tab, as they may sit in a checked source line:
 # printed raw, an escape sequence would drive the reader's terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """`text` with control characters shown as escapes (`\\x1b`), never sent to a terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
-
-
 def render(report: Report, stream: TextIO) -> None:
     buffer = io.StringIO()
     _render(report, buffer, *_marks(stream))
