@@ -7,6 +7,7 @@ the tests that need it fail there instead of skipping.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -293,6 +294,21 @@ def test_without_graphviz_dot_mermaid_and_html_are_still_written(project, monkey
     assert "<svg" not in html
     assert "No picture: Graphviz&#x27;s dot was not found." in html
     assert '<a href="layers.dot">layers.dot</a>' in html
+
+
+def test_a_failing_dot_is_one_clear_error_beside_the_report(project, monkeypatch):
+    layered(project)
+    fake = project.root / "fakebin"
+    fake.mkdir()
+    (fake / "dot").write_text("#!/bin/sh\necho 'Error: <stdin>: syntax error in line 1' >&2\n"
+                              "echo 'Warning: ignored' >&2\nexit 1\n")
+    (fake / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    run = project.cli("check", "--format", "json", "--graphs", "out")
+    assert run.code == 2
+    assert json.loads(run.out)["summary"]["broken"] == 1  # the report, and nothing of dot's
+    assert run.err == ("archlint: error: Graphviz's dot failed to draw 'layers': "
+                       "Error: <stdin>: syntax error in line 1\n")
 
 
 # -- check --graphs ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ picture checked into a repository changes only when the architecture does.
 from __future__ import annotations
 
 import shutil
+import subprocess
 
 import pydot
 
@@ -50,9 +51,22 @@ def graphviz_available() -> bool:
 
 
 def render_with_graphviz(source: str, output_format: str) -> bytes:
-    """Run `dot` on the DOT text; `output_format` is "svg" or "png"."""
-    graph = pydot.graph_from_dot_data(source)[0]
-    return graph.create(prog="dot", format=output_format)
+    """Run `dot` on the DOT text; `output_format` is "svg" or "png". Run directly, not through
+    pydot, which would parse the text again and print dot's complaints to standard output,
+    where a JSON or SARIF report may be going."""
+    try:
+        done = subprocess.run(["dot", f"-T{output_format}"], input=source.encode(),
+                              capture_output=True, check=False)
+    except OSError as exc:
+        raise GraphvizFailed(exc.strerror or str(exc)) from None
+    if done.returncode != 0 or not done.stdout:
+        complaint = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GraphvizFailed(complaint[0] if complaint else f"exit code {done.returncode}")
+    return done.stdout
+
+
+class GraphvizFailed(Exception):
+    """`dot` could not be run or did not draw; the message is its first complaint."""
 
 
 def quoted(*lines: str) -> str:

@@ -11,7 +11,13 @@ from ..errors import ArchlintError
 from ..files import write_atomic
 from ..model import Report
 from . import DEFAULT_FORMATS
-from .dot import INSTALL_GRAPHVIZ, dot_source, graphviz_available, render_with_graphviz
+from .dot import (
+    INSTALL_GRAPHVIZ,
+    GraphvizFailed,
+    dot_source,
+    graphviz_available,
+    render_with_graphviz,
+)
 from .html import index_page
 from .mermaid import mermaid_source
 from .picture import picture_of
@@ -82,7 +88,7 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
 def _graphviz(source: str, fmt: str, contract_id: str) -> bytes:
     try:
         return render_with_graphviz(source, fmt)
-    except Exception as exc:  # pydot raises a bare Exception carrying dot's stderr
+    except GraphvizFailed as exc:
         raise ArchlintError(f"Graphviz's dot failed to draw '{contract_id}': {exc}") from None
 
 
