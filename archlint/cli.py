@@ -66,6 +66,8 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     if baseline_file is not None and no_baseline:
         raise UsageError("--baseline and --no-baseline exclude each other")
     settings = load_settings(config)
+    # Read first: a missing or corrupt baseline is an error before a long check, not after.
+    known = None if no_baseline else baseline.for_check(settings, baseline_file)
     progress = ScanProgress.for_terminal(sys.stderr)
     try:
         report = run_check(settings.config_file, contract_ids=contract_ids,
@@ -74,7 +76,6 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     finally:
         if progress is not None:
             progress.clear()
-    known = None if no_baseline else baseline.for_check(settings, baseline_file)
     if known is not None:
         report = baseline.apply(report, known, strict=strict_baseline)
     render = REPORTERS[output_format]

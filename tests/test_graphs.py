@@ -311,6 +311,21 @@ def test_a_failing_dot_is_one_clear_error_beside_the_report(project, monkeypatch
                        "Error: <stdin>: syntax error in line 1\n")
 
 
+def test_html_without_graphviz_says_why_there_is_no_picture(project, monkeypatch):
+    layered(project)
+    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None)
+    run = project.cli("graph", "--out", "out", "--format", "html")
+    assert run.code == 0
+    assert run.err == f"archlint: warning: {INSTALL_GRAPHVIZ}\n"
+
+
+def test_a_format_not_drawn_again_is_removed(project):
+    layered(project)
+    project.cli("graph", "--out", "out", "--format", "dot", "--format", "mermaid")
+    project.cli("graph", "--out", "out", "--format", "dot")
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == ["layers.dot"]
+
+
 # -- check --graphs ---------------------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
         raise ArchlintError(f"cannot write to {out}: {exc.strerror}") from None
     graphviz = graphviz_available()
     wanted = set(formats)
-    if not graphviz and wanted & {"svg", "png"}:
+    if not graphviz and wanted & {"svg", "png", "html"}:  # the page shows SVG pictures
         written.warnings.append(INSTALL_GRAPHVIZ)
         wanted = (wanted - {"svg", "png"}) | {"dot"}
     svgs: dict[str, str] = {}
@@ -72,9 +72,12 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
                 if fmt == "svg":
                     svgs[result.id] = image.decode("utf-8")
         names[result.id] = []
-        for fmt, data in outputs.items():
-            path = out / f"{result.id}{_SUFFIX[fmt]}"
-            _write(path, data)
+        for fmt, suffix in _SUFFIX.items():
+            path = out / f"{result.id}{suffix}"
+            if fmt not in outputs:  # drawn before in another format: now out of date
+                path.unlink(missing_ok=True)
+                continue
+            _write(path, outputs[fmt])
             written.files.append(path)
             names[result.id].append(path.name)
     if "html" in wanted:
