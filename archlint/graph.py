@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import re
 from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 
@@ -216,7 +215,12 @@ def build_graph(settings: Settings, use_cache: bool = True, *,
     # The import-line scan of every file runs beside grimp's scan, which keeps one core busy.
     references = symbols.read_references_aside(files) if settings.unresolved_imports != "off" \
         else None
-    imports, failures = _scan(found, by_path, settings, cache_dir, progress)
+    try:
+        imports, failures = _scan(found, by_path, settings, cache_dir, progress)
+    except BaseException:  # Ctrl-C included: no second process outlives the build
+        if references is not None:
+            references.abandon()
+        raise
     if references is not None:
         references.collect()
 
@@ -262,8 +266,8 @@ def scan_modules(settings: Settings, trees: list[PackageTree],
             exclude_type_checking_imports=settings.exclude_type_checking_imports,
             file_system=grimp_settings.FILE_SYSTEM.convert_to_basic(),
         )
-    except (grimp.exceptions.SourceSyntaxError, UnicodeError):
-        return None
+    except (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError):
+        return None  # unreadable, changed or gone since the walk: a full build says which
     return {module.name: frozenset(directs) for module, directs in imports.items()}
 
 

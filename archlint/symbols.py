@@ -113,17 +113,6 @@ class SymbolFacts:
         self._parsed[module] = facts
         return facts
 
-    def source_line(self, module: str, line: int) -> str:
-        self.consulted.add(module)
-        relative = self._files.get(module)
-        if relative is None:
-            return ""
-        try:
-            lines = (self._root / relative).read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            return ""
-        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
-
     def referenced_modules(self, module: str) -> Sequence[Sequence]:
         """(line, absolute module) for every module an import statement of the file names as
         a module: each name of `import a.b, c`, the `a.b` of `from a.b import x`. Read with a
@@ -202,7 +191,11 @@ class SymbolFacts:
         if entry is None:
             return ()
         if "definitions" not in entry:
-            entry["definitions"] = [asdict(d) for d in parse_definitions(path.read_bytes())]
+            try:
+                source = path.read_bytes()
+            except OSError:  # reported as a file that cannot be read
+                return ()
+            entry["definitions"] = [asdict(d) for d in parse_definitions(source)]
             self._dirty = True
         return tuple(DefinedName(**item) for item in entry["definitions"])
 
@@ -299,6 +292,13 @@ class PendingReferences:
         for (relative, *_), references in zip(self._files, found):
             if references is not None:
                 self._facts._record_references(relative, references)
+
+    def abandon(self) -> None:
+        """Stop the scan and remove its folder (the build it was for has failed)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+        self._folder.cleanup()
 
 
 def write_references(wanted: str, output: str) -> None:

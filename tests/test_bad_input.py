@@ -277,6 +277,28 @@ def test_an_unreadable_file_is_a_diagnostic(project):
     ]
 
 
+def test_an_unreadable_file_in_a_unique_contract_is_a_diagnostic(project):
+    base(project, """
+        [[contracts]]
+        id = "one-client"
+        type = "unique"
+        packages = ["app"]
+        names = ["Client"]
+    """)
+    project.files({"app/a.py": "class Client: ...\n", "app/odd.py": "class Client: ...\n"})
+    (project.root / "app" / "odd.py").chmod(0)
+    try:
+        code, out = check_without_override(project) if os.geteuid() == 0 else check_here(project)
+    finally:
+        (project.root / "app" / "odd.py").chmod(0o644)
+    assert code == 1 and "Traceback" not in out
+    assert out.splitlines()[-3:] == [
+        "diagnostics",
+        "  app/odd.py:1  syntax-error  cannot read: Permission denied",
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 file did not parse",
+    ]
+
+
 def check_here(project) -> tuple[int, str]:
     result = project.cli("check", "--no-cache")
     return result.code, result.out + result.err
