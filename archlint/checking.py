@@ -117,15 +117,14 @@ def _context(graph: ProjectGraph, groups: tuple[Group, ...],
     involved = {module for pair in violating for module in pair}
     endpoints = set(owner) | involved
     found = []
-    for importer in sorted(endpoints):
-        for imported in sorted(graph.imports.find_modules_directly_imported_by(importer)):
-            if imported not in endpoints or (importer, imported) in violating:
-                continue
-            if owner.get(importer, importer) == owner.get(imported, imported):
-                continue
-            if importer not in owner and imported not in owner:
-                continue
-            found.append((importer, imported))
+    for importer, imported in graph.direct_imports(endpoints, endpoints):
+        if (importer, imported) in violating:
+            continue
+        if owner.get(importer, importer) == owner.get(imported, imported):
+            continue
+        if importer not in owner and imported not in owner:
+            continue
+        found.append((importer, imported))
     found.sort(key=lambda pair: (not (involved & set(pair)), pair))
     kept = sorted(found[:CONTEXT_LIMIT])
     return tuple(graph.hops(a, b)[0] for a, b in kept), len(found) - len(kept)

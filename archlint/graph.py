@@ -96,7 +96,7 @@ class ProjectGraph:
     def direct_imports(self, importers: Iterable[str], imported: set[str]) -> Iterator[tuple[str, str]]:
         """Every (importer, imported) edge from `importers` into `imported`, sorted."""
         for importer in sorted(importers):
-            for target in sorted(self.imports.find_modules_directly_imported_by(importer)):
+            for target in self.successors(importer):
                 if target in imported:
                     yield importer, target
 
