@@ -17,7 +17,7 @@ from typing import Any
 
 from .errors import ConfigError, Problem, UsageError
 from .files import write_atomic
-from .model import Diagnostic, Fixed, Report, Violation
+from .model import Fixed, Report
 from .settings import Settings, shown
 
 SCHEMA_VERSION = 1
@@ -45,19 +45,11 @@ class Baseline:
         return sum(self.violations.values()) + sum(self.diagnostics.values())
 
 
-def violation_key(v: Violation) -> ViolationKey:
-    return (v.contract_id, v.importer, v.imported, v.symbol or "")
-
-
-def diagnostic_key(d: Diagnostic) -> DiagnosticKey:
-    return (d.kind, d.path, d.message_without_line)
-
-
 def record(report: Report) -> Baseline:
     """Everything in the report that a baseline can hold."""
     return Baseline(
-        violations=Counter(violation_key(v) for r in report.results for v in r.violations),
-        diagnostics=Counter(diagnostic_key(d) for d in report.diagnostics
+        violations=Counter(v.identity for r in report.results for v in r.violations),
+        diagnostics=Counter(d.identity for d in report.diagnostics
                             if d.kind in BASELINED_KINDS),
     )
 
@@ -81,7 +73,7 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False) -> Report
     for result in report.results:
         marked = []
         for violation in result.violations:
-            key = violation_key(violation)
+            key = violation.identity
             known = known_violations[key] > 0
             known_violations[key] -= known
             marked.append(replace(violation, baselined=known))
@@ -89,7 +81,7 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False) -> Report
     known_diagnostics = Counter(baseline.diagnostics)
     diagnostics = []
     for diagnostic in report.diagnostics:
-        key = diagnostic_key(diagnostic)
+        key = diagnostic.identity
         known = diagnostic.kind in BASELINED_KINDS and known_diagnostics[key] > 0
         known_diagnostics[key] -= known
         diagnostics.append(replace(diagnostic, baselined=known))

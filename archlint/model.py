@@ -64,10 +64,14 @@ class Violation:
         return len(self.chain) > 1
 
     @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """Who breaks which contract with what, without line numbers, so moving code does
+        not make a violation new (the baseline counts these; the fingerprint hashes them)."""
+        return (self.contract_id, self.importer, self.imported, self.symbol or "")
+
+    @property
     def fingerprint(self) -> str:
-        """Identity without line numbers, so moving code does not make a violation new."""
-        key = "\x1f".join((self.contract_id, self.importer, self.imported, self.symbol or ""))
-        return _digest(key)
+        return _digest("\x1f".join(self.identity))
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.importer, self.imported, self.symbol or "",
@@ -87,11 +91,14 @@ class Diagnostic:
     baselined: bool = False
 
     @property
+    def identity(self) -> tuple[str, str, str]:
+        """Kind, path and the message with any line number taken out, so code moving within
+        the file does not make a known diagnostic new."""
+        return (self.kind, self.path, self.message_without_line)
+
+    @property
     def fingerprint(self) -> str:
-        """Identity without line numbers: kind, path and the message with any line number
-        taken out, so code moving within the file does not make a known diagnostic new."""
-        key = "\x1f".join((self.kind, self.path, self.message_without_line))
-        return _digest(key)
+        return _digest("\x1f".join(self.identity))
 
     @property
     def message_without_line(self) -> str:
