@@ -9,6 +9,7 @@ from pathlib import Path
 from .contracts import CONTRACT_TYPES, Contract, Origin
 from .discovery import contract_files
 from .errors import ConfigError, Problem, did_you_mean
+from .model import DIAGNOSTIC_KINDS
 from .settings import Settings, read_toml
 from .tables import read_table
 
@@ -26,6 +27,10 @@ def load_contracts(settings: Settings) -> list[Contract]:
         problems += file_problems
     first_seen: dict[str, Contract] = {}
     for contract in contracts:
+        if contract.id in DIAGNOSTIC_KINDS:
+            problems.append(contract.problem(
+                "id", f"'{contract.id}' is the name of one of archlint's diagnostics; choose "
+                      "another id"))
         earlier = first_seen.setdefault(contract.id, contract)
         if earlier is not contract:
             where = f"{earlier.origin.file}:{earlier.origin.line or '?'}"

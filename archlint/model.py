@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
+# What a Diagnostic can be; no contract may take one of these as its id (SARIF rules share ids).
+DIAGNOSTIC_KINDS = ("syntax-error", "unresolved-import", "unmatched-ignore")
 
 
 @dataclass(frozen=True, order=True)

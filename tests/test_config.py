@@ -133,6 +133,19 @@ def test_duplicate_ids_across_files(project):
         "contracts/a.toml:1"]
 
 
+def test_a_diagnostic_kind_is_not_a_contract_id(project):
+    project.settings(["app"]).files(PACKAGE).contracts("""
+        [[contracts]]
+        id = "syntax-error"
+        type = "forbidden"
+        source_modules = ["app.a"]
+        forbidden_modules = ["app.b"]
+    """)
+    assert problems(project) == [
+        "contracts/contracts.toml:1: contract 'syntax-error', key 'id': 'syntax-error' is the "
+        "name of one of archlint's diagnostics; choose another id"]
+
+
 def test_expressions_that_match_nothing_are_errors(project):
     project.settings(["app"]).files(PACKAGE).contracts("""
         [[contracts]]
