@@ -193,16 +193,25 @@ class _Rewriter(cst.CSTTransformer):
     # -- one block ------------------------------------------------------------------------
 
     def _block(self, originals, updateds) -> list:
-        # target -> index of its import, or a _NewImport; only imports above the line being
-        # rewritten, so a moved name is never merged into an import below its first use
-        existing: dict[str, object] = {}
-        replaced: dict[int, cst.SimpleStatementLine | None] = {}
-        inserted: dict[int, list[_NewImport]] = {}
-        appended: dict[int, list[tuple[str, str | None]]] = {}
+        existing: dict[str, object] = {}  # target -> index of its import, or a _NewImport
         for index, statement in enumerate(originals):
             target = self._sole_import(statement)
             if target is not None:
                 existing.setdefault(target, index)
+        replaced: dict[int, cst.SimpleStatementLine | None] = {}
+        inserted: dict[int, list[_NewImport]] = {}
+        appended: dict[int, list[tuple[str, str | None]]] = {}
+
+        def merge_target(target: str, index: int) -> object:
+            """Where names moving to `target` from line `index` go: an import above, or one
+            below with only imports in between (code in between may use the names)."""
+            place = existing.get(target)
+            if isinstance(place, int) and place > index and not all(
+                    _imports_only(s) for s in originals[index + 1:place]):
+                return None
+            return place
+
+        for index, statement in enumerate(originals):
             if not isinstance(statement, cst.SimpleStatementLine):
                 continue
             moves = self.by_line.get(self._line(statement), [])
@@ -221,7 +230,7 @@ class _Rewriter(cst.CSTTransformer):
                 targets = {m.target for m in mine.values()}
                 only = next(iter(targets))
                 if (len(mine) == len(node.names) and len(targets) == 1
-                        and existing.get(only, index) == index):
+                        and merge_target(only, index) in (None, index)):
                     small[position] = node.with_changes(
                         module=_dotted(only), relative=[])
                     if len(statement.body) == 1:  # names are only ever merged into such lines
@@ -233,7 +242,7 @@ class _Rewriter(cst.CSTTransformer):
                     move = mine.get(id(alias))
                     if move is None:
                         continue
-                    place = existing.get(move.target)
+                    place = merge_target(move.target, index)
                     pair = (move.name, move.alias)
                     if isinstance(place, _NewImport):
                         if pair not in place.aliases:
@@ -278,6 +287,11 @@ class _Rewriter(cst.CSTTransformer):
         if not isinstance(node, cst.ImportFrom) or isinstance(node.names, cst.ImportStar):
             return None
         return self._resolved(node)
+
+
+def _imports_only(statement) -> bool:
+    return isinstance(statement, cst.SimpleStatementLine) and all(
+        isinstance(node, (cst.Import, cst.ImportFrom)) for node in statement.body)
 
 
 def _alias_of(alias: cst.ImportAlias) -> tuple[str, str | None]:

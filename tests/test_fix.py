@@ -158,14 +158,13 @@ def test_relative_imports_and_imports_inside_functions(project):
 
 
         def send(text):
-            from app.core.manager import Manager
-            from ..core.manager import TIMEOUT
+            from ..core.manager import TIMEOUT, Manager
 
             return Manager, manager_of, TIMEOUT
     """)
 
 
-def test_a_moving_name_never_joins_an_import_below_it(project):
+def test_a_moving_name_joins_an_import_below_it_only_across_imports(project):
     # Joining the import two lines down would leave Manager undefined where Base uses it.
     setup(project, {"app/api.py": """
         from app.core.legacy import Manager
