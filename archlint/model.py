@@ -235,6 +235,11 @@ class Report:
         return 1 if self.failed else 0
 
 
+def is_within(module: str, package: str) -> bool:
+    """Whether `module` is `package` or one of its descendants."""
+    return module == package or module.startswith(package + ".")
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

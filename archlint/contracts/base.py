@@ -208,11 +208,6 @@ def outermost(modules: list[str]) -> list[str]:
     return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
 
 
-def is_within(module: str, package: str) -> bool:
-    """Whether `module` is `package` or one of its descendants."""
-    return module == package or module.startswith(package + ".")
-
-
 def _parent(module: str) -> str:
     return module.rpartition(".")[0]
 

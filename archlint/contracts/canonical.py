@@ -33,9 +33,9 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ProjectGraph
-from ..model import Group, Violation
+from ..model import Group, Violation, is_within
 from ..patterns import InvalidExpression, ModuleExpression
-from .base import Contract, ImportedItem, imported_items, is_within
+from .base import Contract, ImportedItem, imported_items
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -21,9 +21,9 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Violation
+from ..model import Group, Violation, is_within
 from ..patterns import ModuleExpression
-from .base import Contract, ImportedItem, imported_items, is_within, outermost
+from .base import Contract, ImportedItem, imported_items, outermost
 
 
 @dataclass(frozen=True)

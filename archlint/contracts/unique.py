@@ -20,8 +20,8 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ProjectGraph
-from ..model import Definition, Group, Violation
-from .base import Contract, is_within
+from ..model import Definition, Group, Violation, is_within
+from .base import Contract
 
 KINDS = ("class", "function", "assignment")
 

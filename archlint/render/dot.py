@@ -11,8 +11,8 @@ import subprocess
 
 import pydot
 
-from ..model import Group, printable
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name, within
+from ..model import Group, is_within, printable
+from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name
 
 RED, GREY, GREEN = "#c62828", "#b0b0b0", "#2e7d32"
 FONT = "Helvetica"
@@ -148,7 +148,7 @@ def _enclosing(groups: tuple[Group, ...]) -> dict[int, int]:
     found = {}
     for index, group in enumerate(groups):
         for outer in range(index):
-            if group.modules and all(any(within(m, o) for o in groups[outer].modules)
+            if group.modules and all(any(is_within(m, o) for o in groups[outer].modules)
                                      for m in group.modules):
                 found[index] = outer
                 break

@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 
 import networkx as nx
 
-from ..model import ContractResult, Group, Hop, Violation
+from ..model import ContractResult, Group, Hop, Violation, is_within
 
 # Above this many modules a picture is collapsed one level at a time until it fits.
 READABLE_NODES = 20
@@ -31,7 +31,6 @@ class Picture:
     result: ContractResult
     graph: nx.DiGraph
     groups: tuple[Group, ...]
-    depth: int | None
     note: str
 
 
@@ -82,7 +81,7 @@ def picture_of(result: ContractResult, depth: int | None = None) -> Picture:
             graph.add_edge(importer, imported, kind=kind, hops=[hop])
     for _, _, data in graph.edges(data=True):
         data["hops"] = sorted(set(data["hops"]))
-    return Picture(result, graph, result.groups, depth, "; ".join(notes))
+    return Picture(result, graph, result.groups, "; ".join(notes))
 
 
 def _fitting_depth(result: ContractResult, edges: list[tuple[Hop, str]], deepest: int,
@@ -159,14 +158,14 @@ def _nodes(result: ContractResult, edges: list[tuple[Hop, str]],
     nodes = {drawn(m) for hop, _ in edges for m in (hop.importer, hop.imported)}
     for group in result.groups:
         for named in group.modules:
-            if not any(within(node, named) for node in nodes):
+            if not any(is_within(node, named) for node in nodes):
                 nodes.add(named)
     return sorted(nodes)
 
 
 def _named_above(module: str, groups: tuple[Group, ...]) -> str | None:
     """The innermost named module that holds `module`."""
-    holders = [m for group in groups for m in group.modules if within(module, m)]
+    holders = [m for group in groups for m in group.modules if is_within(module, m)]
     return max(holders, key=len) if holders else None
 
 
@@ -193,6 +192,3 @@ def _collapse(module: str, groups: tuple[Group, ...], depth: int | None) -> str:
     return ".".join(module.split(".")[:keep])
 
 
-def within(module: str, package: str) -> bool:
-    """Whether `module` is `package` or inside it."""
-    return module == package or module.startswith(package + ".")
