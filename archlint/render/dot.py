@@ -12,12 +12,13 @@ import subprocess
 import pydot
 
 from ..model import Group, is_within, printable
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name
+from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, group_title, short_name
 
 RED, GREY, GREEN = "#c62828", "#b0b0b0", "#2e7d32"
 FONT = "Helvetica"
 
-INSTALL_GRAPHVIZ = ("Graphviz's dot was not found, so no SVG/PNG was rendered (DOT, Mermaid "
+GRAPHVIZ_MISSING = "Graphviz's dot was not found"
+INSTALL_GRAPHVIZ = (f"{GRAPHVIZ_MISSING}, so no SVG/PNG was rendered (DOT, Mermaid "
                     "and HTML were written); install it with 'apt install graphviz', "
                     "'brew install graphviz' or from https://graphviz.org/download/")
 
@@ -106,7 +107,7 @@ def _build(picture: Picture) -> pydot.Dot:
         if not members and not inner:
             continue
         cluster = pydot.Cluster(
-            f"group_{index}", label=quoted(_group_title(group, layered, index)),
+            f"group_{index}", label=quoted(group_title(picture, index)),
             style='"rounded,dashed"', color="#bdbdbd", fontname=FONT, fontsize="11",
             labeljust="l")
         if group.role == "layer":  # a band: the layer's modules side by side on one rank
@@ -162,12 +163,6 @@ def _node(module: str, role: str | None, picture: Picture) -> pydot.Node:
     if role == "canonical":
         attributes.update(color=GREEN, penwidth="2")
     return pydot.Node(quoted(module), **attributes)
-
-
-def _group_title(group: Group, layered: bool, index: int) -> str:
-    if layered:
-        return f"layer {index + 1}: {group.label}"
-    return group.label
 
 
 def _order_bands(dot: pydot.Dot, picture: Picture, by_group: dict) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ..model import printable
 from .dot import GREEN, GREY, RED
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, short_name
+from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, group_title, short_name
 
 _ARROW = {VIOLATION: "==>", CHAIN: "-.->", CONTEXT: "-->"}
 _STROKE = {
@@ -24,13 +24,11 @@ def mermaid_source(picture: Picture) -> str:
     lines = [f"%% {_text(result.id)}: {_text(result.name)}", "flowchart TB"]
     if picture.note:
         lines.insert(1, f"%% {_text(picture.note)}")
-    layered = any(group.role == "layer" for group in picture.groups)
     for index, group in enumerate(picture.groups):
         members = [n for n, data in picture.graph.nodes(data=True) if data["group"] == index]
         if not members:
             continue
-        title = f"layer {index + 1}: {group.label}" if layered else group.label
-        lines.append(f'  subgraph g{index}["{_text(title)}"]')
+        lines.append(f'  subgraph g{index}["{_text(group_title(picture, index))}"]')
         lines += [f'    {ids[n]}["{_text(short_name(n, picture.groups))}"]'
                   for n in sorted(members)]
         lines.append("  end")

@@ -34,6 +34,14 @@ class Picture:
     note: str
 
 
+def group_title(picture: Picture, index: int) -> str:
+    """A group's box title; layers are numbered from the top."""
+    group = picture.groups[index]
+    if any(g.role == "layer" for g in picture.groups):
+        return f"layer {index + 1}: {group.label}"
+    return group.label
+
+
 def picture_of(result: ContractResult, depth: int | None = None) -> Picture:
     """The contract's picture at `depth` levels below each named module.
 

@@ -12,6 +12,7 @@ from ..files import write_atomic
 from ..model import Report
 from . import DEFAULT_FORMATS
 from .dot import (
+    GRAPHVIZ_MISSING,
     INSTALL_GRAPHVIZ,
     GraphvizFailed,
     dot_source,
@@ -53,7 +54,7 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     svgs: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     for result in report.results:
-        if not (draw_kept or not result.kept):
+        if result.kept and not draw_kept:
             for suffix in _SUFFIX.values():
                 (out / f"{result.id}{suffix}").unlink(missing_ok=True)
             continue
@@ -82,7 +83,7 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
             names[result.id].append(path.name)
     if "html" in wanted:
         path = out / "index.html"
-        missing = "" if graphviz else "No picture: " + INSTALL_GRAPHVIZ.split(", so")[0] + "."
+        missing = "" if graphviz else f"No picture: {GRAPHVIZ_MISSING}."
         _write(path, index_page(report, svgs, names, missing).encode())
         written.files.append(path)
     return written
