@@ -23,7 +23,7 @@ from .model import printable
 from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
-from .report.text import hop_lines, summary_line
+from .report.text import hop_lines, plural, summary_line
 from .settings import load_settings, shown
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -132,7 +132,7 @@ def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
     for warning in written.warnings:
         click.echo(f"archlint: warning: {warning}", err=True)
     drawn = sorted({path.stem for path in written.files if path.name != "index.html"})
-    what = f"{len(drawn)} contract{'s' if len(drawn) != 1 else ''} drawn" if drawn else \
+    what = f"{plural(len(drawn), 'contract')} drawn" if drawn else \
         "nothing to draw (every contract kept; --contract ID draws a kept one)"
     index = folder / "index.html"
     where = f", open {index}" if index in written.files else ""
@@ -151,14 +151,13 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
     if not chains:
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
         return EXIT_OK
-    noun = "chain" if len(chains) == 1 else "chains"
     capped = ""
     if len(chains) > MAX_EXPLAINED_CHAINS:
         capped = f" (the {MAX_EXPLAINED_CHAINS} shortest shown)"
-    click.echo(f"{len(chains)} {noun} from {importer} to {imported}{capped}")
+    click.echo(f"{plural(len(chains), 'chain')} from {importer} to {imported}{capped}")
     for number, chain in enumerate(chains[:MAX_EXPLAINED_CHAINS], 1):
         click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
-                   f"  ({len(chain)} {'import' if len(chain) == 1 else 'imports'})")
+                   f"  ({plural(len(chain), 'import')})")
         for line in hop_lines(chain):
             click.echo(printable(f"   {line}"))
     return EXIT_OK
@@ -187,16 +186,17 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
     for missed in plan.not_fixed:
         click.echo(f"{missed.path}:{missed.line}  [{missed.symbol}] not fixed: {missed.reason}")
     fixed = sum(f.fixed for f in plan.files)
-    files = f"{len(plan.files)} file" + ("" if len(plan.files) == 1 else "s")
+    files = plural(len(plan.files), "file")
     if not plan.files:
         click.echo("nothing to fix")
     elif outcome.written:
-        click.echo(f"fixed {fixed} import{'' if fixed == 1 else 's'} in {files}")
+        click.echo(f"fixed {plural(fixed, 'import')} in {files}")
     else:
-        click.echo(f"would fix {fixed} import{'' if fixed == 1 else 's'} in {files} "
+        click.echo(f"would fix {plural(fixed, 'import')} in {files} "
                    "(archlint fix --write applies the changes)")
     if plan.without_fix:
-        click.echo(f"{plan.without_fix} violation{' has' if plan.without_fix == 1 else 's have'} "
+        have = "has" if plan.without_fix == 1 else "have"
+        click.echo(f"{plural(plan.without_fix, 'violation')} {have} "
                    "no fix and must be changed by hand (archlint check lists them)")
     if outcome.after is not None:
         after = outcome.after
@@ -217,8 +217,7 @@ def migrate(path: Path | None) -> int:
 
     migration, written = run_migrate(path, start=Path.cwd())
     root = migration.source.resolve().parent
-    click.echo(f"read {migration.source.name}: {len(migration.contracts)} "
-               f"contract{'' if len(migration.contracts) == 1 else 's'}")
+    click.echo(f"read {migration.source.name}: {plural(len(migration.contracts), 'contract')}")
     for target in written:
         click.echo(f"wrote {target.relative_to(root).as_posix()}")
     if migration.not_carried:
@@ -274,8 +273,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
 def _recorded(known: baseline.Baseline) -> str:
     violations = sum(known.violations.values())
     diagnostics = sum(known.diagnostics.values())
-    return (f"{violations} {'violation' if violations == 1 else 'violations'} and "
-            f"{diagnostics} {'diagnostic' if diagnostics == 1 else 'diagnostics'} recorded")
+    return f"{plural(violations, 'violation')} and {plural(diagnostics, 'diagnostic')} recorded"
 
 
 @cli.command()

@@ -135,25 +135,26 @@ def chain_lines(hops: tuple[Hop, ...]) -> list[str]:
 def summary_line(report: Report) -> str:
     s = report.summary
     parts = [
-        f"{_plural(s.contracts, 'contract')}: {s.kept} kept, {s.broken} broken",
-        f"{_plural(s.violations, 'violation')} ({s.new} new, {s.baselined} baselined)",
+        f"{plural(s.contracts, 'contract')}: {s.kept} kept, {s.broken} broken",
+        f"{plural(s.violations, 'violation')} ({s.new} new, {s.baselined} baselined)",
     ]
     if s.unparsed_files:
-        parts.append(f"{_plural(s.unparsed_files, 'file')} did not parse")
+        parts.append(f"{plural(s.unparsed_files, 'file')} did not parse")
     for kind, noun, nouns in (
         ("unresolved-import", "unresolved import", "unresolved imports"),
         ("unmatched-ignore", "unmatched ignore entry", "unmatched ignore entries"),
     ):
         count = sum(1 for d in report.diagnostics if d.kind == kind)
         if count:
-            parts.append(_plural(count, noun, nouns))
+            parts.append(plural(count, noun, nouns))
     if s.fixed:
         strict = " (--strict-baseline: fails)" if report.strict_baseline else ""
         parts.append(f"{s.fixed} fixed since the baseline{strict}")
     return " · ".join(parts)
 
 
-def _plural(count: int, noun: str, nouns: str | None = None) -> str:
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """`1 file`, `2 files`; `nouns` for an irregular plural."""
     return f"{count} {noun}" if count == 1 else f"{count} {nouns or noun + 's'}"
 
 
