@@ -31,7 +31,7 @@ from typing import Any
 
 from .errors import ArchlintError, UsageError
 from .files import write_atomic
-from .settings import read_toml
+from .settings import pyproject_with_archlint, read_toml
 
 SOURCES = (".importlinter", "setup.cfg", "pyproject.toml")
 _CONTRACT_SECTION = "importlinter:contract:"
@@ -139,15 +139,12 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
     root = source.resolve().parent
     contract_files = [root / "contracts" / f"{c['id']}.toml" for c in migration.contracts]
     pyproject = root / "pyproject.toml"
-    settings_text = "[tool.archlint]\n" + _toml_table(migration.settings)
     if pyproject.is_file():
-        existing = pyproject.read_text(encoding="utf-8")
-        if re.search(r"^\s*\[tool\.archlint\]", existing, re.M):
+        if "archlint" in read_toml(pyproject).get("tool", {}):
             raise ArchlintError(f"{pyproject.name} already has [tool.archlint]; nothing written")
         settings_file = pyproject
-        separator = "" if existing.endswith("\n\n") or not existing else (
-            "\n" if existing.endswith("\n") else "\n\n")
-        settings_text = existing + separator + settings_text
+        settings_text = pyproject_with_archlint(pyproject,
+                                                _toml_table(migration.settings).splitlines())
     else:
         settings_file = root / "archlint.toml"
         settings_text = _toml_table(migration.settings)

@@ -2,14 +2,14 @@
 
 Finds the project's packages, writes `[tool.archlint]`, a commented starter contract that
 holds for any project (no import cycles) and a baseline of what breaks it today, so
-`archlint check` passes at once and fails on the next new violation. Every file is written
-only after the check succeeded; on any failure the files it created are removed again.
+`archlint check` passes at once and fails on the next new violation. The settings file is
+written last, after the check succeeded; on any failure the files it created are removed
+again.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,12 +18,7 @@ from .checking import check_graph
 from .contracts import CONTRACT_TYPES
 from .errors import UsageError
 from .files import write_atomic
-from .settings import Settings, read_toml
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from .settings import Settings, pyproject_with_archlint, read_toml
 
 NOT_PACKAGES = frozenset({"build", "dist", "docs", "contracts", "node_modules", "site-packages",
                           "venv", "env", "src"})
@@ -121,20 +116,7 @@ def _config(root: Path, packages: list[str]) -> tuple[Path, str]:
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return root / "archlint.toml", "\n".join(keys) + "\n"
-    existing = pyproject.read_bytes().decode("utf-8")
-    newline = "\r\n" if "\r\n" in existing else "\n"
-    separator = "" if not existing or existing.endswith("\n") else newline
-    text = existing + separator + newline.join(["", "[tool.archlint]", *keys, ""])
-    try:
-        table = tomllib.loads(text).get("tool", {}).get("archlint")
-    except tomllib.TOMLDecodeError as exc:
-        table, reason = None, str(exc)
-    else:
-        reason = "its tables do not allow one more"
-    if table is None:
-        raise UsageError(f"cannot add [tool.archlint] to pyproject.toml ({reason}): create "
-                         "archlint.toml with the same keys instead (see docs/configuration.md)")
-    return pyproject, text
+    return pyproject, pyproject_with_archlint(pyproject, keys)
 
 
 def starter_contracts(root: Path, packages: list[str]) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, Problem
+from .errors import ConfigError, Problem, UsageError
 from .tables import read_table
 
 if sys.version_info >= (3, 11):
@@ -114,3 +114,22 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     if problems:
         raise ConfigError(problems)
     return Settings(**kwargs, root=config.parent, config_file=config)
+
+
+def pyproject_with_archlint(pyproject: Path, lines: list[str]) -> str:
+    """pyproject.toml's text with `[tool.archlint]` and `lines` appended, every existing byte
+    kept (its line endings too); a UsageError when the file would not take the table."""
+    existing = pyproject.read_bytes().decode("utf-8")
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    separator = "" if not existing or existing.endswith("\n") else newline
+    text = existing + separator + newline.join(["", "[tool.archlint]", *lines, ""])
+    try:
+        table = tomllib.loads(text).get("tool", {}).get("archlint")
+    except tomllib.TOMLDecodeError as exc:
+        table, reason = None, str(exc)
+    else:
+        reason = "its tables do not allow one more"
+    if table is None:
+        raise UsageError(f"cannot add [tool.archlint] to pyproject.toml ({reason}): create "
+                         "archlint.toml with the same keys instead (see docs/configuration.md)")
+    return text
