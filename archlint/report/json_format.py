@@ -48,7 +48,6 @@ def to_dict(report: Report) -> dict[str, Any]:
 
 def _violation(v: Violation) -> dict[str, Any]:
     found = {
-
         "importer": v.importer,
         "imported": v.imported,
         "symbol": v.symbol,
