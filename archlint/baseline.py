@@ -47,8 +47,12 @@ class Baseline:
 
 def record(report: Report) -> Baseline:
     """Everything in the report that a baseline can hold."""
+    violations: Counter[ViolationKey] = Counter()
+    for result in report.results:
+        for violation in result.violations:
+            violations[violation.identity] += violation.occurrences
     return Baseline(
-        violations=Counter(v.identity for r in report.results for v in r.violations),
+        violations=violations,
         diagnostics=Counter(d.identity for d in report.diagnostics
                             if d.kind in BASELINED_KINDS),
     )
@@ -64,7 +68,8 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False) -> Report
     """Mark what the baseline knows as baselined and list what it records that is gone.
 
     Of several occurrences of one entry, the first ones in report order are the known ones;
-    occurrences beyond the recorded count are new. Entries of contracts that were not checked
+    occurrences beyond the recorded count are new (a violation standing for several, such as
+    a name defined in three modules, is known only when the count covers them all). Entries of contracts that were not checked
     (`--contract`) are neither used nor reported as fixed. `strict`: the run fails while
     fixed entries remain in the baseline.
     """
@@ -74,8 +79,9 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False) -> Report
         marked = []
         for violation in result.violations:
             key = violation.identity
-            known = known_violations[key] > 0
-            known_violations[key] -= known
+            known = known_violations[key] >= violation.occurrences
+            # a grown violation uses up its entry: it is new, and its entry is not "fixed"
+            known_violations[key] -= min(known_violations[key], violation.occurrences)
             marked.append(replace(violation, baselined=known))
         results.append(replace(result, violations=tuple(marked)))
     known_diagnostics = Counter(baseline.diagnostics)

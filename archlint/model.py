@@ -72,6 +72,13 @@ class Violation:
         return (self.contract_id, self.importer, self.imported, self.symbol or "")
 
     @property
+    def occurrences(self) -> int:
+        """How many offences the violation stands for, as the baseline counts them: one, or
+        for a name defined in several modules every copy beside the original, so that a new
+        copy of a known duplicate is new."""
+        return max(1, len({d.module for d in self.definitions}) - 1)
+
+    @property
     def fingerprint(self) -> str:
         return _digest("\x1f".join(self.identity))
 

@@ -261,3 +261,24 @@ def test_unknown_kind_missing_names_and_bad_canonical_are_config_errors(project)
         "contracts/contracts.toml:1: contract 'one-definition', key 'canonical': module "
         "'chatapp.core.managre' does not exist (did you mean 'chatapp.core.manager'?)",
     ]
+
+
+def test_a_new_copy_of_a_baselined_name_is_new_and_a_removed_one_is_fixed(project):
+    two = {"chatapp/services/legacy.py": "", "chatapp/routes.py": "WebSocketManager = None\n"}
+    setup(project, two)
+    assert project.cli("baseline", "--no-cache").code == 0
+    (entry,) = [e for e in json.loads((project.root / "contracts/baseline.json").read_text())
+                ["violations"] if e["symbol"] == "WebSocketManager"]
+    assert entry["count"] == 1
+    project.files({"chatapp/zz.py": "class WebSocketManager:\n    pass\n"})  # a third copy
+    outcome = project.cli("check", "--no-cache")
+    assert outcome.code == 1
+    assert outcome.out.splitlines()[-1] == (
+        "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined)")
+    (project.root / "chatapp/zz.py").unlink()
+    (project.root / "chatapp/routes.py").write_text("")
+    outcome = project.cli("check", "--no-cache", "--strict-baseline")
+    assert outcome.code == 1
+    assert outcome.out.splitlines()[1:3] == [
+        "fixed — run `archlint baseline --update`",
+        "  one-definition  chatapp.routes -> chatapp.core.manager  [WebSocketManager]"]
