@@ -19,6 +19,11 @@ A lookup compares:
   has the fingerprint it had, the graph and every fact the checks read are the same, so the
   cached report is still the answer (the entry takes the new stamps). Editing a function body
   is the common case; it costs one file's scan instead of a whole build.
+
+A file changed less than SETTLED_NS before its stamp is recorded gets no mtime in the entry,
+as a folder does: on a file system with a coarse clock a second edit in the same tick, of the
+same size, would leave its stamp as it was. Such a file counts as changed on the next lookup
+and is scanned and compared again.
 """
 
 from __future__ import annotations
@@ -26,13 +31,21 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .discovery import PackageTree, SourceFile, contract_files, discover_all, locate_package
+from .discovery import (
+    SETTLED_NS,
+    PackageTree,
+    SourceFile,
+    contract_files,
+    discover_all,
+    locate_package,
+)
 from .files import write_atomic
 from .model import Hop, Report
 from .serialize import from_data, to_data
@@ -85,8 +98,9 @@ class ResultCache:
             return None
         if changed and not self._same_fingerprints(trees, files, changed, recorded):
             return None
+        settled = time.time_ns() - SETTLED_NS
         for relative in changed:
-            recorded[relative][:2] = files[relative].stamp
+            recorded[relative][:2] = _settled_stamp(files[relative].stamp, settled)
         walk = _walk_record(self._settings, trees)
         if changed or any(entry[name] != value for name, value in walk.items()):
             entry.update(walk)
@@ -98,6 +112,7 @@ class ResultCache:
         consulted = graph.symbols.consulted
         with_references = self._settings.unresolved_imports != "off"
         files = {}
+        settled = time.time_ns() - SETTLED_NS
         for relative, source in _files_of(trees).items():
             module = source.module
             read = module in consulted
@@ -110,7 +125,7 @@ class ResultCache:
                     text = None
                 references = graph.symbols.referenced_modules(module) if with_references else ()
                 fingerprint = _fingerprint(scanned, references, text)
-            files[relative] = [*source.stamp, fingerprint, read]
+            files[relative] = [*_settled_stamp(source.stamp, settled), fingerprint, read]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": to_data(report, Hop)}
         write_atomic(self._path, json.dumps(entry, separators=(",", ":")))
@@ -203,6 +218,12 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
         "settings": {k: str(v) for k, v in asdict(settings).items()},
         "contracts": contract_ids, "contract_files": contracts,
     }
+
+
+def _settled_stamp(stamp: tuple[int, int], settled: int) -> list:
+    """The stamp to record: without its mtime when the file changed too recently to trust."""
+    mtime, size = stamp
+    return [mtime if mtime < settled else None, size]
 
 
 def _grimp_stamps() -> list[list]:

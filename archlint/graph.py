@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import time
 from collections.abc import Callable, Iterable, Iterator, Set
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from grimp.application.ports.caching import CacheMiss
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
 from grimp.domain.valueobjects import Module
 
-from .discovery import PackageTree, discover_all
+from .discovery import SETTLED_NS, PackageTree, discover_all
 from .model import Diagnostic, Hop
 from .settings import Settings
 from .symbols import SymbolFacts
@@ -186,11 +187,18 @@ class ProjectGraph:
 
 
 def _found_packages(trees: Iterable[PackageTree]) -> set[FoundPackage]:
+    """The trees as grimp's packages. A file changed too recently for its mtime to be trusted
+    (SETTLED_NS) gets an mtime no cache entry can match, so grimp's cache never answers for it
+    with what an earlier edit in the same clock tick held."""
+    settled = time.time_ns() - SETTLED_NS
+    unmatched = -float(time.time_ns())
     return {
         FoundPackage(
             name=tree.name,
             directory=str(tree.directory),
-            module_files=frozenset(ModuleFile(Module(f.module), f.mtime) for f in tree.files),
+            module_files=frozenset(
+                ModuleFile(Module(f.module), f.mtime if f.stamp[0] < settled else unmatched)
+                for f in tree.files),
             namespace_packages=frozenset(tree.folders),
         )
         for tree in trees

@@ -13,10 +13,12 @@ import ast
 import json
 import os
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .discovery import SETTLED_NS
 from .files import write_atomic
 
 CACHE_VERSION = 1
@@ -91,6 +93,9 @@ class SymbolFacts:
         self._cache_file = cache_file
         self._cache: dict[str, dict] = self._read_cache()
         self._dirty = False
+        # Files changed more recently than this are read afresh once per run (coarse clocks).
+        self._settled = time.time_ns() - SETTLED_NS
+        self._refreshed: set[str] = set()
         self._parsed: dict[str, tuple[ImportedName, ...]] = {}
         self._top_level: dict[str, TopLevel | None] = {}
         self._references: dict[str, list[list]] = {}  # this run's, shared with the cache
@@ -208,16 +213,21 @@ class SymbolFacts:
         self._dirty = False
 
     def _entry(self, relative: str, path: Path | str) -> dict | None:
-        """The cache entry of a file, emptied when the file changed (mtime or size)."""
+        """The cache entry of a file, emptied when the file changed (mtime or size), and once
+        per run when it changed too recently for its mtime to tell a second edit apart."""
         try:
             stat = os.stat(path)
         except OSError:
             return None
-        stamp = [stat.st_mtime_ns, stat.st_size]
+        recent = stat.st_mtime_ns >= self._settled
+        stamp = [None if recent else stat.st_mtime_ns, stat.st_size]
         entry = self._cache.get(relative)
-        if entry is None or entry.get("stamp") != stamp:
+        if (entry is None or entry.get("stamp") != stamp
+                or (recent and relative not in self._refreshed)):
             entry = self._cache[relative] = {"stamp": stamp}
             self._dirty = True
+            if recent:
+                self._refreshed.add(relative)
         return entry
 
     def _load(self, module: str, relative: str) -> tuple[ImportedName, ...]:

@@ -197,6 +197,20 @@ def test_new_file_in_a_folder_whose_mtime_stays_gives_fresh_results_when_it_was_
     ]
 
 
+def test_same_size_edit_in_the_same_clock_tick_gives_fresh_results(cached):
+    """A file changed a moment before the check keeps no trusted stamp: rewritten to the same
+    size with its mtime unchanged (a coarse clock), it is still scanned again."""
+    cached.check()
+    path = cached.root / "app/core/plain.py"
+    before = path.stat().st_mtime_ns
+    path.write_text("import app.web \n", encoding="utf-8")  # as long as "import app.util"
+    os.utime(path, ns=(before, before))
+    assert rows(cached.check()) == [
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+        ("app.core.plain", "app.web", "app/core/plain.py", 1),
+    ]
+
+
 def test_root_package_found_elsewhere_gives_fresh_results(cached):
     """The package moves from the project root to src/: the same folder names, new files."""
     age(cached)
@@ -272,6 +286,30 @@ def test_change_to_a_file_a_contract_read_beyond_its_imports_gives_fresh_results
     assert rows(project.check(use_cache=True)) == []
     edit(project, "app/api.py",
          "__all__ = ['public']\n\n\ndef public():\n    pass\n\n\ndef helper():\n    pass\n")
+    assert rows(project.check(use_cache=True)) == [
+        ("tests.test_api", "app.api", "tests/test_api.py", 1)]
+
+
+def test_same_size_edit_of_a_name_in_the_same_clock_tick_gives_fresh_symbol_facts(project):
+    """The symbol facts of a file changed a moment ago are read again, not taken from the
+    symbol cache by a stamp the edit did not change."""
+    project.settings(["app", "tests"]).files({
+        "app/__init__.py": "",
+        "app/api.py": "def public():\n    pass\n\n\ndef _hiden():\n    pass\n",
+        "tests/__init__.py": "",
+        "tests/test_api.py": "from app.api import public\n",
+    }).contracts("""
+        [[contracts]]
+        id = "tests-public-api"
+        type = "internal"
+        importers = ["tests"]
+        packages = ["app"]
+    """)
+    assert rows(project.check(use_cache=True)) == []
+    path = project.root / "tests/test_api.py"
+    before = path.stat().st_mtime_ns
+    path.write_text("from app.api import _hiden\n", encoding="utf-8")  # the same size
+    os.utime(path, ns=(before, before))
     assert rows(project.check(use_cache=True)) == [
         ("tests.test_api", "app.api", "tests/test_api.py", 1)]
 
