@@ -264,13 +264,7 @@ def test_an_unreadable_file_is_a_diagnostic(project):
     root's power to read any file, so the file is unreadable in every environment."""
     base(project)
     project.files({"app/a.py": "import app.b\n", "app/odd.py": "import app.b\n"})
-    (project.root / "app" / "odd.py").chmod(0)
-    try:
-        code, out = check_without_override(project) if os.geteuid() == 0 else check_here(project)
-    finally:
-        (project.root / "app" / "odd.py").chmod(0o644)
-    assert code == 1 and "Traceback" not in out
-    assert out.splitlines()[-3:] == [
+    assert check_with_odd_unreadable(project) == [
         "diagnostics",
         "  app/odd.py:1  syntax-error  cannot read: Permission denied",
         "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 file did not parse",
@@ -286,17 +280,23 @@ def test_an_unreadable_file_in_a_unique_contract_is_a_diagnostic(project):
         names = ["Client"]
     """)
     project.files({"app/a.py": "class Client: ...\n", "app/odd.py": "class Client: ...\n"})
+    assert check_with_odd_unreadable(project) == [
+        "diagnostics",
+        "  app/odd.py:1  syntax-error  cannot read: Permission denied",
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 file did not parse",
+    ]
+
+
+def check_with_odd_unreadable(project) -> list[str]:
+    """Check with app/odd.py made unreadable (chmod 000); the last three lines printed, after
+    asserting exit code 1 and no traceback."""
     (project.root / "app" / "odd.py").chmod(0)
     try:
         code, out = check_without_override(project) if os.geteuid() == 0 else check_here(project)
     finally:
         (project.root / "app" / "odd.py").chmod(0o644)
     assert code == 1 and "Traceback" not in out
-    assert out.splitlines()[-3:] == [
-        "diagnostics",
-        "  app/odd.py:1  syntax-error  cannot read: Permission denied",
-        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 file did not parse",
-    ]
+    return out.splitlines()[-3:]
 
 
 def check_here(project) -> tuple[int, str]:

@@ -267,22 +267,27 @@ def test_file_that_stops_parsing_gives_fresh_results(cached):
         ("syntax-error", "app/core/models.py", 2)]
 
 
-def test_change_to_a_file_a_contract_read_beyond_its_imports_gives_fresh_results(project):
-    """`respect_all` reads the imported module's `__all__`; editing it keeps its imports."""
+def setup_public_api_project(project, api: str, test: str, extra: str = "") -> None:
+    """app/api.py and tests/test_api.py under an internal contract: tests use app's public API."""
     project.settings(["app", "tests"]).files({
-        "app/__init__.py": "",
-        "app/api.py": "__all__ = ['public', 'helper']\n\n\ndef public():\n    pass\n\n\n"
-                      "def helper():\n    pass\n",
-        "tests/__init__.py": "",
-        "tests/test_api.py": "from app.api import helper\n",
-    }).contracts("""
+        "app/__init__.py": "", "app/api.py": api, "tests/__init__.py": "",
+        "tests/test_api.py": test,
+    }).contracts(f"""
         [[contracts]]
         id = "tests-public-api"
         type = "internal"
         importers = ["tests"]
         packages = ["app"]
-        respect_all = true
+        {extra}
     """)
+
+
+def test_change_to_a_file_a_contract_read_beyond_its_imports_gives_fresh_results(project):
+    """`respect_all` reads the imported module's `__all__`; editing it keeps its imports."""
+    setup_public_api_project(
+        project, "__all__ = ['public', 'helper']\n\n\ndef public():\n    pass\n\n\n"
+                 "def helper():\n    pass\n", "from app.api import helper\n",
+        "respect_all = true")
     assert rows(project.check(use_cache=True)) == []
     edit(project, "app/api.py",
          "__all__ = ['public']\n\n\ndef public():\n    pass\n\n\ndef helper():\n    pass\n")
@@ -293,18 +298,8 @@ def test_change_to_a_file_a_contract_read_beyond_its_imports_gives_fresh_results
 def test_same_size_edit_of_a_name_in_the_same_clock_tick_gives_fresh_symbol_facts(project):
     """The symbol facts of a file changed a moment ago are read again, not taken from the
     symbol cache by a stamp the edit did not change."""
-    project.settings(["app", "tests"]).files({
-        "app/__init__.py": "",
-        "app/api.py": "def public():\n    pass\n\n\ndef _hiden():\n    pass\n",
-        "tests/__init__.py": "",
-        "tests/test_api.py": "from app.api import public\n",
-    }).contracts("""
-        [[contracts]]
-        id = "tests-public-api"
-        type = "internal"
-        importers = ["tests"]
-        packages = ["app"]
-    """)
+    setup_public_api_project(project, "def public():\n    pass\n\n\ndef _hiden():\n    pass\n",
+                             "from app.api import public\n")
     assert rows(project.check(use_cache=True)) == []
     path = project.root / "tests/test_api.py"
     before = path.stat().st_mtime_ns
