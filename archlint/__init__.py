@@ -4,9 +4,8 @@ The public API: `check()` returns a `Report` of `ContractResult`s holding `Viola
 `Diagnostic`s about the project itself.
 """
 
-__version__ = "0.1.0"
-
-from .checking import check  # noqa: E402
-from .model import ContractResult, Diagnostic, Hop, Report, Violation  # noqa: E402
+from .checking import check
+from .model import ContractResult, Diagnostic, Hop, Report, Violation
+from .version import __version__
 
 __all__ = ["ContractResult", "Diagnostic", "Hop", "Report", "Violation", "__version__", "check"]

@@ -17,13 +17,10 @@ from typing import Any
 
 from .errors import ConfigError, Problem, UsageError
 from .files import write_atomic
-from .model import Fixed, Report
+from .model import DIAGNOSTIC_KINDS, Fixed, Report
 from .settings import Settings, shown
 
 SCHEMA_VERSION = 1
-BASELINED_KINDS = ("syntax-error", "unresolved-import")
-"""Diagnostics that can be recorded: facts about the code. An unmatched `ignore` entry is a
-mistake in the contracts, fixed by deleting one line, and is never recorded."""
 
 ViolationKey = tuple[str, str, str, str]  # contract id, importer, imported, symbol ("" if none)
 DiagnosticKey = tuple[str, str, str]  # kind, path, message without line numbers
@@ -54,7 +51,7 @@ def record(report: Report) -> Baseline:
     return Baseline(
         violations=violations,
         diagnostics=Counter(d.identity for d in report.diagnostics
-                            if d.kind in BASELINED_KINDS),
+                            if DIAGNOSTIC_KINDS[d.kind].baselined),
     )
 
 
@@ -88,7 +85,7 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False) -> Report
     diagnostics = []
     for diagnostic in report.diagnostics:
         key = diagnostic.identity
-        known = diagnostic.kind in BASELINED_KINDS and known_diagnostics[key] > 0
+        known = DIAGNOSTIC_KINDS[diagnostic.kind].baselined and known_diagnostics[key] > 0
         known_diagnostics[key] -= known
         diagnostics.append(replace(diagnostic, baselined=known))
     checked = {result.id for result in report.results}

@@ -2,28 +2,23 @@
 
 An entry holds the Report the checks produced (before any baseline is applied) under a key
 made of everything else a report depends on: archlint's version, the installed grimp, the
-settings, the contract ids asked for and the text of every contract file. With it, the stamp
-(mtime_ns, size) of every file archlint checks, a fingerprint of what the checks read from
-that file (grimp's imports: module, line, line text; the modules its import lines name; and,
-for the files the contracts read further (symbol facts, top-level names, source text), the
-whole text), and the mtime of every folder the walk of the root packages read.
+settings, the contract ids asked for and the text of every contract file. With it: the walk
+(where each root package was found, every folder it listed with its mtime, the modules that
+exist without a readable source), and for every file its stamp (see discovery.Stamp) and the
+fingerprint of its facts: what its import statements say, and, for the modules whose top-level
+names a contract read, those too.
 
 A lookup compares:
-- every folder mtime and every file stamp equal (and each root package still found in the
-  same folder): no file can have been added, removed or changed, so the cached report is
-  the answer, without walking the tree again;
-- otherwise it walks the tree (the same discovery the build does): any file added or
-  removed, or a different key, and the entry is stale; every stamp equal, and the cached
-  report is the answer (the entry takes the new folder mtimes);
-- a few files with new stamps: they are scanned afresh, and when every one of them still
-  has the fingerprint it had, the graph and every fact the checks read are the same, so the
-  cached report is still the answer (the entry takes the new stamps). Editing a function body
-  is the common case; it costs one file's scan instead of a whole build.
+- every folder mtime and every file stamp equal: the walk would find the same files,
+  unchanged, so the cached report is the answer, without walking the tree again;
+- otherwise it walks the tree: any file or module added or removed, and the entry is stale;
+- some files with new stamps: their facts are read (the fact cache reads a file only when its
+  bytes changed), and when every one has the fingerprint it had, every input of every check is
+  the same, so the cached report is still the answer (the entry takes the new stamps). Editing
+  a function body is the common case; it costs reading one file instead of a whole build.
 
-A file changed less than SETTLED_NS before its stamp is recorded gets no mtime in the entry,
-as a folder does: on a file system with a coarse clock a second edit in the same tick, of the
-same size, would leave its stamp as it was. Such a file counts as changed on the next lookup
-and is scanned and compared again.
+A stamp taken less than SETTLED_NS after the file changed is not recorded (a second edit in
+the same clock tick would leave it as it was): such a file counts as changed next time.
 """
 
 from __future__ import annotations
@@ -31,32 +26,22 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import time
 import zlib
 from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .discovery import (
-    SETTLED_NS,
-    PackageTree,
-    SourceFile,
-    contract_files,
-    discover_all,
-    locate_package,
-)
-from .files import write_atomic
+from .discovery import PackageTree, contract_files, discover_all, locate_package
+from .files import write_cache_file
 from .model import Hop, Report
 from .serialize import from_data, to_data
 from .settings import Settings
 
 if TYPE_CHECKING:
-    from .graph import ProjectGraph
+    from .facts import FactStore, ProjectFacts
 
-FORMAT = 3
-# Beyond this many changed files a fresh build is as quick as re-checking their fingerprints.
-MAX_RESCANNED = 200
+FORMAT = 4
 
 
 class ResultCache:
@@ -68,71 +53,91 @@ class ResultCache:
         part of the key, so the ids need not be resolved: an entry exists only for a
         selection that was valid against exactly these files."""
         self._settings = settings
-        # The walk of the root packages, once `lookup` needed one (a build reuses it).
+        self._version = version
+        # The walk of the root packages and the fact store, once `lookup` needed them (a
+        # build goes on with them).
         self.trees: list[PackageTree] | None = None
+        self.store: FactStore | None = None
         ids = sorted(set(contract_ids))
         selection = [*ids, "+context"] if with_context else ids  # pictures cache apart
         self._key = _key(settings, selection, version)
         # Selections sharing a slot replace each other's entry; the key tells them apart.
         slot = zlib.crc32("\n".join([str(settings.config_file), *selection]).encode())
-        self._path = settings.root / settings.cache_dir / "results" / f"{slot:08x}.json"
+        self._cache_dir = settings.root / settings.cache_dir
+        self._name = f"results/{slot:08x}.json"
+        self._path = self._cache_dir / self._name
 
     def lookup(self) -> Report | None:
         """The cached report when it is still the project's report, else None."""
         try:
             entry = json.loads(self._path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(entry, dict) or entry.get("key") != self._key:
-            return None
-        if self._nothing_changed(entry):
-            return from_data(Report, entry["report"], Hop)
+            if not isinstance(entry, dict) or entry.get("key") != self._key:
+                return None
+            if self._nothing_changed(entry):
+                return from_data(Report, entry["report"], Hop)
+            return self._after_walking(entry)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
+            return None  # an entry this archlint cannot read is a miss, never an error
+
+    def _after_walking(self, entry: dict) -> Report | None:
+        from .facts import FactStore
+        from .facts.project import read_sources
+
         self.trees = trees = discover_all(self._settings)
-        files = _files_of(trees)
-        recorded: dict[str, list] = entry["files"]
-        if recorded.keys() != files.keys():
-            return None
-        changed = [relative for relative, source in files.items()
-                   if list(source.stamp) != recorded[relative][:2]]
-        if len(changed) > MAX_RESCANNED:
-            return None
-        if changed and not self._same_fingerprints(trees, files, changed, recorded):
-            return None
-        settled = time.time_ns() - SETTLED_NS
-        for relative in changed:
-            recorded[relative][:2] = _settled_stamp(files[relative].stamp, settled)
         walk = _walk_record(self._settings, trees)
+        if entry["without_source"] != walk["without_source"]:
+            return None
+        sources = {f.relative: f for tree in trees for f in tree.files}
+        recorded: dict[str, list] = entry["files"]
+        if recorded.keys() != sources.keys():
+            return None
+        changed = [source for relative, source in sources.items()
+                   if source.stamp is None or recorded[relative][0] != list(source.stamp)]
+        if changed:
+            self.store = FactStore(self._cache_dir, self._version)
+            fresh = read_sources(self._settings.root, trees, changed, self.store)
+            for source in changed:
+                _, fingerprint, consulted = recorded[source.relative]
+                if fresh.fingerprint(source.module, consulted) != fingerprint:
+                    return None
+            fresh.save()
+        for source in changed:
+            recorded[source.relative][0] = list(source.stamp) if source.stamp else None
         if changed or any(entry[name] != value for name, value in walk.items()):
             entry.update(walk)
-            write_atomic(self._path, json.dumps(entry, separators=(",", ":")))
+            self._write(entry)
         return from_data(Report, entry["report"], Hop)
 
-    def store(self, report: Report, graph: ProjectGraph, trees: list[PackageTree]) -> None:
+    def store_report(self, report: Report, facts: ProjectFacts,
+                     trees: list[PackageTree]) -> None:
         """Remember a freshly built report with the stamp and fingerprint of every file."""
-        consulted = graph.symbols.consulted
-        with_references = self._settings.unresolved_imports != "off"
         files = {}
-        settled = time.time_ns() - SETTLED_NS
-        for relative, source in _files_of(trees).items():
-            module = source.module
-            read = module in consulted
-            scanned = graph.scanned.get(module)
-            fingerprint = ""  # a file grimp could not scan: any change means a fresh build
-            if scanned is not None:
-                try:
-                    text = Path(source.path).read_bytes() if read else None
-                except OSError:
-                    text = None
-                references = graph.symbols.referenced_modules(module) if with_references else ()
-                fingerprint = _fingerprint(scanned, references, text)
-            files[relative] = [*_settled_stamp(source.stamp, settled), fingerprint, read]
+        for tree in trees:
+            for source in tree.files:
+                consulted = source.module in facts.consulted
+                fingerprint = facts.fingerprint(source.module, consulted)
+                stamp = list(source.stamp) if source.stamp is not None else None
+                files[source.relative] = [stamp, fingerprint, consulted]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": to_data(report, Hop)}
-        write_atomic(self._path, json.dumps(entry, separators=(",", ":")))
+        self._write(entry)
+
+    def facts_store(self) -> FactStore:
+        """The fact store a build should use: the one this lookup loaded, or a new one."""
+        from .facts import FactStore
+
+        return self.store or FactStore(self._cache_dir, self._version)
+
+    def _write(self, entry: dict) -> None:
+        """Write the entry; a cache folder that cannot be written costs speed, not the run."""
+        try:
+            write_cache_file(self._cache_dir, self._name, json.dumps(entry, separators=(",", ":")))
+        except OSError:
+            pass
 
     def _nothing_changed(self, entry: dict) -> bool:
         """Every root package where it was, every folder the walk read and every file with
-        the mtime (and size) it had: the walk would find the same files, unchanged."""
+        the stamp it had: the walk would find the same files, unchanged."""
         root = self._settings.root
         located = [locate_package(root, name) for name in self._settings.root_packages]
         if None in located or entry["packages"] != [
@@ -143,65 +148,27 @@ class ResultCache:
             for relative, mtime in entry["listed"]:
                 if mtime is None or os.stat(prefix + relative).st_mtime_ns != mtime:
                     return False
-            for relative, (mtime, size, *_) in entry["files"].items():
-                stat = os.stat(prefix + relative)
-                if stat.st_mtime_ns != mtime or stat.st_size != size:
+            for relative, (stamp, *_) in entry["files"].items():
+                if stamp is None:
+                    return False
+                status = os.stat(prefix + relative)
+                if [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
+                        status.st_ino] != stamp:
                     return False
         except OSError:
             return False
         return True
 
-    def _same_fingerprints(self, trees: list[PackageTree], files: dict[str, SourceFile],
-                           changed: list[str], recorded: dict[str, list]) -> bool:
-        from .graph import scan_modules  # grimp loads only when a file must be scanned
-        from .symbols import scan_module_references
-
-        modules = {files[relative].module: relative for relative in changed}
-        scanned = scan_modules(self._settings, trees, modules)
-        if scanned is None:
-            return False
-        with_references = self._settings.unresolved_imports != "off"
-        for module, relative in modules.items():
-            _, _, fingerprint, read = recorded[relative]
-            if not fingerprint or module not in scanned:
-                return False
-            try:
-                text = Path(files[relative].path).read_bytes()
-            except OSError:
-                return False
-            references = scan_module_references(
-                text, module, relative.endswith("/__init__.py")) if with_references else ()
-            fresh = _fingerprint(scanned[module], references, text if read else None)
-            if fresh != fingerprint:
-                return False
-        return True
-
-
-def _files_of(trees: list[PackageTree]) -> dict[str, SourceFile]:
-    return {f.relative: f for tree in trees for f in tree.files}
-
 
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list]:
-    """Where the walk found each root package, and the folders it read with their mtimes."""
+    """Where the walk found each root package, the folders it read with their mtimes, and the
+    modules that exist without a file archlint reads."""
     return {
         "packages": [tree.directory.relative_to(settings.root).as_posix() for tree in trees],
         "listed": [[relative, mtime] for tree in trees for relative, mtime in tree.listed],
+        "without_source": [[*tree.without_source, *(r for r, _ in tree.unlisted)]
+                           for tree in trees],
     }
-
-
-def _fingerprint(imports: Iterable, references: Iterable, text: bytes | None) -> str:
-    """What the checks read from one file, hashed (see the module docstring)."""
-    import hashlib  # only builds and edited files need it, not an unchanged tree
-
-    digest = hashlib.sha256()
-    for direct in sorted((d.imported.name, d.line_number, d.line_contents) for d in imports):
-        digest.update(repr(direct).encode())
-    digest.update(b"\0references")
-    for line, name in references:
-        digest.update(f"{line}:{name};".encode())
-    if text is not None:
-        digest.update(b"\0text" + text)
-    return digest.hexdigest()
 
 
 def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
@@ -220,16 +187,11 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
     }
 
 
-def _settled_stamp(stamp: tuple[int, int], settled: int) -> list:
-    """The stamp to record: without its mtime when the file changed too recently to trust."""
-    mtime, size = stamp
-    return [mtime if mtime < settled else None, size]
-
-
 def _grimp_stamps() -> list[list]:
-    """The installed grimp, which scans the files, told apart without importing it (its
-    import alone costs more than a whole check answered from this cache): the name, mtime
-    and size of each file in its package folder. Installing any other grimp changes them."""
+    """The installed grimp (its scanner finds the import lines, its graph the cycle
+    breakers), told apart without importing it (its import alone costs more than a whole
+    check answered from this cache): the name, mtime and size of each file in its package
+    folder. Installing any other grimp changes them."""
     spec = importlib.util.find_spec("grimp")
     if spec is None or spec.origin is None:
         return []

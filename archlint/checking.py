@@ -7,12 +7,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__
+from .version import __version__
 from .cache import ResultCache
 from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
-from .model import ContractResult, Diagnostic, Group, Hop, Report, Violation
+from .model import WARNING, ContractResult, Diagnostic, Group, Hop, Report, Violation
 from .settings import Settings, load_settings
+from .timing import Timings, step
 
 if TYPE_CHECKING:
     from .contracts import Contract
@@ -25,38 +26,52 @@ CONTEXT_LIMIT = 300
 
 def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
           use_cache: bool = True, start: Path | None = None,
-          with_context: bool = False, progress: Progress | None = None) -> Report:
+          with_context: bool = False, progress: Progress | None = None,
+          timings: Timings | None = None) -> Report:
     """Check the project configured by `config` (or found from `start` upwards). With
     `use_cache`, an unchanged project is answered from the result cache (see cache.py).
 
     `with_context` also records each contract's groups and the allowed imports around its
-    violations, which pictures need and plain checks do not pay for.
+    violations, which pictures need and plain checks do not pay for. `timings`, when given,
+    receives the time of each phase and contract.
     """
     settings = load_settings(config, start=start)
     contract_ids = tuple(contract_ids)
     cache = None
     if use_cache:
-        cache = ResultCache(settings, contract_ids, __version__, with_context=with_context)
-        report = cache.lookup()
+        with step(timings, "result cache"):
+            cache = ResultCache(settings, contract_ids, __version__, with_context=with_context)
+            report = cache.lookup()
         if report is not None:
             return report
-    # A build: only now load grimp, the graph and the contract types.
-    from .graph import build_graph
+    # A build: only now load the fact layer, the graph and the contract types.
+    from .facts import FactStore, read_project
+    from .graph import resolve
     from .loading import load_contracts, select
 
-    contracts = select(load_contracts(settings), contract_ids)
+    with step(timings, "load contracts"):
+        contracts = select(load_contracts(settings), contract_ids)
     trees = cache.trees if cache is not None else None
     if trees is None:
-        trees = discover_all(settings)
-    graph = build_graph(settings, use_cache, trees=trees, progress=progress)
-    report = check_graph(settings, contracts, graph, with_context=with_context)
-    if cache is not None:
-        cache.store(report, graph, trees)
+        with step(timings, "walk the root packages"):
+            trees = discover_all(settings)
+    store = cache.facts_store() if cache is not None else FactStore(None, __version__)
+    with step(timings, "read facts"):
+        facts = read_project(settings.root, trees, store, progress, timings)
+    with step(timings, "resolve imports"):
+        graph = resolve(settings, facts)
+    with step(timings, "check contracts"):
+        report = check_graph(settings, contracts, graph, with_context=with_context,
+                             timings=timings)
+    with step(timings, "write caches"):
+        facts.save()
+        if cache is not None:
+            cache.store_report(report, facts, trees)
     return report
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,
-                with_context: bool = False) -> Report:
+                with_context: bool = False, timings: Timings | None = None) -> Report:
     """Run contracts against a built graph; invalid contracts fail together, before any check."""
     problems = [p for contract in contracts for p in contract.graph_problems(graph)]
     if problems:
@@ -64,7 +79,8 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
     results = []
     diagnostics = list(graph.diagnostics)
     for contract in contracts:
-        checked, violations, unmatched = _run(contract, graph, settings)
+        with step(timings, f"{contract.id} ({contract.type_name})"):
+            checked, violations, unmatched = _run(contract, graph, settings)
         diagnostics += unmatched
         result = ContractResult(
             id=contract.id, name=contract.name, type=contract.type_name,
@@ -76,7 +92,8 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
             context, omitted = _context(checked, groups, result.violations)
             result = replace(result, groups=groups, context=context, context_omitted=omitted)
         results.append(result)
-    graph.symbols.save()
+    diagnostics += (Diagnostic(p.kind, path, p.line, p.message, WARNING)
+                    for path, p in graph.facts.problems_read_on_demand())
     return Report(
         version=__version__,
         results=tuple(results),

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from . import __version__, baseline
+from . import baseline
+from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
 from .errors import ArchlintError, ConfigError, UsageError
@@ -25,6 +26,7 @@ from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, plural, summary_line
 from .settings import load_settings, shown
+from .timing import Timings
 
 EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # explain prints each chain in full, so a hub imported by thousands of modules is capped.
@@ -69,10 +71,11 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
     # Read first: a missing or corrupt baseline is an error before a long check, not after.
     known = None if no_baseline else baseline.for_check(settings, baseline_file)
     progress = ScanProgress.for_terminal(sys.stderr)
+    timings = Timings() if verbose else None
     try:
         report = run_check(settings.config_file, contract_ids=contract_ids,
                            use_cache=not no_cache, with_context=graphs_folder is not None,
-                           progress=progress)
+                           progress=progress, timings=timings)
     finally:
         if progress is not None:
             progress.clear()
@@ -92,7 +95,9 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         click.echo(f"report written to {output}")
     if graphs_folder is not None:
         _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False, err=True)
-    if verbose:
+    if timings is not None:
+        for line in timings.lines():
+            click.echo(line, err=True)
         click.echo(f"checked in {time.perf_counter() - started:.2f}s", err=True)
     return report.exit_code
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,14 +18,24 @@ from .errors import ConfigError, Problem
 from .patterns import compile_path_glob
 from .settings import Settings
 
+# What a file's stat says about its content: (mtime_ns, size, ctime_ns, inode). An edit that
+# puts the mtime back (`touch -r`) still moves ctime; a file swapped in by `mv` has another
+# inode. None when the file changed too recently for its times to tell a second edit apart.
+Stamp = tuple[int, int, int, int]
+
 
 @dataclass(frozen=True)
 class SourceFile:
     module: str
     path: str  # absolute
     relative: str  # to the project root, forward slashes
-    mtime: float
-    stamp: tuple[int, int] = (0, 0)  # (mtime_ns, size): what the result cache compares
+    stamp: Stamp | None
+    # Why the file cannot be read at all (not a regular file, a link leaving the project).
+    unreadable: str | None = None
+
+    @property
+    def is_package(self) -> bool:
+        return self.relative.endswith("/__init__.py")
 
 
 @dataclass(frozen=True)
@@ -36,18 +47,26 @@ class PackageTree:
     mtime_ns taken before it was read: adding, removing or renaming an entry changes a
     folder's mtime, so while every one is the same the walk would find the same files
     (the result cache relies on it). A folder changed too recently to tell a later change
-    in the same clock tick apart has None."""
+    in the same clock tick apart has None. `unlisted` holds the folders that could not be
+    read (or are links), with the reason: their modules are missing from the graph.
+    `without_source` names the modules that exist but are not read: files the settings
+    `exclude`, compiled extension modules, stubs and bytecode without a `.py` beside them.
+    Importing one is not importing a module that does not exist."""
 
     name: str
     directory: Path
     files: tuple[SourceFile, ...]
     folders: tuple[str, ...]
     listed: tuple[tuple[str, int | None], ...] = ()
+    unlisted: tuple[tuple[str, str], ...] = ()
+    without_source: tuple[str, ...] = ()
 
 
-# A folder's mtime is trusted once it is this much older than the walk (coarse file system
-# clocks: a change in the same tick as the walk would leave the mtime as it was).
+# A stamp is trusted once its times are this much older than the walk (coarse file system
+# clocks: a change in the same tick as the walk would leave the times as they were).
 SETTLED_NS = 2 * 10**9
+# Files that provide a module without Python source archlint could read.
+_WITHOUT_SOURCE = (".so", ".pyd", ".pyi", ".pyc")
 
 
 def locate_package(root: Path, name: str) -> Path | None:
@@ -59,16 +78,32 @@ def locate_package(root: Path, name: str) -> Path | None:
     return None
 
 
+def settled_before() -> int:
+    """The time (ns) before which a change is settled: a stamp older than this can be
+    trusted to change with the next edit."""
+    return time.time_ns() - SETTLED_NS
+
+
+def stamp_of(result: os.stat_result, settled: int) -> Stamp | None:
+    """The stamp of a stat result, or None when the file changed after `settled`."""
+    if max(result.st_mtime_ns, result.st_ctime_ns) >= settled:
+        return None
+    return (result.st_mtime_ns, result.st_size, result.st_ctime_ns, result.st_ino)
+
+
 def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> PackageTree:
     """Walk the package folder: every `.py` file counts, whether or not its folder has an
     `__init__.py` (grimp alone would drop those below a regular package)."""
     directory = locate_package(root, package)
     assert directory is not None, "discover_all checks every root package first"
-    settled = time.time_ns() - SETTLED_NS
+    settled = settled_before()
+    inside = f"{root.resolve()}{os.sep}"
     excluded = tuple(exclude)
     files: list[SourceFile] = []
     namespace_candidates: list[str] = []
     listed: list[tuple[str, int | None]] = []
+    unlisted: list[tuple[str, str]] = []
+    unread: list[str] = []
     base = directory.relative_to(root).as_posix()
     pending = [(str(directory), base, package, _mtime(os.stat, directory))]
     while pending:
@@ -76,8 +111,9 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> Pa
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
-        except OSError:
+        except OSError as exc:
             listed.append((relative_folder, None))  # may become readable without a new mtime
+            unlisted.append((relative_folder, f"cannot list this folder: {exc.strerror}"))
             continue
         listed.append((relative_folder, mtime if mtime is not None and mtime < settled else None))
         if not any(entry.name == "__init__.py" for entry in entries):
@@ -86,33 +122,57 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> Pa
             name = entry.name
             if name.startswith("."):
                 continue
-            if name.endswith(".py"):
-                if name.count(".") > 1 or entry.is_dir(follow_symlinks=False):
-                    continue
-                relative = f"{relative_folder}/{name}"
-                if excluded and any(pattern.fullmatch(relative) for pattern in excluded):
-                    continue
-                try:
-                    stat = entry.stat()
-                except OSError:
-                    continue
+            relative = f"{relative_folder}/{name}"
+            if name.endswith(".py") and name.count(".") == 1:
                 stem = name[:-3]
                 module = dotted if stem == "__init__" else f"{dotted}.{stem}"
-                files.append(SourceFile(module, entry.path, relative, stat.st_mtime,
-                                        (stat.st_mtime_ns, stat.st_size)))
-            elif name.isidentifier() and entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, f"{relative_folder}/{name}", f"{dotted}.{name}",
+                if excluded and any(pattern.fullmatch(relative) for pattern in excluded):
+                    unread.append(module)
+                    continue
+                files.append(_source_file(entry, module, relative, settled, inside))
+            elif name.endswith(_WITHOUT_SOURCE):
+                stem = name.split(".", 1)[0]
+                if stem.isidentifier() and stem != "__init__":
+                    unread.append(f"{dotted}.{stem}")
+            elif name == "__pycache__":
+                continue
+            elif name.isidentifier() and entry.is_dir(follow_symlinks=True):
+                if entry.is_symlink():
+                    if not any(pattern.fullmatch(relative) for pattern in excluded):
+                        unlisted.append((relative, "a symbolic link to a folder: not followed, "
+                                                   "so its modules are not checked"))
+                    continue
+                pending.append((entry.path, relative, f"{dotted}.{name}",
                                 _mtime(entry.stat, follow_symlinks=False)))
     files.sort(key=lambda f: f.relative)
     with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
     folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
+    sourced = {f.module for f in files}
     return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders,
-                       listed=tuple(sorted(listed)))
+                       listed=tuple(sorted(listed)), unlisted=tuple(sorted(unlisted)),
+                       without_source=tuple(sorted(set(unread) - sourced)))
 
 
-def _mtime(stat, *args, **kwargs) -> int | None:
+def _source_file(entry: os.DirEntry, module: str, relative: str, settled: int,
+                 inside: str) -> SourceFile:
+    """A `.py` entry of a folder, with the reason it cannot be read when it is not a regular
+    file of the project (a folder, a FIFO, a device, a link that leaves the project)."""
+    reason = None
     try:
-        return stat(*args, **kwargs).st_mtime_ns
+        result = entry.stat(follow_symlinks=True)
+    except OSError as exc:
+        return SourceFile(module, entry.path, relative, None,
+                          f"cannot read: {exc.strerror or 'broken link'}")
+    if not stat.S_ISREG(result.st_mode):
+        reason = "not a regular file"
+    elif entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
+        reason = "a symbolic link to a file outside the project: not read"
+    return SourceFile(module, entry.path, relative, stamp_of(result, settled), reason)
+
+
+def _mtime(stat_function, *args, **kwargs) -> int | None:
+    try:
+        return stat_function(*args, **kwargs).st_mtime_ns
     except OSError:
         return None
 

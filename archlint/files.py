@@ -28,3 +28,14 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_cache_file(cache_dir: Path, relative: str, content: str | bytes) -> None:
+    """Write a file into archlint's cache folder, which keeps itself out of version control
+    (a `.gitignore` of `*` inside it) without asking the user to edit theirs."""
+    path = cache_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    marker = cache_dir / ".gitignore"
+    if not marker.exists():
+        marker.write_text("# created by archlint\n*\n", encoding="utf-8")
+    write_atomic(path, content)

@@ -31,7 +31,7 @@ from .errors import ArchlintError
 from .files import write_atomic
 from .model import Report, Violation
 from .settings import load_settings
-from .symbols import resolve_relative
+from .graph import resolve_relative
 
 FIXED_TYPES = ("canonical",)
 

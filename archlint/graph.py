@@ -1,94 +1,129 @@
-"""The project graph: grimp's import graph plus what grimp does not keep.
+"""The project graph: what every import means this run, behind one closed interface.
 
-grimp scans the files (in Rust, in parallel, with its own cache), but on its own it skips
-folders without `__init__.py` below a package and aborts the whole build on the first file
-that does not parse. So archlint finds the files itself, hands grimp the complete list, scans
-in batches and sets aside the files grimp cannot read as `syntax-error` diagnostics.
+The facts (archlint.facts) say what each file's import statements say. Here each statement is
+resolved against the modules the project has now, the way grimp resolves it (`from a import
+b` is the module `a.b` when there is one, else `a`), so that a cached fact can never carry an
+old meaning: delete a module, and the imports of it are unresolved on the next run.
+
+Contracts ask `ProjectGraph` (children, importers, imported modules, the import statements of
+an edge, chains, cycle breakers, what each statement brings in); they never see grimp. grimp's
+own graph is built only when a contract asks for cycle breakers.
 """
 
 from __future__ import annotations
 
-import ast
-import copy
-import time
-from collections.abc import Callable, Iterable, Iterator, Set
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
-import grimp
-from grimp import _rustgrimp as rust
-from grimp.adaptors.caching import Cache
-from grimp.application.config import settings as grimp_settings
-from grimp.application.ports.caching import CacheMiss
-from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
-from grimp.domain.valueobjects import Module
-
-from .discovery import SETTLED_NS, PackageTree, discover_all
-from .model import Diagnostic, Hop
+from .discovery import PackageTree, discover_all
+from .facts import FactStore, FileFacts, ImportStatement, ProjectFacts, TopLevel, read_project
+from .facts.project import Progress
+from .model import Diagnostic, Hop, is_within
 from .settings import Settings
-from .symbols import SymbolFacts
+from .version import __version__
 
-# Files per grimp scan; a file that fails costs a rescan of its batch only. Every scan call
-# hands grimp the whole module list, so a large tree is scanned in at most SCAN_BATCHES calls
-# (a fixed batch size would make the build quadratic).
-SCAN_BATCH = 400
-SCAN_BATCHES = 8
-# Called with (files scanned, files to scan) while a build scans files.
-Progress = Callable[[int, int], None]
+
+@dataclass(frozen=True)
+class ImportedItem:
+    """One module or name that an import statement brings in, resolved to absolute names.
+
+    `from a.b import C as D` is module "a.b", name "C", alias "D"; `import a.b`, `from a
+    import b` (when `a.b` is a module) and `from a.b import *` bring in module "a.b" and no
+    name. `line_contents` is the statement's first line.
+    """
+
+    importer: str
+    module: str
+    name: str | None
+    alias: str | None
+    line: int
+    line_contents: str
+
+    def hop(self, graph: ProjectGraph) -> Hop:
+        return Hop(self.importer, self.module, graph.path_of(self.importer), self.line,
+                   self.line_contents)
+
+
+@dataclass(frozen=True)
+class _Edge:
+    """One resolved import: the edge it adds, and what it brings in."""
+
+    target: str
+    item: ImportedItem
+    context: int
 
 
 class ProjectGraph:
-    """The import graph of the root packages, with file paths and line lookups.
+    """The import graph of the root packages, with file paths and import statements."""
 
-    Contract checks read the graph only through this class and `grimp` (its `imports`).
-    """
-
-    def __init__(self, imports: grimp.ImportGraph, files: dict[str, str],
-                 root_packages: tuple[str, ...], external_included: bool,
-                 diagnostics: tuple[Diagnostic, ...], symbols: SymbolFacts,
-                 scanned: dict[str, Set] | None = None) -> None:
-        self.imports = imports
-        # grimp's imports of each scanned file, as read (the result cache fingerprints them)
-        self.scanned = scanned or {}
-        self.files = files
-        self.symbols = symbols
+    def __init__(self, facts: ProjectFacts, root_packages: tuple[str, ...],
+                 external_included: bool, modules: set[str],
+                 edges: dict[str, list[_Edge]], diagnostics: tuple[Diagnostic, ...]) -> None:
+        self.facts = facts
         self.root_packages = root_packages
         self.external_included = external_included
         self.diagnostics = diagnostics
-        self._successors: dict[str, list[str]] = {}
-        self._hops: dict[tuple[str, str], tuple[Hop, ...]] = {}
+        self.files = {module: f.relative for module, f in facts.files.items()}
+        self.modules = modules
+        self._edges = edges  # by importer, in statement order
+        self._successors: dict[str, set[str]] = {}
+        self._predecessors: dict[str, set[str]] = {}
+        for importer, found in edges.items():
+            targets = self._successors[importer] = {edge.target for edge in found}
+            for target in targets:
+                self._predecessors.setdefault(target, set()).add(importer)
+        self._children: dict[str, set[str]] = {}
+        for module in modules:
+            parent = module.rpartition(".")[0]
+            if parent:
+                self._children.setdefault(parent, set()).add(module)
+        self._sorted_successors: dict[str, list[str]] = {}
+
+    # -- modules ------------------------------------------------------------------------------
 
     def is_internal(self, module: str) -> bool:
         """Whether a module name lies under one of the root packages."""
-        return _is_inside(module, self.root_packages)
-
-    @property
-    def modules(self) -> set[str]:
-        """Every module in the graph, external (squashed) ones included when configured."""
-        return self.imports.modules
+        return any(is_within(module, root) for root in self.root_packages)
 
     def path_of(self, module: str) -> str:
         return self.files.get(module, module.replace(".", "/"))
 
+    def children(self, module: str) -> set[str]:
+        """The modules one level below `module` (none for an external package)."""
+        return set(self._children.get(module, ()))
+
     def covered(self, modules: Iterable[str]) -> set[str]:
         """The modules and all their descendants."""
         result: set[str] = set()
-        for module in modules:
+        pending = list(modules)
+        while pending:
+            module = pending.pop()
+            if module in result:
+                continue
             result.add(module)
-            if not self.imports.is_module_squashed(module):
-                result.update(self.imports.find_descendants(module))
+            pending += self._children.get(module, ())
         return result
 
-    def hops(self, importer: str, imported: str) -> tuple[Hop, ...]:
-        """Every import statement by which `importer` imports `imported`, by line (cached:
-        in a dense graph thousands of chains share the same few imports)."""
-        found = self._hops.get((importer, imported))
+    # -- imports ------------------------------------------------------------------------------
+
+    def successors(self, module: str) -> list[str]:
+        """The modules `module` imports directly, sorted (cached: chain searches ask often)."""
+        found = self._sorted_successors.get(module)
         if found is None:
-            details = self.imports.get_import_details(importer=importer, imported=imported)
-            path = self.path_of(importer)
-            found = self._hops[importer, imported] = tuple(sorted(
-                Hop(importer, imported, path, d["line_number"], d["line_contents"])
-                for d in details))
+            found = self._sorted_successors[module] = sorted(self._successors.get(module, ()))
         return found
+
+    def importers_of(self, module: str) -> set[str]:
+        """The modules that import `module` directly."""
+        return set(self._predecessors.get(module, ()))
+
+    def hops(self, importer: str, imported: str) -> tuple[Hop, ...]:
+        """Every import statement by which `importer` imports `imported`, by line."""
+        path = self.path_of(importer)
+        return tuple(sorted({Hop(importer, imported, path, edge.item.line,
+                                 edge.item.line_contents)
+                             for edge in self._edges.get(importer, ())
+                             if edge.target == imported}))
 
     def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
         """The first import statement of every link in a chain of modules."""
@@ -101,13 +136,17 @@ class ProjectGraph:
                 if target in imported:
                     yield importer, target
 
-    def successors(self, module: str) -> list[str]:
-        """The modules `module` imports directly, sorted (cached: chain searches ask often)."""
-        found = self._successors.get(module)
-        if found is None:
-            found = self._successors[module] = sorted(
-                self.imports.find_modules_directly_imported_by(module))
-        return found
+    def imported_items(self, importer: str) -> list[ImportedItem]:
+        """Every module and name the importer's statements bring in whose import is an edge of
+        this graph (an import left out by `ignore` or `exclude_type_checking_imports`, or of a
+        module that does not exist, brings in nothing here)."""
+        return [edge.item for edge in self._edges.get(importer, ())]
+
+    def top_level(self, module: str) -> TopLevel | None:
+        """What a module binds at its top level (read from its file on demand)."""
+        return self.facts.top_level(module)
+
+    # -- chains -------------------------------------------------------------------------------
 
     def chains_between(self, starts: Iterable[str], ends: set[str],
                        blocked: set[str]) -> Iterator[tuple[str, ...]]:
@@ -168,136 +207,39 @@ class ProjectGraph:
         """Modules outside `blocked` from which an end module is reachable through modules
         outside `blocked`."""
         useful: set[str] = set()
-        pending = [m for end in ends for m in self.imports.find_modules_that_directly_import(end)]
+        pending = [m for end in ends for m in self._predecessors.get(end, ())]
         while pending:
             module = pending.pop()
             if module in useful or module in blocked:
                 continue
             useful.add(module)
-            pending += self.imports.find_modules_that_directly_import(module)
+            pending += self._predecessors.get(module, ())
         return useful
+
+    def cycle_breakers(self, package: str) -> set[tuple[str, str]]:
+        """Imports whose removal breaks every cycle between the children of `package` (a
+        small set, as grimp nominates it)."""
+        import grimp  # only this question needs grimp's own graph
+
+        graph = grimp.ImportGraph()
+        for module in sorted(self.modules):
+            graph.add_module(module, is_squashed=not self.is_internal(module))
+        for importer in sorted(self._edges):
+            for imported in self.successors(importer):
+                hop = self.hops(importer, imported)[0]
+                graph.add_import(importer=importer, imported=imported,
+                                 line_number=hop.line, line_contents=hop.line_contents)
+        return set(graph.nominate_cycle_breakers(package))
 
     def without_imports(self, edges: Iterable[tuple[str, str]]) -> ProjectGraph:
         """A copy with some imports removed (for a contract's `ignore` entries)."""
-        reduced = copy.deepcopy(self.imports)
+        removed: dict[str, set[str]] = {}
         for importer, imported in edges:
-            reduced.remove_import(importer=importer, imported=imported)
-        return ProjectGraph(reduced, self.files, self.root_packages, self.external_included,
-                            self.diagnostics, self.symbols, self.scanned)
-
-
-def _found_packages(trees: Iterable[PackageTree]) -> set[FoundPackage]:
-    """The trees as grimp's packages. A file changed too recently for its mtime to be trusted
-    (SETTLED_NS) gets an mtime no cache entry can match, so grimp's cache never answers for it
-    with what an earlier edit in the same clock tick held."""
-    settled = time.time_ns() - SETTLED_NS
-    unmatched = -float(time.time_ns())
-    return {
-        FoundPackage(
-            name=tree.name,
-            directory=str(tree.directory),
-            module_files=frozenset(
-                ModuleFile(Module(f.module), f.mtime if f.stamp[0] < settled else unmatched)
-                for f in tree.files),
-            namespace_packages=frozenset(tree.folders),
-        )
-        for tree in trees
-    }
-
-
-def build_graph(settings: Settings, use_cache: bool = True, *,
-                trees: list[PackageTree] | None = None,
-                progress: Progress | None = None) -> ProjectGraph:
-    """Discover (unless `trees` are given), scan (with grimp, cached) and assemble the
-    project's import graph."""
-    if trees is None:
-        trees = discover_all(settings)
-    found = _found_packages(trees)
-    source_files = {f.module: f for tree in trees for f in tree.files}
-    by_path = {source_files[mf.module.name].path: mf
-               for package in found for mf in package.module_files}
-    cache_dir = settings.root / settings.cache_dir / "grimp" if use_cache else None
-    files = {module: f.relative for module, f in source_files.items()}
-    symbols_cache = settings.root / settings.cache_dir / "symbols.json" if use_cache else None
-    symbols = SymbolFacts(settings.root, files, symbols_cache)
-    # The import-line scan of every file runs beside grimp's scan, which keeps one core busy.
-    references = symbols.read_references_aside(files) if settings.unresolved_imports != "off" \
-        else None
-    try:
-        imports, failures = _scan(found, by_path, settings, cache_dir, progress)
-    except BaseException:  # Ctrl-C included: no second process outlives the build
-        if references is not None:
-            references.abandon()
-        raise
-    if references is not None:
-        references.collect()
-
-    relative_of = {f.path: f.relative for f in source_files.values()}
-    diagnostics = tuple(
-        Diagnostic("syntax-error", relative_of[path], line, message)
-        for path, line, message in failures
-    )
-    graph = grimp.ImportGraph()
-    for tree in trees:
-        graph.add_module(tree.name)
-        for folder in tree.folders:
-            graph.add_module(folder)
-    internal_roots = tuple(settings.root_packages)
-    # Insertion order steers which of several equally short chains grimp finds: keep it fixed.
-    for module in sorted(source_files):
-        graph.add_module(module)
-    for module in sorted(imports, key=lambda m: m.name):
-        for direct in sorted(imports[module], key=lambda d: (d.imported.name, d.line_number)):
-            target = direct.imported.name
-            graph.add_module(target, is_squashed=not _is_inside(target, internal_roots))
-            graph.add_import(importer=module.name, imported=target,
-                             line_number=direct.line_number, line_contents=direct.line_contents)
-    if settings.unresolved_imports != "off":
-        diagnostics += tuple(_unresolved_imports(graph, files, symbols, internal_roots,
-                                                 settings.unresolved_imports))
-    scanned = {module.name: directs for module, directs in imports.items()}  # not copied
-    return ProjectGraph(graph, files, internal_roots, settings.include_external_packages,
-                        diagnostics, symbols, scanned)
-
-
-def scan_modules(settings: Settings, trees: list[PackageTree],
-                 modules: Iterable[str]) -> dict[str, Set] | None:
-    """grimp's imports of a few files, read afresh (no cache); None when one of them cannot
-    be scanned."""
-    wanted = set(modules)
-    module_files = tuple(ModuleFile(Module(f.module), f.mtime)
-                         for tree in trees for f in tree.files if f.module in wanted)
-    try:
-        imports = rust.scan_for_imports(
-            module_files=module_files, found_packages=_found_packages(trees),
-            include_external_packages=settings.include_external_packages,
-            exclude_type_checking_imports=settings.exclude_type_checking_imports,
-            file_system=grimp_settings.FILE_SYSTEM.convert_to_basic(),
-        )
-    except (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError):
-        return None  # unreadable, changed or gone since the walk: a full build says which
-    return {module.name: frozenset(directs) for module, directs in imports.items()}
-
-
-def _unresolved_imports(graph: grimp.ImportGraph, files: dict[str, str], symbols: SymbolFacts,
-                        roots: tuple[str, ...], severity: str) -> Iterator[Diagnostic]:
-    """Imports of modules under the root packages that do not exist. grimp drops these
-    silently; a dead import path is exactly what half-finished migrations leave behind."""
-    known = graph.modules
-    inside = tuple(f"{root}." for root in roots)
-    for module in sorted(files):
-        suspects = {
-            (line, target) for line, target in symbols.referenced_modules(module)
-            if target not in known and (target.startswith(inside) or target in roots)
-        }
-        if not suspects:
-            continue
-        # The text scan over-approximates (docstrings); the AST has the last word.
-        confirmed = sorted({(n.line, n.module) for n in symbols.imports_of(module)} & suspects)
-        for line, target in confirmed:
-            yield Diagnostic(
-                "unresolved-import", files[module], line,
-                f"{module} imports {target}, which does not exist", severity)
+            removed.setdefault(importer, set()).add(imported)
+        reduced = {importer: [e for e in found if e.target not in removed.get(importer, ())]
+                   for importer, found in self._edges.items()}
+        return ProjectGraph(self.facts, self.root_packages, self.external_included,
+                            self.modules, reduced, self.diagnostics)
 
 
 def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:
@@ -307,97 +249,176 @@ def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:
     return tuple(reversed(chain))
 
 
-def _is_inside(module: str, roots: tuple[str, ...]) -> bool:
-    return any(module == r or module.startswith(r + ".") for r in roots)
+# -- building -----------------------------------------------------------------------------------
 
 
-def _scan(found: set[FoundPackage], by_path: dict[str, ModuleFile], settings: Settings,
-          cache_dir: Path | None, progress: Progress | None = None):
-    """Scan every module file with grimp; return imports by module and unreadable files."""
-    basic_fs = grimp_settings.FILE_SYSTEM.convert_to_basic()
-    module_files = sorted((mf for package in found for mf in package.module_files),
-                          key=lambda mf: mf.module.name)
-    cache = None
-    imports: dict[Module, set] = {}
-    if cache_dir is not None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        _ignore_in_git(cache_dir.parent)
-        cache = Cache.setup(
-            file_system=basic_fs, found_packages=found,
-            include_external_packages=settings.include_external_packages,
-            exclude_type_checking_imports=settings.exclude_type_checking_imports,
-            cache_dir=str(cache_dir),
-        )
-        for module_file in module_files:
-            try:
-                imports[module_file.module] = cache.read_imports(module_file)
-            except CacheMiss:
+def build_graph(settings: Settings, use_cache: bool = True, *,
+                trees: list[PackageTree] | None = None,
+                progress: Progress | None = None) -> ProjectGraph:
+    """Discover (unless `trees` are given) and read the project's files, then resolve every
+    import against the modules that exist now."""
+    if trees is None:
+        trees = discover_all(settings)
+    store = FactStore(settings.root / settings.cache_dir if use_cache else None, __version__)
+    facts = read_project(settings.root, trees, store, progress)
+    return resolve(settings, facts)
+
+
+def resolve(settings: Settings, facts: ProjectFacts) -> ProjectGraph:
+    """The graph of what every statement imports, and the diagnostics of reading it."""
+    roots = tuple(settings.root_packages)
+    trees = facts.trees
+    modules = {tree.name for tree in trees}
+    modules.update(folder for tree in trees for folder in tree.folders)
+    modules.update(facts.files)
+    # Modules that exist but are not read (excluded, compiled, stubs): importing one is not an
+    # import of a module that does not exist, and adds no edge (grimp sees no file either).
+    existing = modules | {m for tree in trees for m in tree.without_source}
+    resolver = _Resolver(roots, modules, existing, settings)
+    edges: dict[str, list[_Edge]] = {}
+    diagnostics: list[Diagnostic] = []
+    for module in sorted(facts.files):
+        file = facts.files[module]
+        diagnostics += (Diagnostic(p.kind, file.relative, p.line, p.message)
+                        for p in file.problems)
+        found, unresolved = resolver.edges_of(file)
+        if found:
+            edges[module] = found
+        diagnostics += unresolved
+    for tree in trees:
+        diagnostics += (Diagnostic("unreadable-file", relative, 1, reason)
+                        for relative, reason in tree.unlisted)
+    for found in edges.values():
+        modules.update(edge.target for edge in found)  # external packages, when included
+    return ProjectGraph(facts, roots, settings.include_external_packages, modules, edges,
+                        tuple(diagnostics))
+
+
+class _Resolver:
+    """What each import statement means among the modules that exist this run."""
+
+    def __init__(self, roots: tuple[str, ...], modules: set[str], existing: set[str],
+                 settings: Settings) -> None:
+        self.roots = roots
+        self._roots = set(roots)
+        self._inside = tuple(f"{root}." for root in roots)
+        self.modules = modules
+        self.existing = existing
+        self.external = settings.include_external_packages
+        self.skip_type_checking = settings.exclude_type_checking_imports
+        self.unresolved_severity = settings.unresolved_imports
+
+    def edges_of(self, file: FileFacts) -> tuple[list[_Edge], list[Diagnostic]]:
+        edges: list[_Edge] = []
+        problems: list[Diagnostic] = []
+        for statement in file.statements:
+            base = self._base(file, statement)
+            if base is None:
+                problems += self._unresolved(file, statement, None)
                 continue
-    remaining = [mf for mf in module_files if mf.module not in imports]
-    from_cache = len(imports)
-    failures: list[tuple[str, int, str]] = []
-    size = max(SCAN_BATCH, -(-len(remaining) // SCAN_BATCHES))
-    for start in range(0, len(remaining), size):
-        if progress is not None:
-            progress(start, len(remaining))
-        batch = remaining[start:start + size]
-        while batch:
-            try:
-                imports.update(rust.scan_for_imports(
-                    module_files=tuple(batch), found_packages=found,
-                    include_external_packages=settings.include_external_packages,
-                    exclude_type_checking_imports=settings.exclude_type_checking_imports,
-                    file_system=basic_fs,
-                ))
-                break
-            except (grimp.exceptions.SourceSyntaxError, UnicodeError, OSError) as exc:
-                path, line, message = _describe_failure(exc, by_path)
-                bad = by_path.get(path)
-                if bad is None or bad not in batch:
-                    raise
-                batch.remove(bad)
-                failures.append((path, line, message))
-    if progress is not None and remaining:
-        progress(len(remaining), len(remaining))
-    if cache is not None and len(imports) > from_cache:
-        cache.write(imports)
-    return imports, failures
+            for imported in statement.names:
+                if statement.is_from:
+                    name = imported.name
+                    candidate = f"{base}.{name}" if base else name
+                else:
+                    name, candidate = None, imported.name
+                found = self._edge(file.module, statement, candidate, base, name, imported.alias)
+                # `import a.b.c` needs the module a.b.c; `from a.b import c` only a.b
+                needed = base if statement.is_from else candidate
+                if self._is_internal(needed) and needed not in self.existing:
+                    problems += self._unresolved(file, statement, needed)
+                if found is None or (statement.type_checking_only and self.skip_type_checking):
+                    continue
+                edges.append(found)
+        return edges, problems
+
+    def _base(self, file: FileFacts, statement: ImportStatement) -> str | None:
+        """The absolute module a `from` statement names (None above the top-level package);
+        "" for a plain `import`."""
+        if not statement.is_from:
+            return ""
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        return resolve_relative(package, statement.module, statement.level)
+
+    def _edge(self, importer: str, statement: ImportStatement, candidate: str, base: str,
+              name: str | None, alias: str | None) -> _Edge | None:
+        """The edge an imported name adds: to `candidate` when it is a module, else to its
+        parent (`from a import b` with `b` a name in `a`; grimp's rule for `import a.b` of a
+        missing `a.b` too), else to an external package when those are included."""
+        line, contents = statement.line, statement.contents
+        if name == "*":
+            if base not in self.modules:
+                return self._external(importer, statement, base, alias)
+            target, item_name = base, None
+        elif candidate in self.modules:
+            target, item_name = candidate, None
+        else:
+            parent = candidate.rpartition(".")[0]
+            if not parent or parent not in self.modules:
+                return self._external(importer, statement, candidate, alias)
+            target, item_name = parent, name
+        item = ImportedItem(importer, target, item_name, alias, line, contents)
+        return _Edge(target, item, statement.context)
+
+    def _external(self, importer: str, statement: ImportStatement, candidate: str,
+                  alias: str | None) -> _Edge | None:
+        if not self.external or self._is_internal(candidate):
+            return None
+        target = _distill_external(candidate, self.roots)
+        if target is None:
+            return None
+        item = ImportedItem(importer, target, None, alias, statement.line, statement.contents)
+        return _Edge(target, item, statement.context)
+
+    def _is_internal(self, module: str) -> bool:
+        return module in self._roots or module.startswith(self._inside)
+
+    def _unresolved(self, file: FileFacts, statement: ImportStatement,
+                    missing: str | None) -> list[Diagnostic]:
+        if self.unresolved_severity == "off":
+            return []
+        if missing is None:
+            dots = "." * statement.level
+            message = (f"{file.module} imports from {dots}{statement.module}, above its "
+                       "top-level package")
+        else:
+            message = f"{file.module} imports {missing}, which does not exist"
+        if statement.guarded:
+            return [Diagnostic("optional-import", file.relative, statement.line,
+                               f"{message}; the import is guarded by an ImportError handler",
+                               "warning")]
+        return [Diagnostic("unresolved-import", file.relative, statement.line, message,
+                           self.unresolved_severity)]
 
 
-def _describe_failure(exc: Exception, paths: Iterable[str]) -> tuple[str, int, str]:
-    """Path, line and message of a file grimp could not scan, in our words or Python's.
-
-    grimp names the file in its message when it cannot read or decode it (permissions, an
-    unknown coding cookie, bytes that are not UTF-8); the reason is found again here."""
-    if isinstance(exc, grimp.exceptions.SourceSyntaxError):
-        path, line = exc.filename, exc.lineno or 1
-    else:
-        text = str(exc)
-        named = [p for p in paths if p in text]
-        if not named:
-            raise exc
-        path, line = max(named, key=len), 1
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        return path, line, f"cannot read: {error.strerror}"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return path, line, f"not valid UTF-8: byte 0x{data[error.start]:02x} on line {line}"
-    try:
-        ast.parse(data, filename=path)
-    except SyntaxError as error:
-        text = (error.text or "").strip()
-        return path, error.lineno or line, f"{error.msg}: {text}" if text else error.msg
-    except ValueError as error:  # source with null bytes
-        return path, line, str(error)
-    return path, line, exc.args[0] if exc.args else "grimp could not scan this file"
+def resolve_relative(package: str, written: str, level: int) -> str | None:
+    """The absolute module of `from <level dots><written> import ...` in `package`; None when
+    the dots climb above the top-level package."""
+    if level == 0:
+        return written
+    parts = package.split(".") if package else []
+    if level - 1 >= len(parts):
+        return None
+    base = ".".join(parts[: len(parts) - (level - 1)])
+    return f"{base}.{written}" if written else base
 
 
-def _ignore_in_git(cache_root: Path) -> None:
-    """Keep the cache out of version control without asking the user to edit .gitignore."""
-    marker = cache_root / ".gitignore"
-    if not marker.exists():
-        marker.write_text("# created by archlint\n*\n", encoding="utf-8")
+def _distill_external(name: str, roots: tuple[str, ...]) -> str | None:
+    """The external package an import of `name` stands for: its top-level package, or, when a
+    root package shares its namespace (`a.b` a root, `a.c.d` imported), the shallowest part of
+    it that no root package holds; None for a parent of a root package."""
+    if any(root.startswith(name + ".") for root in roots):
+        return None
+    parts = name.split(".")
+    candidates = []
+    for root in roots:
+        inner = root.split(".")
+        if len(inner) > 1 and inner[0] == parts[0]:
+            common = 0
+            while common < min(len(parts), len(inner)) and parts[common] == inner[common]:
+                common += 1
+            candidates.append(".".join(parts[: common + 1]))
+    if candidates:
+        return max(candidates, key=lambda c: (c.count("."), c))
+    return parts[0]
+

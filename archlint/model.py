@@ -11,8 +11,40 @@ from dataclasses import dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
-# What a Diagnostic can be; no contract may take one of these as its id (SARIF rules share ids).
-DIAGNOSTIC_KINDS = ("syntax-error", "unresolved-import", "unmatched-ignore")
+
+
+@dataclass(frozen=True)
+class DiagnosticKind:
+    """What a Diagnostic can be: its name (no contract may take it as its id: SARIF rules
+    share ids), what it means, how summaries count it, and whether a baseline may record it
+    (facts about the code may be; a mistake in the contracts is fixed instead)."""
+
+    name: str
+    description: str
+    noun: str
+    nouns: str
+    baselined: bool
+
+
+DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
+    DiagnosticKind("syntax-error", "A file under a root package does not parse or cannot be "
+                   "decoded; its imports are not checked.", "file did not parse",
+                   "files did not parse", True),
+    DiagnosticKind("unreadable-file", "A file or folder under a root package cannot be read "
+                   "(permissions, not a regular file, a link leaving the project); its imports "
+                   "are not checked.", "unreadable file", "unreadable files", True),
+    DiagnosticKind("unresolved-import", "An import of a module under a root package that "
+                   "does not exist.", "unresolved import", "unresolved imports", True),
+    DiagnosticKind("optional-import", "An import of a module under a root package that does "
+                   "not exist, in a try block that handles ImportError.", "optional import",
+                   "optional imports", True),
+    DiagnosticKind("unsupported-syntax", "A statement the running Python cannot parse; the "
+                   "names it defines are read from its first line only.",
+                   "statement the running Python cannot parse",
+                   "statements the running Python cannot parse", True),
+    DiagnosticKind("unmatched-ignore", "A contract's ignore entry matches no import; remove "
+                   "it.", "unmatched ignore entry", "unmatched ignore entries", False),
+)}
 
 
 @dataclass(frozen=True, order=True)

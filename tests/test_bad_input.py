@@ -231,7 +231,7 @@ def test_deeply_nested_packages_are_checked(project):
     assert f"  app/{folders}/leaf.py:1  app.{dotted}.leaf -> app.b" in result.out.splitlines()
 
 
-def test_symlinked_folders_are_not_followed_and_imports_into_them_are_reported(project):
+def test_symlinked_folders_are_not_followed_and_are_named_with_the_imports_into_them(project):
     base(project)
     outside = project.root / "elsewhere"
     (outside / "inner").mkdir(parents=True)
@@ -241,11 +241,25 @@ def test_symlinked_folders_are_not_followed_and_imports_into_them_are_reported(p
     project.files({"app/a.py": "import app.linked\n"})
     result = project.cli("check", "--no-cache")
     assert result.code == 1
-    assert result.out.splitlines()[-3:] == [
+    assert result.out.splitlines()[-5:] == [
         "diagnostics",
         "  app/a.py:1  unresolved-import  app.a imports app.linked, which does not exist",
-        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 unresolved import",
+        "  app/linked:1  unreadable-file  a symbolic link to a folder: not followed, so its "
+        "modules are not checked",
+        "  app/loop:1  unreadable-file  a symbolic link to a folder: not followed, so its "
+        "modules are not checked",
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 2 unreadable files "
+        "· 1 unresolved import",
     ]
+
+
+def test_an_excluded_symlinked_folder_is_not_named(project):
+    base(project)
+    (project.root / "elsewhere").mkdir()
+    os.symlink(project.root / "elsewhere", project.root / "app" / "linked")
+    project.settings(["app"], exclude=["app/linked"])
+    result = project.cli("check", "--no-cache")
+    assert result.code == 0, result.out
 
 
 def test_a_symlinked_file_is_checked_under_its_own_path(project):
@@ -266,8 +280,8 @@ def test_an_unreadable_file_is_a_diagnostic(project):
     project.files({"app/a.py": "import app.b\n", "app/odd.py": "import app.b\n"})
     assert check_with_odd_unreadable(project) == [
         "diagnostics",
-        "  app/odd.py:1  syntax-error  cannot read: Permission denied",
-        "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 file did not parse",
+        "  app/odd.py:1  unreadable-file  cannot read: Permission denied",
+        "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 unreadable file",
     ]
 
 
@@ -282,8 +296,8 @@ def test_an_unreadable_file_in_a_unique_contract_is_a_diagnostic(project):
     project.files({"app/a.py": "class Client: ...\n", "app/odd.py": "class Client: ...\n"})
     assert check_with_odd_unreadable(project) == [
         "diagnostics",
-        "  app/odd.py:1  syntax-error  cannot read: Permission denied",
-        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 file did not parse",
+        "  app/odd.py:1  unreadable-file  cannot read: Permission denied",
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 unreadable file",
     ]
 
 

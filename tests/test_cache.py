@@ -15,6 +15,7 @@ import pytest
 
 import archlint.cache
 import archlint.checking
+import archlint.discovery
 import archlint.graph
 from archlint.model import ContractResult, Diagnostic, Hop, Report, Violation
 from archlint.serialize import from_data, to_data
@@ -75,11 +76,13 @@ def edit(project, relative: str, text: str) -> None:
 
 
 def age(project, seconds: int = 60) -> None:
-    """Move the mtime of every file and folder of the project `seconds` into the past, so the
-    cache may trust the folders' mtimes (a folder changed a moment ago is not trusted)."""
+    """Let the project settle: move the mtime of every file and folder `seconds` into the past,
+    and trust stamps from now on as a file system with a fine clock allows (a ctime cannot be
+    moved back, and a stamp changed a moment ago is not trusted by default)."""
     past = time.time_ns() - seconds * 10**9
     for path in [project.root, *project.root.rglob("*")]:
         os.utime(path, ns=(past, past))
+    project._monkeypatch.setattr(archlint.discovery, "SETTLED_NS", 0)
 
 
 @pytest.fixture

@@ -87,8 +87,9 @@ def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project)
         ("ui-no-db", "UI, never the database", "UI, never the database", "warning"),
         ("old-no-db", "old code, never the database", "old code, never the database", "error"),
     ]
-    assert [r["id"] for r in rules[3:]] == ["syntax-error", "unresolved-import",
-                                            "unmatched-ignore"]
+    assert [r["id"] for r in rules[3:]] == [
+        "syntax-error", "unreadable-file", "unresolved-import", "optional-import",
+        "unsupported-syntax", "unmatched-ignore"]
     rows = [
         (r["ruleId"], r["ruleIndex"], r["level"], r["baselineState"],
          r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],

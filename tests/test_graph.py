@@ -172,27 +172,6 @@ def test_imports_of_modules_that_do_not_exist_are_diagnostics(project):
     assert report.exit_code == 1
 
 
-def test_import_lines_read_in_a_second_process_give_the_same_diagnostics(project, monkeypatch):
-    """Large trees have their import lines read in a spawned process while grimp scans; here
-    every tree counts as large, and reading them in this process fails."""
-    import archlint.symbols
-
-    def not_here(*args, **kwargs):
-        raise AssertionError("import lines read in the checking process")
-
-    monkeypatch.setattr(archlint.symbols, "ASIDE_FILES", 0)
-    monkeypatch.setattr(archlint.symbols, "scan_module_references", not_here)
-    project.settings(["app"]).files(UNRESOLVED_FILES).contracts(FORBID_B)
-    report = project.check(use_cache=True)
-    assert [(d.path, d.line, d.message) for d in report.diagnostics] == [
-        ("app/a.py", 4, "app.a imports app.missing, which does not exist"),
-        ("app/a.py", 5, "app.a imports app.missing_sibling, which does not exist"),
-        ("app/a.py", 6, "app.a imports app.sub.gone, which does not exist"),
-        ("app/a.py", 8, "app.a imports app.nope, which does not exist"),
-        ("app/a.py", 13, "app.a imports app.sub.gone.deeper, which does not exist"),
-    ]
-
-
 def test_unresolved_imports_can_be_warnings_or_off(project):
     project.settings(["app"], unresolved_imports="warning").files(UNRESOLVED_FILES)
     project.contracts("""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from archlint.errors import ConfigError, Problem
-from archlint.symbols import parse_top_level
+from archlint.facts.structure import read_top_level
 
 CONTRACT = """
     [[contracts]]
@@ -375,5 +375,4 @@ def test_empty_packages_is_a_config_error(project):
     ("def f(:\n", None),
 ])
 def test_only_a_literal_all_is_read(source, expected):
-    top = parse_top_level(source.encode())
-    assert (top.all if top is not None else None) == expected
+    assert read_top_level(source).all == expected

@@ -94,7 +94,7 @@ def test_report_paths_stay_inside_the_project_root(project, tmp_path_factory):
     paths = {v["path"] for c in report["contracts"] for v in c["violations"]}
     paths |= {h["path"] for c in report["contracts"] for v in c["violations"] for h in v["chain"]}
     paths |= {d["path"] for d in report["diagnostics"]}
-    assert paths == {"app/a.py", "app/linked.py", "app/broken.py"}
+    assert paths == {"app/a.py", "app/linked.py", "app/broken.py", "app/folder"}
     assert not any(p.startswith("/") or ".." in p.split("/") for p in paths)
 
 

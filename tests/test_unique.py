@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import marshal
 
 import pytest
 
 from archlint.errors import ConfigError
-from archlint.symbols import parse_definitions
+from archlint.facts.structure import read_top_level
 
 CONTRACT = """
     [[contracts]]
@@ -170,8 +171,8 @@ def test_only_the_packages_are_compared_and_parsed(project):
                               .format(extra=""))
     report = project.check(use_cache=True)
     assert [v.symbol for v in report.results[0].violations] == ["WebSocketManager"]
-    cache = json.loads((project.root / ".archlint_cache" / "symbols.json").read_text())
-    parsed = sorted(path for path, entry in cache["files"].items() if "definitions" in entry)
+    _, entries = marshal.loads((project.root / ".archlint_cache" / "facts").read_bytes())
+    parsed = sorted(path for path, entry in entries.items() if entry[6] is not None)
     assert parsed == ["chatapp/core/__init__.py", "chatapp/core/manager.py",
                       "tests/__init__.py", "tests/fakes.py"]
 
@@ -190,7 +191,7 @@ def test_a_file_that_does_not_parse_defines_nothing(project):
     report = setup(project, {"chatapp/services/legacy.py": "class WebSocketManager(:\n"}).check()
     assert found(report) == []
     assert [d.kind for d in report.diagnostics] == ["syntax-error"]
-    assert parse_definitions(b"def (:\n") == []
+    assert read_top_level("def (:\n").definitions == ()
 
 
 def test_text_report_lists_every_definition_the_original_first(project):

@@ -41,7 +41,7 @@ class AcyclicContract(Contract):
                 if package in seen:
                     continue
                 seen.add(package)
-                children = sorted(graph.imports.find_children(package))
+                children = sorted(graph.children(package))
                 if len(children) >= 2:
                     violations += self._cycles_in(graph, package, children)
                 next_level += children
@@ -51,12 +51,12 @@ class AcyclicContract(Contract):
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """Each listed package with its children, between which cycles are looked for."""
         return [
-            Group("package", package, tuple(sorted(graph.imports.find_children(package))))
+            Group("package", package, tuple(sorted(graph.children(package))))
             for package in self.matched(graph, "packages")
         ]
 
     def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]) -> list[Violation]:
-        breakers = graph.imports.nominate_cycle_breakers(package)
+        breakers = graph.cycle_breakers(package)
         if not breakers:
             return []
         child_of = {m: c for c in children for m in graph.covered([c])}
@@ -83,7 +83,7 @@ def _sibling_edges(graph: ProjectGraph, child_of: dict[str, str]) -> dict[str, d
     edges: dict[str, dict[str, Hop]] = {}
     for importer in sorted(child_of):
         source = child_of[importer]
-        for imported in sorted(graph.imports.find_modules_directly_imported_by(importer)):
+        for imported in graph.successors(importer):
             target = child_of.get(imported)
             if target is None or target == source or target in edges.get(source, {}):
                 continue

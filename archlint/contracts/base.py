@@ -151,65 +151,9 @@ class Contract:
         )
 
 
-@dataclass(frozen=True)
-class ImportedItem:
-    """One module or name that an import statement brings in, resolved to absolute names.
-
-    `from a.b import C as D` is module "a.b", name "C", alias "D"; `import a.b`, `from a
-    import b` (when `a.b` is a module) and `from a.b import *` bring in module "a.b" and no
-    name. `line_contents` is the statement's first line, as grimp recorded it.
-    """
-
-    importer: str
-    module: str
-    name: str | None
-    alias: str | None
-    line: int
-    line_contents: str
-
-    def hop(self, graph: ProjectGraph) -> Hop:
-        return Hop(self.importer, self.module, graph.path_of(self.importer), self.line,
-                   self.line_contents)
-
-
-def imported_items(graph: ProjectGraph, importer: str) -> list[ImportedItem]:
-    """Every module and name the importer's statements bring in (from its symbol facts),
-    each kept only when the import graph has the statement's edge at that line.
-
-    The graph has the last word so that these contracts see the imports the others see: an
-    import removed by an `ignore` entry, one left out by `exclude_type_checking_imports`
-    and one of a module that does not exist (an `unresolved-import` diagnostic) have no edge.
-    """
-    edges: dict[tuple[int, str], str] = {}
-    for target in graph.imports.find_modules_directly_imported_by(importer):
-        for detail in graph.imports.get_import_details(importer=importer, imported=target):
-            edges.setdefault((detail["line_number"], target), detail["line_contents"])
-    modules = graph.modules
-    items = []
-    for fact in graph.symbols.imports_of(importer):
-        if fact.name is None:  # import a.b.c: grimp records a.b.c, or a.b when a.b.c is absent
-            module, name, recorded = fact.module, None, (fact.module, _parent(fact.module))
-        elif fact.name == "*":
-            module, name, recorded = fact.module, None, (fact.module,)
-        else:  # from a import b: grimp records a.b when it is a module, else a
-            submodule = f"{fact.module}.{fact.name}"
-            is_module = submodule in modules
-            module = submodule if is_module else fact.module
-            name = None if is_module else fact.name
-            recorded = (submodule, fact.module)
-        contents = next((edges[fact.line, t] for t in recorded if (fact.line, t) in edges), None)
-        if contents is not None:
-            items.append(ImportedItem(importer, module, name, fact.alias, fact.line, contents))
-    return items
-
-
 def outermost(modules: list[str]) -> list[str]:
     """The modules not inside another of them: `a` already covers `a.b`."""
     return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
-
-
-def _parent(module: str) -> str:
-    return module.rpartition(".")[0]
 
 
 def parse_ignore(entry: str) -> tuple[ModuleExpression, ModuleExpression]:

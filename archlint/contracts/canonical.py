@@ -32,10 +32,10 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
-from ..graph import ProjectGraph
+from ..graph import ImportedItem, ProjectGraph
 from ..model import Group, Violation, is_within
 from ..patterns import InvalidExpression, ModuleExpression
-from .base import Contract, ImportedItem, imported_items
+from .base import Contract
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,14 +113,14 @@ class CanonicalContract(Contract):
         candidates = {
             importer
             for module in graph.covered(packages)
-            for importer in graph.imports.find_modules_that_directly_import(module)
+            for importer in graph.importers_of(module)
             if checked(importer)
         }
         if self.symbols:
             candidates |= self._may_import_symbols(graph, checked, candidates)
         violations = []
         for importer in sorted(candidates):
-            for item in imported_items(graph, importer):
+            for item in graph.imported_items(importer):
                 violation = self._judge(graph, item, packages)
                 if violation is not None:
                     violations.append(violation)
@@ -128,18 +128,13 @@ class CanonicalContract(Contract):
 
     def _may_import_symbols(self, graph: ProjectGraph, checked: Callable[[str], bool],
                             known: set[str]) -> set[str]:
-        """Modules that may import a listed name: they import some module of the project and
-        spell one of the names out (see the module docstring)."""
-        words = [name.encode() for name in self.symbols]
+        """Modules with a `from ... import` statement that names a listed symbol."""
         found = set()
-        for module in graph.files:
+        for module, facts in graph.facts.files.items():
             if module in known or not checked(module):
                 continue
-            targets = graph.imports.find_modules_directly_imported_by(module)
-            if not any(graph.is_internal(t) for t in targets):
-                continue
-            source = graph.symbols.source(module)
-            if source is not None and any(word in source for word in words):
+            if any(name.name in self.symbols for statement in facts.statements
+                   if statement.is_from for name in statement.names):
                 found.add(module)
         return found
 
@@ -207,7 +202,7 @@ class CanonicalContract(Contract):
         for module in self.canonical:
             if not is_within(module, package) or module == importer:
                 continue
-            top = graph.symbols.top_level(module)
+            top = graph.top_level(module)
             if top is not None and top.exports(name):
                 found.append(module)
         return found[0] if len(found) == 1 else None

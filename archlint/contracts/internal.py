@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import Problem
-from ..graph import ProjectGraph
+from ..graph import ImportedItem, ProjectGraph
 from ..model import Group, Violation, is_within
 from ..patterns import ModuleExpression
-from .base import Contract, ImportedItem, imported_items, outermost
+from .base import Contract, outermost
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class InternalContract(Contract):
         candidates = {
             importer
             for module in protected
-            for importer in graph.imports.find_modules_that_directly_import(module)
+            for importer in graph.importers_of(module)
             if importer in graph.files and (chosen is None or importer in chosen)
         }
         rules = _Rules(
@@ -81,7 +81,7 @@ class InternalContract(Contract):
             self.respect_all)
         violations = []
         for importer in sorted(candidates):
-            for item in imported_items(graph, importer):
+            for item in graph.imported_items(importer):
                 reason = rules.broken_by(item)
                 if reason is not None:
                     violations.append(self._violation_for(graph, item, reason))
@@ -161,7 +161,7 @@ class _Rules:
         if _is_private(name):
             return [Reason(owner, "its name starts with '_'", of_module=False)]
         if self.respect_all and not _is_dunder(name):
-            top = self.graph.symbols.top_level(module)
+            top = self.graph.top_level(module)
             if top is not None and top.all is not None and name not in top.all:
                 return [Reason(owner, f"{module}.__all__ does not list it", of_module=False)]
         return []

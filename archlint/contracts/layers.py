@@ -128,7 +128,7 @@ class LayersContract(Contract):
         listed = {name.split(".")[0] for text in self.layers for name in parse_layer(text).modules}
         violations = []
         for container in self.matched(graph, "containers"):
-            for child in sorted(graph.imports.find_children(container)):
+            for child in sorted(graph.children(container)):
                 if child.rsplit(".", 1)[-1] in listed:
                     continue
                 violations.append(Violation(

@@ -81,7 +81,8 @@ class UniqueContract(Contract):
         found: dict[str, list[Definition]] = {}
         for module in modules:
             path = graph.path_of(module)
-            for defined in graph.symbols.definitions_of(module):
+            top = graph.top_level(module)
+            for defined in top.definitions if top is not None else ():
                 if defined.kind in self.kinds and self._wanted(defined.name):
                     found.setdefault(defined.name, []).append(Definition(
                         module, defined.name, defined.kind, path, defined.line,

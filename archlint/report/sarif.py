@@ -12,16 +12,11 @@ import json
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ..model import ERROR, WARNING, Diagnostic, Hop, Report, Violation
+from ..model import DIAGNOSTIC_KINDS, ERROR, WARNING, Diagnostic, Hop, Report, Violation
 from .text import FIXED_HINT, fixed_entry
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "archlint/v1"
-DIAGNOSTIC_RULES = {
-    "syntax-error": "A file under a root package does not parse; it is left out of the graph.",
-    "unresolved-import": "An import of a module under a root package that does not exist.",
-    "unmatched-ignore": "A contract's ignore entry matches no import; remove it.",
-}
 
 
 def render(report: Report, stream: TextIO) -> None:
@@ -32,7 +27,7 @@ def render(report: Report, stream: TextIO) -> None:
 def to_dict(report: Report) -> dict[str, Any]:
     rules = [_contract_rule(r.id, r.name, r.description, r.type, r.severity)
              for r in report.results]
-    rules += [_diagnostic_rule(kind, text) for kind, text in DIAGNOSTIC_RULES.items()]
+    rules += [_diagnostic_rule(kind.name, kind.description) for kind in DIAGNOSTIC_KINDS.values()]
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     results = [
         _violation_result(v, index[r.id], r.severity)

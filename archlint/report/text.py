@@ -7,6 +7,7 @@ import io
 from typing import TextIO
 
 from ..model import (
+    DIAGNOSTIC_KINDS,
     WARNING,
     ContractResult,
     Definition,
@@ -138,15 +139,10 @@ def summary_line(report: Report) -> str:
         f"{plural(s.contracts, 'contract')}: {s.kept} kept, {s.broken} broken",
         f"{plural(s.violations, 'violation')} ({s.new} new, {s.baselined} baselined)",
     ]
-    if s.unparsed_files:
-        parts.append(f"{plural(s.unparsed_files, 'file')} did not parse")
-    for kind, noun, nouns in (
-        ("unresolved-import", "unresolved import", "unresolved imports"),
-        ("unmatched-ignore", "unmatched ignore entry", "unmatched ignore entries"),
-    ):
-        count = sum(1 for d in report.diagnostics if d.kind == kind)
+    for kind in DIAGNOSTIC_KINDS.values():
+        count = sum(1 for d in report.diagnostics if d.kind == kind.name)
         if count:
-            parts.append(plural(count, noun, nouns))
+            parts.append(plural(count, kind.noun, kind.nouns))
     if s.fixed:
         strict = " (--strict-baseline: fails)" if report.strict_baseline else ""
         parts.append(f"{s.fixed} fixed since the baseline{strict}")

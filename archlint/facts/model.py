@@ -1,0 +1,110 @@
+"""What a file says, as plain data: its import statements as written, its top-level
+definitions, its `__all__`, and whether it could be read at all.
+
+Nothing here depends on any other file: which module an import means is decided on every run
+(graph.py), so these facts can be cached by the file's content alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Where an import statement sits, as bit flags of ImportStatement.context.
+TYPE_CHECKING_ONLY = 1  # in the body of `if TYPE_CHECKING:`: never runs
+IN_FUNCTION = 2  # inside a function: runs when the function is called, not on import
+GUARDED = 4  # in a `try` whose handler catches ImportError: the module may be missing
+
+
+@dataclass(frozen=True)
+class ImportedName:
+    """One name of an import statement: `a.b` (as `c`) of `import a.b as c`; `x` (as `y`)
+    of `from m import x as y`; `*` of a star import."""
+
+    name: str
+    alias: str | None = None
+
+
+@dataclass(frozen=True)
+class ImportStatement:
+    """An import statement as written: `from ..pkg.mod import x as y` is level 2, module
+    "pkg.mod", names (x as y); `import a.b` is level 0, module "", names (a.b).
+
+    `line` is where the statement starts, `contents` that line as the reports show it."""
+
+    line: int
+    contents: str
+    is_from: bool
+    level: int
+    module: str
+    names: tuple[ImportedName, ...]
+    context: int = 0
+
+    @property
+    def type_checking_only(self) -> bool:
+        return bool(self.context & TYPE_CHECKING_ONLY)
+
+    @property
+    def in_function(self) -> bool:
+        return bool(self.context & IN_FUNCTION)
+
+    @property
+    def guarded(self) -> bool:
+        return bool(self.context & GUARDED)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """Why a file, or part of it, was not read: `kind` is a diagnostic kind
+    (`syntax-error`, `unreadable-file`), `line` where (1 when it is the whole file)."""
+
+    kind: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """Everything archlint knows about one file's imports. `problems` says what could not be
+    read: the whole file (it does not parse or cannot be read; `statements` is then empty) or
+    single statements."""
+
+    module: str
+    relative: str
+    is_package: bool
+    digest: str
+    statements: tuple[ImportStatement, ...]
+    problems: tuple[Unreadable, ...] = ()
+
+
+@dataclass(frozen=True)
+class DefinedName:
+    """A name a module defines at its top level: `kind` is class, function or assignment."""
+
+    name: str
+    kind: str
+    line: int
+    line_contents: str
+
+
+@dataclass(frozen=True)
+class TopLevel:
+    """What a module binds at its top level, read on demand (see structure.py).
+
+    `names`: every name bound by a top-level `def`, `class`, assignment or import, including
+    those inside top-level `if`, `try` and `with` blocks. `imported`: the names bound only by
+    import statements. `all`: the strings of a literal `__all__` (None without one, or when it
+    is built any other way). `definitions`: classes, functions and assignments in source order.
+    `unread`: statements the running Python could not parse, so their names are not known."""
+
+    names: frozenset[str]
+    imported: frozenset[str]
+    all: tuple[str, ...] | None
+    definitions: tuple[DefinedName, ...]
+    unread: tuple[Unreadable, ...] = ()
+
+    def exports(self, name: str) -> bool:
+        """Whether the module offers `name` on purpose: it defines it, or lists it in
+        `__all__` (a name it merely imports for its own use does not count)."""
+        if self.all is not None and name in self.all:
+            return True
+        return name in self.names and name not in self.imported

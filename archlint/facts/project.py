@@ -1,0 +1,328 @@
+"""The facts of a whole project for one run: every file read, or taken from the fact cache.
+
+This is the only code that opens source files (besides `archlint fix`, which rewrites them).
+A file is read when its stamp changed; it keeps its cached facts when its bytes did not.
+The files to read are scanned for their import lines (scan.py) a batch at a time, and their
+statements read from their text (statements.py). A file the scanner cannot read is parsed by
+the running Python instead; only a file neither can read is a diagnostic, with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import hashlib
+import os
+import re
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
+from .model import FileFacts, TopLevel, Unreadable
+from .statements import read_statements, split_lines, statements_from_tree
+from .store import FactStore
+from .structure import read_top_level
+from ..timing import Timings
+
+# Files per scanner call: a failing file costs a few rescans of its batch only. A large tree
+# is scanned in at most SCAN_BATCHES calls, each handed the whole module list.
+SCAN_BATCH = 400
+SCAN_BATCHES = 8
+# Called with (files read, files to read) while a build reads files.
+Progress = Callable[[int, int], None]
+_CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
+
+
+class ProjectFacts:
+    """What every file of the project says, by module, and the top-level facts of the modules
+    a contract asks about (read on demand and cached)."""
+
+    def __init__(self, root: Path, trees: list[PackageTree], files: dict[str, FileFacts],
+                 store: FactStore) -> None:
+        self.root = root
+        self.trees = trees
+        self.files = files
+        self._store = store
+        self._top_level: dict[str, TopLevel | None] = {}
+        # Modules whose top-level facts a contract read in this run (see cache.py).
+        self.consulted: set[str] = set()
+
+    def top_level(self, module: str) -> TopLevel | None:
+        """What a module binds at its top level; None for a module without a readable file."""
+        if module in self._top_level:
+            return self._top_level[module]
+        self.consulted.add(module)
+        facts = self.files.get(module)
+        found = None
+        if facts is not None and not _unreadable(facts):
+            found = self._store.top_level(facts.relative, facts.digest)
+            if found is None:
+                found = self._read_top_level(facts)
+        self._top_level[module] = found
+        return found
+
+    def _read_top_level(self, facts: FileFacts) -> TopLevel | None:
+        try:
+            data = (self.root / facts.relative).read_bytes()
+        except OSError:
+            return None
+        text, problem = decode_source(data)
+        if text is None or problem is not None:
+            return None
+        found = read_top_level(text)
+        if _digest(data) == facts.digest:  # not changed since its imports were read
+            self._store.put_top_level(facts.relative, facts.digest, found)
+        return found
+
+    def fingerprint(self, module: str, with_top_level: bool) -> str:
+        """A digest of what the checks can read of a module: its import statements (and
+        what could not be read), and with `with_top_level` its top-level names too."""
+        facts = self.files[module]
+        digest = hashlib.blake2b(repr((facts.statements, facts.problems)).encode(),
+                                 digest_size=16)
+        if with_top_level:
+            top = self.top_level(module)
+            if top is not None:
+                digest.update(repr((sorted(top.names), sorted(top.imported), top.all,
+                                    top.definitions, top.unread)).encode())
+        return digest.hexdigest()
+
+    def problems_read_on_demand(self) -> list[tuple[str, Unreadable]]:
+        """(path, problem) of the statements whose top-level names could not be read, in the
+        modules a contract asked about."""
+        return [(self.files[module].relative, problem)
+                for module, top in sorted(self._top_level.items()) if top is not None
+                for problem in top.unread]
+
+    def save(self) -> None:
+        self._store.save()
+
+
+def read_project(root: Path, trees: list[PackageTree], store: FactStore,
+                 progress: Progress | None = None,
+                 timings: Timings | None = None) -> ProjectFacts:
+    """The facts of every file of `trees`, read where the cache cannot answer."""
+    sources = [f for tree in trees for f in tree.files]
+    store.keep_only({s.relative for s in sources})
+    return read_sources(root, trees, sources, store, progress, timings)
+
+
+def read_sources(root: Path, trees: list[PackageTree], sources: list[SourceFile],
+                 store: FactStore, progress: Progress | None = None,
+                 timings: Timings | None = None) -> ProjectFacts:
+    """The facts of some files of `trees`."""
+    files: dict[str, FileFacts] = {}
+    stale: list[SourceFile] = []
+    for source in sources:
+        if source.unreadable is not None:
+            files[source.module] = _problem_facts(source, "", Unreadable(
+                "unreadable-file", 1, source.unreadable))
+            continue
+        cached = store.facts(source.relative, source.module, source.stamp)
+        if cached is not None:
+            files[source.module] = cached
+        else:
+            stale.append(source)
+    spent = _Spent()
+    if stale:
+        for facts, stamp in _read_files(trees, stale, store, progress, spent):
+            files[facts.module] = facts
+            if stamp is not False:
+                store.put(facts, stamp)
+    if timings is not None:
+        timings.record(f"{len(sources) - len(stale)} files unchanged, {len(stale)} read, "
+                       f"{spent.scanned} scanned", 0.0)
+        timings.record("read and hash", spent.reading)
+        timings.record("scan for import lines", spent.scanning)
+        timings.record("read import statements", spent.statements)
+    return ProjectFacts(root, trees, files, store)
+
+
+class _Spent:
+    """Seconds spent in each part of reading files, summed over the batches."""
+
+    def __init__(self) -> None:
+        self.reading = self.scanning = self.statements = 0.0
+        self.scanned = 0
+
+
+def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactStore,
+                progress: Progress | None, spent: _Spent):
+    """(facts, stamp) of each stale file; the stamp is False for facts not to store again.
+    A file that changes between being read here and being scanned is read again."""
+    size = max(SCAN_BATCH, -(-len(stale) // SCAN_BATCHES))
+    scan_lines = _Scanner(trees)
+    pending = [stale[start:start + size] for start in range(0, len(stale), size)]
+    attempts: dict[str, int] = {}
+    done = 0
+    while pending:
+        if progress is not None:
+            progress(done, len(stale))
+        batch = pending.pop(0)
+        to_scan: dict[str, tuple[SourceFile, bytes, str, os.stat_result]] = {}
+        started = time.perf_counter()
+        for source in batch:
+            read = _read(source)
+            if isinstance(read, Unreadable):
+                yield _problem_facts(source, "", read), False
+                continue
+            data, status = read
+            digest = _digest(data)
+            stamp = stamp_of(status, settled_before())
+            cached = store.facts(source.relative, source.module, stamp, digest)
+            if cached is not None:
+                yield cached, False  # the store took the new stamp already
+                continue
+            to_scan[source.module] = (source, data, digest, status)
+        scanning = time.perf_counter()
+        spent.reading += scanning - started
+        lines = scan_lines(list(to_scan)) if to_scan else {}
+        spent.scanned += len(to_scan)
+        reading = time.perf_counter()
+        spent.scanning += reading - scanning
+        again = []
+        for module, (source, data, digest, status) in to_scan.items():
+            if _moved(source, status):
+                attempts[module] = attempts.get(module, 0) + 1
+                if attempts[module] < 3:
+                    again.append(source)
+                    continue
+                yield _problem_facts(source, digest, Unreadable(
+                    "unreadable-file", 1, "changed while being read; check again")), False
+                continue
+            facts = _file_facts(source, data, digest, lines.get(module))
+            yield facts, stamp_of(status, settled_before())
+        spent.statements += time.perf_counter() - reading
+        done += len(batch) - len(again)
+        if again:
+            pending.append(again)
+    if progress is not None:
+        progress(len(stale), len(stale))
+
+
+class _Scanner:
+    """The scanner's view of the project, made once (and grimp loaded) when a first file's
+    bytes changed."""
+
+    def __init__(self, trees: list[PackageTree]) -> None:
+        self._trees = trees
+        self._packages = None
+
+    def __call__(self, modules: list[str]) -> dict:
+        from . import scan
+
+        if self._packages is None:
+            self._packages = scan.found_packages(
+                (t.name, str(t.directory), [f.module for f in t.files if f.unreadable is None])
+                for t in self._trees)
+        return scan.import_lines(self._packages, modules)
+
+
+def _read(source: SourceFile) -> tuple[bytes, os.stat_result] | Unreadable:
+    """A file's bytes and its stat, opened without blocking: a path that became a FIFO or a
+    device since the walk is reported, not waited on."""
+    try:
+        descriptor = os.open(source.path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        return Unreadable("unreadable-file", 1, f"cannot read: {exc.strerror}")
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return Unreadable("unreadable-file", 1, "not a regular file")
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read(), status
+    except OSError as exc:
+        return Unreadable("unreadable-file", 1, f"cannot read: {exc.strerror}")
+    finally:
+        os.close(descriptor)
+
+
+def _moved(source: SourceFile, status: os.stat_result) -> bool:
+    """Whether the file changed after it was read (the scanner read it again meanwhile)."""
+    try:
+        now = os.stat(source.path)
+    except OSError:
+        return True
+    return ((now.st_mtime_ns, now.st_size, now.st_ctime_ns, now.st_ino)
+            != (status.st_mtime_ns, status.st_size, status.st_ctime_ns, status.st_ino))
+
+
+def _file_facts(source: SourceFile, data: bytes, digest: str, lines) -> FileFacts:
+    """The facts of one file from its bytes and the lines the scanner found imports on."""
+    from .scan import ScanFailure
+
+    text, problem = decode_source(data)
+    if problem is not None or text is None:
+        return _problem_facts(source, digest, problem)
+    split = split_lines(text)
+    if isinstance(lines, set):
+        statements, problems = read_statements(text, split, lines)
+        return FileFacts(source.module, source.relative, source.is_package, digest,
+                         tuple(statements), tuple(problems))
+    try:  # the scanner could not read it: the running Python may
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        return _problem_facts(source, digest, _syntax_problem(error, lines))
+    return FileFacts(source.module, source.relative, source.is_package, digest,
+                     tuple(statements_from_tree(tree, split)))
+
+
+def _syntax_problem(error: Exception, failure) -> Unreadable:
+    """A file neither the scanner nor Python could parse, in Python's words when both agree on
+    the line (Python's message for a file with newer syntax than it knows would mislead)."""
+    if isinstance(error, SyntaxError):
+        line = error.lineno or 1
+        text = (error.text or "").strip()
+        message = f"{error.msg}: {text}" if text else error.msg
+        scanner_line = getattr(failure, "line", None)
+        if scanner_line is None or scanner_line == line:
+            return Unreadable("syntax-error", line, message)
+        return Unreadable("syntax-error", scanner_line, failure.message)
+    if isinstance(error, (MemoryError, RecursionError)):
+        return Unreadable("syntax-error", getattr(failure, "line", None) or 1,
+                          "too deeply nested for Python's parser; the file is not checked")
+    return Unreadable("syntax-error", 1, str(error))
+
+
+def decode_source(data: bytes) -> tuple[str | None, Unreadable | None]:
+    """A file's text as Python decodes it (BOM, coding cookie, else UTF-8), or the reason it
+    cannot be decoded. Source with a null byte is refused, as Python refuses it."""
+    encoding = "utf-8"
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    else:
+        first_two = b"\n".join(data.split(b"\n", 2)[:2])
+        cookie = _CODING.search(first_two)
+        if cookie is not None:
+            encoding = cookie.group(1).decode("ascii")
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        return None, Unreadable("syntax-error", 1, f"unknown encoding: {encoding}")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        what = "UTF-8" if encoding == "utf-8" else encoding
+        return None, Unreadable("syntax-error", line, f"not valid {what}: byte "
+                                f"0x{data[error.start]:02x} on line {line}")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, Unreadable("syntax-error", line, "source code string cannot contain null bytes")
+    return text, None
+
+
+def _problem_facts(source: SourceFile, digest: str, problem: Unreadable | None) -> FileFacts:
+    problems = (problem,) if problem is not None else ()
+    return FileFacts(source.module, source.relative, source.is_package, digest, (), problems)
+
+
+def _unreadable(facts: FileFacts) -> bool:
+    """Whether the whole file could not be read (its statements are unknown)."""
+    return any(p.kind in ("syntax-error", "unreadable-file") and not facts.statements
+               for p in facts.problems)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+

@@ -1,0 +1,576 @@
+"""Reading import statements one at a time, from the lines the scanner found them on.
+
+The scanner (scan.py) parses every file and says on which lines its import statements start.
+Each statement is then read here from its own text alone: an import statement's grammar is the
+same in every Python from 3.10 on, so a file that uses syntax the running Python cannot parse
+(a PEP 701 f-string on 3.11) still has every import read exactly. Most statements are read by a
+small tokenizer; a line it does not fully understand (`if TYPE_CHECKING: import x`, two
+statements joined by `;` with other code between) is read from Python's own parse of the file,
+or, when the running Python cannot parse the file, of the smallest window of lines around it
+that parses.
+
+Where a statement sits (under `if TYPE_CHECKING:`, in a function, in a `try` that catches
+ImportError) is read from the headers of the blocks around it: the nearest less indented lines
+above it that open a block. Lines inside triple-quoted strings are passed over.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+
+from .model import (
+    GUARDED,
+    IN_FUNCTION,
+    TYPE_CHECKING_ONLY,
+    ImportedName,
+    ImportStatement,
+    Unreadable,
+)
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
+_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines' others
+# Lines a window may grow to when the running Python cannot parse the whole file.
+MAX_WINDOW = 400
+
+_TOKEN = re.compile(
+    r"(?P<space>[ \t\f]+|\\(?:\r\n|\r|\n))"
+    r"|(?P<comment>#[^\r\n]*)"
+    r"|(?P<newline>\r\n|\r|\n)"
+    r"|(?P<name>[^\W\d]\w*)"
+    r"|(?P<op>\.\.\.|[.,()*;])"
+)
+_PLAIN_IMPORT = re.compile(r"[ \t\f]*import[ \t]+([\w. \t,]+?)[ \t]*(?:#.*)?$")
+_PLAIN_FROM = re.compile(
+    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]+"
+    r"([\w \t,]+?)[ \t]*(?:#.*)?$")
+_OPEN_FROM = re.compile(
+    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]*"
+    r"\(([\w \t,]*)(?:#.*)?$")
+_ONE_LINE_PARENTHESES = re.compile(
+    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]*"
+    r"\(([\w \t,]*)\)[ \t]*(?:#.*)?$")
+_LISTING = re.compile(r"[\w \t\f,]*(?:#.*)?$")
+_CLOSING = re.compile(r"([\w \t\f,]*)\)[ \t\f]*(?:#.*)?$")
+_REST_OF_LINE = re.compile(r"[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|$)")
+_STARTS_IMPORT = re.compile(r"[ \t\f]*(?:lazy[ \t]+)?(?:import|from)(?![\w])")
+_HEADER = re.compile(
+    r"(?:async[ \t]+)?(def|class|if|elif|else|try|except|finally|with|for|while|match|case)"
+    r"(?![\w])")
+_TYPE_CHECKING_TEST = re.compile(r"(?:el)?if[ \t(]+(?:[A-Za-z_]\w*[ \t]*\.[ \t]*)*"
+                                 r"TYPE_CHECKING[ \t)]*:")
+_IMPORT_ERRORS = re.compile(r"\b(?:ImportError|ModuleNotFoundError|Exception|BaseException)\b")
+_BARE_EXCEPT = re.compile(r"except[ \t]*:")
+_SUPPRESS = re.compile(r"with[ \t(]+(?:contextlib[ \t]*\.[ \t]*)?suppress[ \t]*\([^)]*\b"
+                       r"(?:ImportError|ModuleNotFoundError)\b")
+_SETS_TYPE_CHECKING = re.compile(r"^TYPE_CHECKING[ \t]*(?::[^=\r\n]*)?=[ \t]*True\b", re.MULTILINE)
+
+
+class _NotSimple(Exception):
+    """The tokenizer met something outside the plain forms of an import statement."""
+
+
+def split_lines(text: str) -> list[str]:
+    """The lines of a source text: Python ends a line at CR, LF or CR LF only (a form feed
+    or U+2028 inside a line does not end it, as `str.splitlines` would have it)."""
+    if _OTHER_BREAKS.search(text):
+        return LINE_BREAK.split(text)
+    lines = text.splitlines()
+    if not text or text.endswith(("\n", "\r")):
+        lines.append("")
+    return lines
+
+
+def read_statements(text: str, lines: list[str], import_lines: Iterable[int]
+                    ) -> tuple[list[ImportStatement], list[Unreadable]]:
+    """The import statements starting on `import_lines` (1-based), in source order, and the
+    lines whose statements could not be read."""
+    statements: list[ImportStatement] = []
+    hard: list[int] = []
+    for number in sorted(set(import_lines)):
+        found = _read_simple_line(lines, number)
+        if found is None:
+            hard.append(number)
+        else:
+            statements += found
+    problems: list[Unreadable] = []
+    if hard:
+        tree = _parse(text)
+        for number in hard:
+            found = (_from_tree(tree, lines, number) if tree is not None
+                     else _from_window(lines, number))
+            if found:
+                statements += found
+            else:
+                problems.append(Unreadable(
+                    "syntax-error", number, "archlint could not read the import statement "
+                    "on this line; its imports are not checked"))
+    if "TYPE_CHECKING" in text and _SETS_TYPE_CHECKING.search(text):
+        # the module runs its TYPE_CHECKING blocks itself
+        statements = [_without(s, TYPE_CHECKING_ONLY) for s in statements]
+    statements.sort(key=lambda s: s.line)
+    return statements, problems
+
+
+def statements_from_tree(tree: ast.Module, lines: list[str]) -> list[ImportStatement]:
+    """Every import statement of a file Python itself parsed (when the scanner could not)."""
+    numbers = sorted({node.lineno for node in ast.walk(tree)
+                      if isinstance(node, (ast.Import, ast.ImportFrom))})
+    found = [s for number in numbers for s in _from_tree(tree, lines, number)]
+    return found
+
+
+# -- the tokenizer ----------------------------------------------------------------------------
+
+
+def _read_simple_line(lines: list[str], number: int) -> list[ImportStatement] | None:
+    """The statements of a line that holds nothing but import statements (joined by `;`,
+    spanning lines in parentheses or after backslashes); None for any other line."""
+    line = lines[number - 1]
+    if not _STARTS_IMPORT.match(line):
+        return None
+    column = _column(line)
+    context = _context(lines, number, column) if column else 0
+    common = _read_common_form(lines, number, line, context)
+    if common is not None:
+        return [common]
+    found: list[ImportStatement] = []
+    end = number
+    text = line
+    start = len(line) - len(line.lstrip(" \t\f"))
+    while True:
+        try:
+            statement, position, more = _tokens(text, start)
+        except _NotSimple:
+            return None
+        if statement is None:  # runs past the lines joined so far
+            if end >= len(lines):
+                return None
+            grown = min(len(lines), end + max(1, end - number + 1))
+            text = "\n".join([text, *lines[end:grown]])
+            end = grown
+            continue
+        try:
+            found.append(_statement(statement, number, line.strip(), context))
+        except _NotSimple:
+            return None
+        if not more or _REST_OF_LINE.match(text, position):
+            return found
+        if not _STARTS_IMPORT.match(text, position):
+            return None  # other code follows the `;`: a later import would be missed
+        start = position
+
+
+def _read_common_form(lines: list[str], number: int, line: str,
+                      context: int) -> ImportStatement | None:
+    """The one statement of a line in the forms nearly every import takes (`import a.b as c,
+    d`, `from .a import b as c, d`, and `from a import (` with one name list over the
+    following lines), read with a pattern; None for anything else."""
+    plain = line.isascii()
+    match = _PLAIN_IMPORT.match(line)
+    if match is not None:
+        names = _name_list(match.group(1), True, plain)
+        if names is None:
+            return None
+        return ImportStatement(number, line.strip(), False, 0, "", names, context)
+    match = _PLAIN_FROM.match(line) or _ONE_LINE_PARENTHESES.match(line)
+    if match is not None:
+        listed = match.group(3)
+    else:
+        match = _OPEN_FROM.match(line)
+        if match is None:
+            return None
+        parts = [match.group(3)]
+        for following in lines[number:]:
+            closing = _CLOSING.match(following)
+            if closing is not None:
+                parts.append(closing.group(1))
+                break
+            if not _LISTING.match(following):
+                return None
+            parts.append(following.partition("#")[0])
+            plain = plain and following.isascii()
+        else:
+            return None
+        listed = ",".join(parts)
+    dots, module = match.group(1), match.group(2) or ""
+    if not dots and not module:
+        return None
+    names = _name_list(listed, False, plain)
+    if names is None:
+        return None
+    return ImportStatement(number, line.strip(), True, len(dots),
+                           module if plain else _normalized(module), names, context)
+
+
+def _name_list(text: str, dotted: bool, plain: bool) -> tuple[ImportedName, ...] | None:
+    """`a as b, c` as ImportedNames (a trailing comma allowed); None when it is not one.
+    Names are NFKC-normalized unless the text is `plain` ASCII."""
+    names = []
+    for part in text.split(","):
+        words = part.split()
+        if not words:
+            continue
+        if len(words) == 1:
+            name, alias = words[0], None
+        elif len(words) == 3 and words[1] == "as":
+            name, alias = words[0], words[2]
+        else:
+            return None
+        if not dotted and "." in name:
+            return None
+        if not plain:
+            name = _normalized(name)
+            alias = alias if alias is None else _normalized(alias)
+        names.append(ImportedName(name, alias))
+    return tuple(names) or None
+
+
+def _normalized(name: str) -> str:
+    """An identifier as Python reads it (NFKC: a fullwidth letter is the plain letter)."""
+    return name if name.isascii() else unicodedata.normalize("NFKC", name)
+
+
+def _tokens(text: str, position: int) -> tuple[list[str] | None, int, bool]:
+    """The tokens of one statement from `position`: (tokens, where it ended, whether a `;`
+    ended it). Tokens is None when the text ends inside the statement."""
+    tokens: list[str] = []
+    depth = 0
+    size = len(text)
+    while position < size:
+        match = _TOKEN.match(text, position)
+        if match is None:
+            if text.startswith("\\", position) and position == size - 1:
+                return None, position, False  # a continuation whose next line is not joined yet
+            raise _NotSimple
+        position = match.end()
+        kind = match.lastgroup
+        if kind in ("space", "comment"):
+            continue
+        if kind == "newline":
+            if depth:
+                continue
+            return tokens, position, False
+        value = match.group()
+        if value == "(":
+            depth += 1
+        elif value == ")":
+            depth -= 1
+            if depth < 0:
+                raise _NotSimple
+        elif value == ";" and not depth:
+            return tokens, position, True
+        tokens.append(value)
+    if depth:
+        return None, position, False
+    return tokens, position, False
+
+
+def _statement(tokens: list[str], line: int, contents: str, context: int) -> ImportStatement:
+    """An ImportStatement from the tokens of `import ...` or `from ... import ...`."""
+    stream = _Stream(tokens)
+    if stream.peek() == "lazy":
+        stream.take()
+    keyword = stream.take()
+    if keyword == "import":
+        names = tuple(_dotted_as_names(stream))
+        stream.end()
+        return ImportStatement(line, contents, False, 0, "", names, context)
+    if keyword != "from":
+        raise _NotSimple
+    level = 0
+    while stream.peek() in (".", "..."):
+        level += len(stream.take())
+    module = _dotted(stream) if stream.peek() != "import" else ""
+    if stream.take() != "import":
+        raise _NotSimple
+    if stream.peek() == "*":
+        stream.take()
+        names: tuple[ImportedName, ...] = (ImportedName("*"),)
+    elif stream.peek() == "(":
+        stream.take()
+        names = tuple(_as_names(stream, closing=True))
+        if stream.take() != ")":
+            raise _NotSimple
+    else:
+        names = tuple(_as_names(stream, closing=False))
+    stream.end()
+    if not names or (not module and not level):
+        raise _NotSimple
+    return ImportStatement(line, contents, True, level, module, names, context)
+
+
+class _Stream:
+    def __init__(self, tokens: list[str]) -> None:
+        self._tokens = tokens
+        self._index = 0
+
+    def peek(self) -> str | None:
+        return self._tokens[self._index] if self._index < len(self._tokens) else None
+
+    def take(self) -> str:
+        token = self.peek()
+        if token is None:
+            raise _NotSimple
+        self._index += 1
+        return token
+
+    def end(self) -> None:
+        if self._index != len(self._tokens):
+            raise _NotSimple
+
+
+def _identifier(stream: _Stream) -> str:
+    token = stream.take()
+    if not (token[0].isalpha() or token[0] == "_"):
+        raise _NotSimple
+    return token if token.isascii() else unicodedata.normalize("NFKC", token)
+
+
+def _dotted(stream: _Stream) -> str:
+    parts = [_identifier(stream)]
+    while stream.peek() == ".":
+        stream.take()
+        parts.append(_identifier(stream))
+    return ".".join(parts)
+
+
+def _alias(stream: _Stream) -> str | None:
+    if stream.peek() != "as":
+        return None
+    stream.take()
+    return _identifier(stream)
+
+
+def _dotted_as_names(stream: _Stream) -> Iterator[ImportedName]:
+    while True:
+        yield ImportedName(_dotted(stream), _alias(stream))
+        if stream.peek() != ",":
+            return
+        stream.take()
+
+
+def _as_names(stream: _Stream, closing: bool) -> Iterator[ImportedName]:
+    while True:
+        yield ImportedName(_identifier(stream), _alias(stream))
+        if stream.peek() != ",":
+            return
+        stream.take()
+        if closing and stream.peek() == ")":
+            return  # a trailing comma
+
+
+# -- Python's own parse, for the lines the tokenizer leaves --------------------------------------
+
+
+def _parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
+def _from_tree(tree: ast.Module, lines: list[str], number: int,
+               offset: int = 0, outer: int = 0) -> list[ImportStatement]:
+    """The statements of a parsed tree that start on line `number` (of the file; the tree's
+    lines are `offset` lines further down), with `outer` context from outside the tree."""
+    found = []
+    for node, context in _imports_with_context(tree.body, outer):
+        if node.lineno + offset != number:
+            continue
+        contents = lines[number - 1].strip()
+        if isinstance(node, ast.Import):
+            names = tuple(ImportedName(a.name, a.asname) for a in node.names)
+            found.append(ImportStatement(number, contents, False, 0, "", names, context))
+        else:
+            names = tuple(ImportedName(a.name, a.asname) for a in node.names)
+            found.append(ImportStatement(number, contents, True, node.level, node.module or "",
+                                         names, context))
+    found.sort(key=lambda s: (s.line, s.level, s.module))
+    return found
+
+
+def _imports_with_context(body: list[ast.stmt], context: int
+                          ) -> Iterator[tuple[ast.Import | ast.ImportFrom, int]]:
+    """Every import statement in `body` with the context flags of the blocks around it."""
+    for node in body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            yield node, context
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # a `try` around a function does not guard the imports it runs when called
+            yield from _imports_with_context(node.body, context & ~GUARDED | IN_FUNCTION)
+        elif isinstance(node, ast.If):
+            inner = context | TYPE_CHECKING_ONLY if _is_type_checking(node.test) else context
+            yield from _imports_with_context(node.body, inner)
+            yield from _imports_with_context(node.orelse, context)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            catches = any(_catches_import_error(h.type) for h in node.handlers)
+            guarded = context | GUARDED if catches else context
+            yield from _imports_with_context(node.body, guarded)
+            for handler in node.handlers:
+                yield from _imports_with_context(handler.body, context)
+            yield from _imports_with_context(node.orelse, context)
+            yield from _imports_with_context(node.finalbody, context)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            suppresses = any(_suppresses_import_error(item.context_expr) for item in node.items)
+            inner = context | GUARDED if suppresses else context
+            yield from _imports_with_context(node.body, inner)
+        else:
+            for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+                for child in getattr(node, field, ()) or ():
+                    if isinstance(child, ast.stmt):
+                        yield from _imports_with_context([child], context)
+                    elif hasattr(child, "body"):  # except handlers, match cases
+                        yield from _imports_with_context(child.body, context)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return ((isinstance(test, ast.Name) and test.id == "TYPE_CHECKING")
+            or (isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"))
+
+
+def _catches_import_error(caught: ast.expr | None) -> bool:
+    if caught is None:
+        return True
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught]
+    return any(_name_of(n) in ("ImportError", "ModuleNotFoundError", "Exception", "BaseException")
+               for n in names)
+
+
+def _suppresses_import_error(expression: ast.expr) -> bool:
+    return (isinstance(expression, ast.Call) and _name_of(expression.func) == "suppress"
+            and any(_catches_import_error(a) for a in expression.args if a is not None))
+
+
+def _name_of(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def _from_window(lines: list[str], number: int) -> list[ImportStatement]:
+    """For a file the running Python cannot parse: the statements on line `number`, read from
+    the smallest window of lines around it that parses on its own."""
+    column = _column(lines[number - 1])
+    outer = _context(lines, number, column) if column else 0
+    for start in range(number - 1, max(-1, number - 9), -1):
+        indent = _column(lines[start])
+        for stop in _window_ends(number, min(len(lines), start + MAX_WINDOW)):
+            chunk = "\n".join(lines[start:stop])
+            source = f"if 1:\n{chunk}" if indent else chunk
+            tree = _parse(source)
+            if tree is None:
+                continue
+            found = _from_tree(tree, lines, number, offset=start - (1 if indent else 0),
+                               outer=outer)
+            if found:
+                return found
+    return []
+
+
+def _window_ends(first: int, last: int) -> Iterator[int]:
+    """Every end line for the first 50, then in doubling steps: most statements are short."""
+    stop = first
+    while stop < last:
+        yield stop
+        stop += 1 if stop - first < 50 else stop - first
+    yield last
+
+
+# -- where a statement sits --------------------------------------------------------------------
+
+
+def _context(lines: list[str], number: int, column: int) -> int:
+    """The context flags of a statement starting at `column` of line `number`, from the
+    headers of the blocks around it."""
+    context = 0
+    in_function = False
+    for keyword, header, index in _enclosing(lines, number - 1, column):
+        if keyword == "def":
+            in_function = True
+            context |= IN_FUNCTION
+        elif keyword in ("if", "elif") and _TYPE_CHECKING_TEST.match(header):
+            context |= TYPE_CHECKING_ONLY
+        elif keyword == "try" and not in_function and _handles_import_error(lines, index):
+            context |= GUARDED
+        elif keyword == "with" and not in_function and _SUPPRESS.match(header):
+            context |= GUARDED
+    return context
+
+
+def _enclosing(lines: list[str], index: int, column: int) -> Iterator[tuple[str, str, int]]:
+    """(keyword, header text, line index) of each block header around the statement on line
+    `index` (0-based), innermost first."""
+    threshold = column
+    quote: str | None = None  # the triple quote of a string the walk is inside of
+    for j in range(index - 1, -1, -1):
+        if threshold == 0:
+            return
+        line = lines[j]
+        toggled = False
+        for delimiter in ('"""', "'''"):
+            if quote in (None, delimiter) and line.count(delimiter) % 2:
+                quote = None if quote else delimiter
+                toggled = True
+        if toggled or quote is not None:
+            continue
+        stripped = line.lstrip(" \t\f")
+        if not stripped or stripped[0] == "#":
+            continue
+        indent = _column(line)
+        if indent >= threshold:
+            continue
+        match = _HEADER.match(stripped)
+        if match is None:
+            continue  # a continuation line, or text of a string
+        yield match.group(1), stripped, j
+        threshold = indent
+
+
+def _handles_import_error(lines: list[str], index: int) -> bool:
+    """Whether the `try` on line `index` has a handler that catches ImportError."""
+    column = _column(lines[index])
+    for line in lines[index + 1:]:
+        stripped = line.lstrip(" \t\f")
+        if not stripped or stripped[0] == "#":
+            continue
+        indent = _column(line)
+        if indent > column:
+            continue
+        if indent < column:
+            return False
+        if stripped.startswith("except"):
+            if _BARE_EXCEPT.match(stripped) or _IMPORT_ERRORS.search(stripped):
+                return True
+            continue
+        if not stripped.startswith(("else", "finally")):
+            return False
+    return False
+
+
+def _column(line: str) -> int:
+    """The indentation of a line as Python counts it: tabs to the next multiple of 8, and a
+    form feed starting the count again."""
+    column = 0
+    for character in line:
+        if character == " ":
+            column += 1
+        elif character == "\t":
+            column = (column // 8 + 1) * 8
+        elif character == "\f":
+            column = 0
+        else:
+            break
+    return column
+
+
+def _without(statement: ImportStatement, flag: int) -> ImportStatement:
+    if not statement.context & flag:
+        return statement
+    return ImportStatement(statement.line, statement.contents, statement.is_from,
+                           statement.level, statement.module, statement.names,
+                           statement.context & ~flag)

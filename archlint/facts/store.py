@@ -1,0 +1,163 @@
+"""The fact cache: what each file says, kept by the file's content.
+
+One file (`.archlint_cache/facts`, in Python's `marshal` format, which reads back ten times
+faster than JSON) maps each source file's path to its stamp, the digest of its bytes and its
+facts. A file whose stamp is unchanged is not read at all; one whose stamp changed is read and
+hashed, and keeps its facts when its bytes are the same. Nothing in it depends on another
+file, so it can never hold a stale answer about what an import means.
+
+The whole entry set is versioned by archlint's version, the running Python (which parses what
+the scanner cannot) and the installed grimp; a cache that does not match, or that cannot be
+read back in the expected shape, is ignored and rewritten.
+"""
+
+from __future__ import annotations
+
+import marshal
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..files import write_cache_file
+from .model import DefinedName, FileFacts, ImportedName, ImportStatement, TopLevel, Unreadable
+
+FORMAT = 1
+FILE_NAME = "facts"
+
+
+class FactStore:
+    """The cached facts of one project; with no cache folder it keeps nothing between runs."""
+
+    def __init__(self, cache_dir: Path | None, version: str) -> None:
+        self._cache_dir = cache_dir
+        self._path = cache_dir / FILE_NAME if cache_dir is not None else None
+        self._header = {"format": FORMAT, "archlint": version, "grimp": _grimp_version(),
+                        "python": list(sys.version_info[:2])}
+        self._entries: dict[str, list[Any]] = self._read() if self._path is not None else {}
+        self._dirty = False
+
+    def facts(self, relative: str, module: str, stamp: tuple | None,
+              digest: str | None = None) -> FileFacts | None:
+        """The cached facts of a file whose stamp (or, when given, digest) is unchanged."""
+        entry = self._entries.get(relative)
+        if entry is None or entry[2] != module:
+            return None
+        if digest is None:
+            if stamp is None or entry[0] is None or tuple(entry[0]) != stamp:
+                return None
+        elif entry[1] != digest:
+            return None
+        else:
+            entry[0] = stamp
+            self._dirty = True
+        try:
+            return _facts(relative, entry)
+        except (TypeError, ValueError, IndexError):
+            del self._entries[relative]  # not in the shape this archlint writes
+            return None
+
+    def put(self, facts: FileFacts, stamp: tuple | None) -> None:
+        self._entries[facts.relative] = [
+            stamp, facts.digest, facts.module, facts.is_package,
+            [_unreadable_data(p) for p in facts.problems],
+            tuple(map(_statement_data, facts.statements)), None]
+        self._dirty = True
+
+    def top_level(self, relative: str, digest: str) -> TopLevel | None:
+        entry = self._entries.get(relative)
+        if entry is None or entry[1] != digest or entry[6] is None:
+            return None
+        try:
+            return _top_level(entry[6])
+        except (TypeError, ValueError, IndexError):
+            entry[6] = None
+            return None
+
+    def put_top_level(self, relative: str, digest: str, top: TopLevel) -> None:
+        entry = self._entries.get(relative)
+        if entry is not None and entry[1] == digest:
+            entry[6] = _top_level_data(top)
+            self._dirty = True
+
+    def keep_only(self, relatives: set[str]) -> None:
+        """Forget the files that are gone."""
+        gone = [r for r in self._entries if r not in relatives]
+        for relative in gone:
+            del self._entries[relative]
+        self._dirty = self._dirty or bool(gone)
+
+    def save(self) -> None:
+        """Write the cache when something changed; a cache that cannot be written is skipped
+        (the next run reads the files again)."""
+        if self._cache_dir is None or not self._dirty:
+            return
+        try:
+            write_cache_file(self._cache_dir, FILE_NAME, marshal.dumps([self._header, self._entries]))
+        except OSError:
+            return
+        self._dirty = False
+
+    def _read(self) -> dict[str, list[Any]]:
+        assert self._path is not None
+        try:
+            data = marshal.loads(self._path.read_bytes())
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        if (not isinstance(data, list) or len(data) != 2 or data[0] != self._header
+                or not isinstance(data[1], dict)):
+            return {}
+        entries = data[1]
+        if not all(isinstance(e, list) and len(e) == 7 for e in entries.values()):
+            return {}
+        return entries
+
+
+def _grimp_version() -> str:
+    """The installed grimp, whose scanner finds the import lines."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("grimp")
+    except PackageNotFoundError:
+        return ""
+
+
+def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
+    return (s.line, s.contents, s.is_from, s.level, s.module,
+            tuple((n.name, n.alias) for n in s.names), s.context)
+
+
+def _unreadable_data(u: Unreadable) -> list[Any]:
+    return [u.kind, u.line, u.message]
+
+
+def _facts(relative: str, entry: list[Any]) -> FileFacts:
+    _, digest, module, is_package, problems, statements, _ = entry
+    return FileFacts(
+        module=str(module), relative=relative, is_package=bool(is_package), digest=str(digest),
+        statements=tuple(
+            ImportStatement(int(line), str(contents), bool(is_from), int(level), str(written),
+                            tuple(ImportedName(str(name), alias if alias is None else str(alias))
+                                  for name, alias in names), int(context))
+            for line, contents, is_from, level, written, names, context in statements),
+        problems=tuple(Unreadable(str(kind), int(line), str(message))
+                       for kind, line, message in problems),
+    )
+
+
+def _top_level_data(top: TopLevel) -> list[Any]:
+    return [sorted(top.names), sorted(top.imported),
+            None if top.all is None else list(top.all),
+            [[d.name, d.kind, d.line, d.line_contents] for d in top.definitions],
+            [_unreadable_data(u) for u in top.unread]]
+
+
+def _top_level(data: list[Any]) -> TopLevel:
+    names, imported, exported, definitions, unread = data
+    return TopLevel(
+        names=frozenset(str(n) for n in names), imported=frozenset(str(n) for n in imported),
+        all=None if exported is None else tuple(str(n) for n in exported),
+        definitions=tuple(DefinedName(str(n), str(k), int(line), str(contents))
+                          for n, k, line, contents in definitions),
+        unread=tuple(Unreadable(str(k), int(line), str(m)) for k, line, m in unread),
+    )

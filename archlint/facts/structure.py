@@ -1,0 +1,232 @@
+"""What a module binds at its top level: definitions, imported names and `__all__`.
+
+Read only for the modules a contract asks about (`unique` reads the definitions of its
+packages, `internal` a module's `__all__`, `canonical` what a canonical module offers), and
+cached with the file's other facts. The file is parsed with Python's `ast`; when the running
+Python cannot parse it (a 3.12 `type X = int` on 3.11), each top-level statement is parsed on
+its own, and a statement that still does not parse is named in `unread` rather than skipped in
+silence (its name is read from its first line when it is a `class`, `def` or `type`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from .model import DefinedName, TopLevel, Unreadable
+from .statements import split_lines
+
+_ALL = "__all__"
+_LEXEME = re.compile(r"[rRbBuUfFtT]{0,2}(?:\"\"\"|'''|\"|')|#|[()\[\]{}]|\\$")
+_NAMED_HEADER = re.compile(r"(?:async[ \t]+)?(class|def|type)[ \t]+([^\W\d]\w*)")
+_HEADER_KIND = {"class": "class", "def": "function", "type": "assignment"}
+
+
+def read_top_level(text: str) -> TopLevel:
+    """The top-level bindings, definitions and literal `__all__` of a module's source."""
+    lines = split_lines(text)
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return _read_by_statement(lines)
+    return _from_body(tree.body, lines, offset=0)
+
+
+def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
+               unread: tuple[Unreadable, ...] = ()) -> TopLevel:
+    names: set[str] = set()
+    imported: set[str] = set()
+    defined: set[str] = set()
+    definitions: list[DefinedName] = []
+    exported: list[str] | None = None
+    readable = True  # every change to __all__ so far was made with literals
+    for node in _top_level_statements(body):
+        line = node.lineno + offset
+        contents = lines[line - 1].strip() if line <= len(lines) else ""
+        bound: set[str] = set()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound = {node.name}
+            kind = "class" if isinstance(node, ast.ClassDef) else "function"
+            definitions.append(DefinedName(node.name, kind, line, contents))
+        elif isinstance(node, ast.Import):
+            bound = {a.asname or a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            bound = {a.asname or a.name for a in node.names if a.name != "*"}
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound = {n for t in targets for n in _bound_names(t)}
+            if not isinstance(node, ast.AugAssign) and node.value is not None:
+                definitions += [DefinedName(n, "assignment", line, contents)
+                                for t in targets for n in _bound_names(t)]
+            if _ALL in bound:
+                strings = _literal_strings(node.value)
+                plain = len(targets) == 1 and isinstance(targets[0], ast.Name)
+                if strings is None or not plain:
+                    readable = False
+                elif isinstance(node, ast.AugAssign):
+                    readable = readable and exported is not None
+                    exported = (exported or []) + strings
+                else:
+                    exported = strings
+        elif type(node).__name__ == "TypeAlias":  # `type X = ...` (Python 3.12)
+            name = node.name.id  # type: ignore[attr-defined]
+            bound = {name}
+            definitions.append(DefinedName(name, "assignment", line, contents))
+        elif isinstance(node, ast.Expr) and _mutates_all(node.value):
+            call = node.value
+            argument = call.args[0] if len(call.args) == 1 and not call.keywords else None
+            if call.func.attr == "append" and argument is not None:
+                argument = ast.List(elts=[argument], ctx=ast.Load())
+            strings = _literal_strings(argument)
+            readable = readable and strings is not None and exported is not None
+            exported = (exported or []) + (strings or [])
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported |= bound
+            if _ALL in bound:
+                readable = False  # `from x import __all__`: not a literal
+        else:
+            defined |= bound
+        names |= bound
+    all_names = tuple(exported) if readable and exported is not None else None
+    return TopLevel(frozenset(names), frozenset(imported - defined), all_names,
+                    tuple(definitions), unread)
+
+
+def _read_by_statement(lines: list[str]) -> TopLevel:
+    """For a file the running Python cannot parse as a whole: each top-level statement parsed
+    on its own, the ones that still fail named in `unread`."""
+    body: list[ast.stmt] = []
+    unread: list[Unreadable] = []
+    headers: list[DefinedName] = []
+    for start, stop in _top_level_chunks(lines):
+        chunk = "\n".join(lines[start:stop])
+        try:
+            parsed = ast.parse(chunk).body
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            first = lines[start].strip()
+            unread.append(Unreadable(
+                "unsupported-syntax", start + 1,
+                "the running Python cannot parse this statement; the names it defines are "
+                "read from its first line only"))
+            header = _NAMED_HEADER.match(first)
+            if header:
+                headers.append(DefinedName(header.group(2), _HEADER_KIND[header.group(1)],
+                                           start + 1, first))
+            continue
+        for node in parsed:
+            ast.increment_lineno(node, start)
+        body += parsed
+    found = _from_body(body, lines, offset=0, unread=tuple(unread))
+    if not headers:
+        return found
+    names = {d.name for d in headers}
+    definitions = tuple(sorted((*found.definitions, *headers), key=lambda d: d.line))
+    return TopLevel(found.names | names, found.imported - names, found.all, definitions,
+                    found.unread)
+
+
+def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """(first, end) line indices of each top-level statement with its indented body,
+    decorators joined to what they decorate; strings and brackets are followed so that a
+    line inside them never starts a statement."""
+    starts = [i for i in _logical_starts(lines) if lines[i][:1] not in ("", " ", "\t", "\f")]
+    merged: list[int] = []
+    for index in starts:
+        if merged and lines[merged[-1]].startswith("@"):
+            continue  # the decorated statement belongs to its decorator's chunk
+        merged.append(index)
+    for first, following in zip(merged, [*merged[1:], len(lines)]):
+        yield first, following
+
+
+def _logical_starts(lines: list[str]) -> Iterator[int]:
+    """Indices of the lines where a logical line starts (not blank, not a comment)."""
+    quote: str | None = None
+    depth = 0
+    continued = False
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if (quote is None and not depth and not continued and stripped
+                and not stripped.startswith("#")):
+            yield index
+        continued = False
+        position = 0
+        if quote is not None:
+            end = _string_end(line, 0, quote)
+            if end < 0:
+                continue
+            quote, position = None, end
+        while (match := _LEXEME.search(line, position)) is not None:
+            token = match.group().lstrip("rRbBuUfFtT")
+            position = match.end()
+            if token == "#":
+                break
+            if token == "\\":
+                continued = True
+            elif token in "([{":
+                depth += 1
+            elif token in ")]}":
+                depth = max(0, depth - 1)
+            else:  # a quote
+                end = _string_end(line, position, token)
+                if end < 0:
+                    if len(token) == 3:
+                        quote = token
+                    break
+                position = end
+
+
+def _string_end(line: str, position: int, quote: str) -> int:
+    """Where the string closed by `quote` ends on this line (after the quote), or -1."""
+    while True:
+        found = line.find(quote, position)
+        if found < 0:
+            return -1
+        backslashes = len(line[:found]) - len(line[:found].rstrip("\\"))
+        if backslashes % 2 == 0:
+            return found + len(quote)
+        position = found + 1
+
+
+def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The statements of a module body, descending into `if`, `try` and `with` blocks
+    (which run at import time) but not into functions or classes."""
+    for node in body:
+        yield node
+        if isinstance(node, ast.If):
+            yield from _top_level_statements(node.body)
+            yield from _top_level_statements(node.orelse)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            yield from _top_level_statements(node.body)
+        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+            yield from _top_level_statements(node.body)
+            for handler in node.handlers:
+                yield from _top_level_statements(handler.body)
+            yield from _top_level_statements(node.orelse)
+            yield from _top_level_statements(node.finalbody)
+
+
+def _bound_names(target: ast.expr) -> list[str]:
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for element in target.elts for n in _bound_names(element)]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
+def _literal_strings(value: ast.expr | None) -> list[str] | None:
+    if not isinstance(value, (ast.List, ast.Tuple)):
+        return None
+    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
+        return None
+    return [e.value for e in value.elts]
+
+
+def _mutates_all(value: ast.expr) -> bool:
+    """`__all__.extend(...)` or `__all__.append(...)`."""
+    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+            and isinstance(value.func.value, ast.Name) and value.func.value.id == _ALL
+            and value.func.attr in ("extend", "append"))
