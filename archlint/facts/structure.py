@@ -20,6 +20,8 @@ from .statements import split_lines
 _ALL = "__all__"
 _LEXEME = re.compile(r"[rRbBuUfFtT]{0,2}(?:\"\"\"|'''|\"|')|#|[()\[\]{}]|\\$")
 _NAMED_HEADER = re.compile(r"(?:async[ \t]+)?(class|def|type)[ \t]+([^\W\d]\w*)")
+# `name = ...` or `name: T = ...` (group 2 holds what follows an annotation's colon).
+_ASSIGNED = re.compile(r"([^\W\d]\w*)[ \t]*(?:=(?!=)|(:[^=]*(?:=(?!=))?))")
 _HEADER_KIND = {"class": "class", "def": "function", "type": "assignment"}
 
 
@@ -95,35 +97,58 @@ def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
 
 def _read_by_statement(lines: list[str]) -> TopLevel:
     """For a file the running Python cannot parse as a whole: each top-level statement parsed
-    on its own, the ones that still fail named in `unread`."""
+    on its own. One that still does not parse is read from its first line when that says all
+    it defines (`class X`, `def f`, `type X`, `x = ...`); any other is named in `unread`."""
     body: list[ast.stmt] = []
     unread: list[Unreadable] = []
     headers: list[DefinedName] = []
+    names: set[str] = set()
     for start, stop in _top_level_chunks(lines):
         chunk = "\n".join(lines[start:stop])
         try:
             parsed = ast.parse(chunk).body
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            first = lines[start].strip()
-            unread.append(Unreadable(
-                "unsupported-syntax", start + 1,
-                "the running Python cannot parse this statement; the names it defines are "
-                "read from its first line only"))
-            header = _NAMED_HEADER.match(first)
-            if header:
-                headers.append(DefinedName(header.group(2), _HEADER_KIND[header.group(1)],
-                                           start + 1, first))
+            header = _header_definition(lines, start, stop)
+            if header is None:
+                unread.append(Unreadable(
+                    "unsupported-syntax", start + 1,
+                    "the running Python cannot parse this statement, so the names it defines "
+                    "are not known; run archlint with a newer Python"))
+            else:
+                names.add(header.name)
+                if header.kind:
+                    headers.append(header)
             continue
         for node in parsed:
             ast.increment_lineno(node, start)
         body += parsed
     found = _from_body(body, lines, offset=0, unread=tuple(unread))
-    if not headers:
+    if not names:
         return found
-    names = {d.name for d in headers}
     definitions = tuple(sorted((*found.definitions, *headers), key=lambda d: d.line))
     return TopLevel(found.names | names, found.imported - names, found.all, definitions,
                     found.unread)
+
+
+def _header_definition(lines: list[str], start: int, stop: int) -> DefinedName | None:
+    """What a statement defines, read from its first line (after its decorators) when that line
+    says it all; its kind is "" for an annotation without a value (a name, no definition)."""
+    for index in range(start, stop):
+        first = lines[index].strip()
+        if not first.startswith("@"):
+            break
+    else:
+        return None
+    header = _NAMED_HEADER.match(first)
+    if header is not None:
+        return DefinedName(header.group(2), _HEADER_KIND[header.group(1)], index + 1, first)
+    if index != start:
+        return None  # decorators on something that is not a def or class
+    assigned = _ASSIGNED.match(first)
+    if assigned is None or assigned.group(1) == _ALL:
+        return None  # an __all__ that cannot be read is no literal __all__
+    kind = "assignment" if assigned.group(2) is None or "=" in assigned.group(2) else ""
+    return DefinedName(assigned.group(1), kind, index + 1, first)
 
 
 def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
