@@ -53,15 +53,19 @@ def parse_dot(path: Path) -> pydot.Dot:
 
 
 def edges_of(graph: pydot.Dot) -> dict[tuple[str, str], dict]:
-    """Every visible edge, clusters included, as (importer, imported) -> attributes."""
+    """Every visible edge, clusters included, as (importer, imported) -> attributes (an
+    upward import is drawn from its imported module with its arrow turned: dir=back)."""
     found = {}
     pending = [graph]
     while pending:
         current = pending.pop()
         for edge in current.get_edges():
             attributes = edge.get_attributes()
+            ends = (edge.get_source().strip('"'), edge.get_destination().strip('"'))
+            if attributes.get("dir") == "back":
+                ends = ends[::-1]
             if attributes.get("style") != "invis":
-                found[edge.get_source().strip('"'), edge.get_destination().strip('"')] = attributes
+                found[ends] = attributes
         pending += current.get_subgraphs()
     return found
 
@@ -84,7 +88,8 @@ def test_violating_edge_is_red_and_labelled_and_context_is_grey(project):
     violating = edges["app.low.store", "app.high.views"]
     assert violating["color"] == f'"{RED}"'
     assert violating["label"] == '"line 3"'
-    assert violating["constraint"] == "false"  # an upward edge must not reorder the bands
+    assert violating["dir"] == "back"  # drawn downward from the band above, arrow turned
+    assert "constraint" not in violating
     assert "app/low/store.py:3  from app.high.views import render" in violating["tooltip"]
     for allowed in [("app.high.views", "app.mid"), ("app.mid.service", "app.low.store")]:
         assert edges[allowed]["color"] == f'"{GREY}"'
@@ -100,7 +105,8 @@ def test_layers_are_bands_ordered_top_to_bottom(project):
     assert cluster_labels(graph) == ["layer 1: app.high", "layer 2: app.mid", "layer 3: app.low"]
     order = [(e.get_source().strip('"'), e.get_destination().strip('"'))
              for e in graph.get_edges() if e.get_attributes().get("style") == "invis"]
-    assert order == [("app.high.views", "app.mid"), ("app.mid", "app.low.store")]
+    # from the last box of each band to the first of the next
+    assert order == [("app.high.views", "app.mid"), ("app.mid.service", "app.low.store")]
     for band in graph.get_subgraphs():
         if not band.get_name().startswith("cluster_"):
             continue
@@ -169,7 +175,7 @@ def test_a_large_picture_collapses_context_and_says_so(project):
     """)
     project.cli("graph", "--out", "out", "--format", "dot")
     graph = parse_dot(project.root / "out" / "big.dot")
-    assert "collapsed to depth 0 to stay readable" in graph.get_label()
+    assert "modules collapsed into their packages to stay readable" in graph.get_label()
     assert set(edges_of(graph)) == {("app.low.bad", "app.high.m0"), ("app.high", "app.low"),
                                     ("app.high.m0", "app.low")}
     edges = edges_of(graph)
@@ -265,9 +271,12 @@ def test_svg_from_real_dot_parses_and_holds_the_violating_edge(project):
         "index.html", "layers.dot", "layers.svg"]
     svg = ElementTree.parse(project.root / "out" / "layers.svg").getroot()
     ns = {"svg": "http://www.w3.org/2000/svg"}
-    edges = {g.find("svg:title", ns).text: g for g in svg.iter("{http://www.w3.org/2000/svg}g")
-             if g.get("class") == "edge"}
-    violating = edges["app.low.store->app.high.views"]
+    edges = {g.get("id"): g for g in svg.iter("{http://www.w3.org/2000/svg}g")
+             if g.get("class", "").startswith("edge")}
+    (violating,) = [g for g in edges.values() if g.get("class") == "edge violation"]
+    assert violating.get("id") == "layers-e1"
+    assert "app/low/store.py:3" in violating.find(".//svg:a", ns).get(
+        "{http://www.w3.org/1999/xlink}title")
     assert violating.find(".//svg:path", ns).get("stroke") == RED
     assert [t.text for t in violating.iter("{http://www.w3.org/2000/svg}text")] == ["line 3"]
     html = (project.root / "out" / "index.html").read_text()
