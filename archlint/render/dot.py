@@ -237,6 +237,7 @@ def _node(node: str, picture: Picture, group_role: str | None) -> pydot.Node:
     elif role == COPY:
         attributes.update(color=RED if data["new"] else PALE_RED, penwidth="2",
                           fontcolor=RED if data["new"] else _BASELINED_TEXT)
+        attributes["class"] = "copy" if data["new"] else "copy baselined"
     elif role == GATHERED:
         attributes.update(style='"rounded,filled,dashed"', fillcolor="#f5f5f5",
                           fontcolor="#616161")
