@@ -142,7 +142,7 @@ def _notes(result: ContractResult, drawing: _Drawing, *, summarised: bool) -> li
         notes.append("modules collapsed into their packages to stay readable "
                      "(--depth N draws N levels)")
     if summarised:
-        notes.append("each chain drawn as one dashed edge (hover it for every import)")
+        notes.append("chains not drawn hop by hop (hover an edge for every import)")
     if drawing.gathered:
         notes.append("modules without violations gathered into one box per group")
     if result.context_omitted:
@@ -413,9 +413,9 @@ def _edge_tooltip(items: list[Item], violations: tuple[Violation, ...]) -> tuple
                        key=lambda i: (i.hop, i.violation)):
         mark = " (baselined)" if violations[item.violation].baselined else ""
         lines.append(f"{item.hop.path}:{item.hop.line}  {item.hop.line_contents}{mark}")
-        if item.kind == INDIRECT:
-            lines += [f"    via {hop.path}:{hop.line}  {hop.line_contents}"
-                      for hop in item.chain[1:]]
+        if item.kind in (INDIRECT, VIOLATION) and len(item.chain) > 1:
+            lines += [f"    then {hop.path}:{hop.line}  {hop.line_contents}"
+                      for hop in item.chain if hop != item.hop]
     allowed = sorted({i.hop for i in items if i.kind == CONTEXT})
     if allowed and lines:
         lines.append("allowed:")
