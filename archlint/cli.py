@@ -114,10 +114,13 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
               help="Baseline of known violations, drawn apart from the new ones (default: "
                    "the `baseline` setting, contracts/baseline.json, when it exists).")
 @click.option("--no-baseline", is_flag=True, help="Draw every violation as new.")
+@click.option("--map", "project_map", is_flag=True,
+              help="Also draw the project map: every package and the imports between them, "
+                   "with every contract's violations (project_map.*).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
 def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
           formats: tuple[str, ...], depth: int | None, baseline_file: Path | None,
-          no_baseline: bool, no_cache: bool) -> int:
+          no_baseline: bool, project_map: bool, no_cache: bool) -> int:
     """Draw what the contracts found: a picture per broken contract, and index.html."""
     if baseline_file is not None and no_baseline:
         raise UsageError("--baseline and --no-baseline exclude each other")
@@ -130,22 +133,26 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
     if known is not None:
         report = baseline.apply(report, known)
     _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
-          err=False, root=settings.root)
+          err=False, root=settings.root, project_map=project_map)
     return EXIT_OK
 
 
 def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
-          draw_kept: bool, err: bool, root: Path) -> None:
+          draw_kept: bool, err: bool, root: Path, project_map: bool = False) -> None:
     """Write the pictures and say where; networkx and pydot load only now."""
+    from .render.project_map import MAP_ID
     from .render.writing import write_graphs
 
     written = write_graphs(report, folder, formats, depth=depth, draw_kept=draw_kept,
-                           root=root)
+                           root=root, project_map=project_map)
     for warning in written.warnings:
         click.echo(f"archlint: warning: {warning}", err=True)
-    drawn = sorted({path.stem for path in written.files if path.name != "index.html"})
+    stems = {path.stem for path in written.files if path.name != "index.html"}
+    drawn = sorted(stems - {MAP_ID})
     what = f"{plural(len(drawn), 'contract')} drawn" if drawn else \
         "nothing to draw (every contract kept; --contract ID draws a kept one)"
+    if MAP_ID in stems:
+        what = f"the project map and {what}" if drawn else "the project map drawn"
     index = folder / "index.html"
     where = f", open {index}" if index in written.files else ""
     click.echo(f"graphs: {what} in {folder}{where}", err=err)

@@ -385,3 +385,31 @@ def test_hostile_text_is_escaped_in_dot_svg_mermaid_and_html(project):
     assert f"layers: {HOSTILE}" in texts  # shown literally, \N not expanded
     html = (out / "index.html").read_text()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+# -- the project map --------------------------------------------------------------------------
+
+
+def test_the_project_map_draws_packages_with_every_contracts_violations(project):
+    layered(project)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--map", "--no-cache")
+    assert run.code == 0
+    assert run.out == "graphs: the project map and 1 contract drawn in out\n"
+    graph = parse_dot(project.root / "out" / "project_map.dot")
+    assert "packages 2 levels deep; contracts: 1 layers" in graph.get_label()
+    nodes = {n.get_name().strip('"'): n.get_attributes()["label"]
+             for sub in graph.get_subgraphs() for n in sub.get_nodes() if n.get_name() != "legend"}
+    assert nodes == {"app": '"app\\n1 module"',
+                     "app.high": '"app.high\\n2 modules\\ncontracts 1"',
+                     "app.mid": '"app.mid\\n2 modules\\ncontracts 1"',
+                     "app.low": '"app.low\\n2 modules\\ncontracts 1"'}
+    edges = edges_of(graph)
+    assert edges["app.low", "app.high"]["color"] == f'"{RED}"'
+    assert edges["app.low", "app.high"]["label"] == '"1: store.py:3"'
+    assert edges["app.high", "app.mid"]["color"] == f'"{GREY}"'
+    assert edges["app.mid", "app.low"]["tooltip"] == '"1 module import"'
+    assert set(edges) == {("app.low", "app.high"), ("app.high", "app.mid"),
+                          ("app.mid", "app.low")}
+
+    project.cli("graph", "--out", "out", "--format", "dot")  # without --map: removed
+    assert not (project.root / "out" / "project_map.dot").exists()

@@ -136,3 +136,10 @@ def test_a_depth_given_is_honoured_however_large_the_picture(big_project, capsys
     assert len(boxes) >= 200  # every module of the six layers that an import touches
     width, height, scale = svg_size((big_project / "deep" / "layers.svg").read_text())
     assert width <= MAX_PX + 20 and height <= MAX_PX + 20  # scaled down, never larger
+
+
+@needs_graphviz
+def test_the_project_map_of_a_large_project_fits_a_screen(big_project, capsys):
+    assert main(["graph", "--out", "out", "--format", "svg", "--map", "--no-cache"]) == 0
+    width, height, scale = svg_size((big_project / "out" / "project_map.svg").read_text())
+    assert width <= MAX_PX and height <= MAX_PX and scale >= LEGIBLE_SCALE

@@ -109,7 +109,7 @@ def _build(picture: Picture) -> pydot.Dot:
     roles = {group.role for group in picture.groups}
     # Bands of layers and groups of definitions stack top to bottom; other pictures run left
     # to right, where boxes of one rank stack up and long module names cost no width.
-    across = not roles & {"layer", "definitions"}
+    across = not roles & {"layer", "definitions", "root"}
     dot = pydot.Dot(
         graph_name=quoted(result.id), graph_type="digraph", rankdir="LR" if across else "TB",
         newrank="true",
@@ -150,6 +150,8 @@ def _build(picture: Picture) -> pydot.Dot:
                 cluster.add_node(_node(node, picture, group.role))
             if group.role == "definitions":  # original above its copies
                 _wrap(dot, boxes, 1)
+            elif group.role == "root":  # the map: packages in rows, not one long row
+                _wrap(dot, boxes, WRAP)
         dot.add_subgraph(cluster)
     loose = by_group.get(None, [])
     for node in loose:
@@ -160,6 +162,8 @@ def _build(picture: Picture) -> pydot.Dot:
     for importer, imported, data in picture.graph.edges(data=True):
         kind = data["kind"]
         attributes = dict(_EDGE_STYLE[kind])
+        if "penwidth" in data:  # the map's allowed imports: thicker for more imports
+            attributes["penwidth"] = data["penwidth"]
         attributes["id"] = quoted(data["id"])
         attributes["tooltip"] = quoted(*data["tooltip"])
         ends = (importer, imported)

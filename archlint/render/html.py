@@ -15,6 +15,7 @@ import re
 from html import escape
 
 from ..model import ContractResult, Report, Violation
+from .project_map import MAP_ID
 
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
 
@@ -176,6 +177,8 @@ def index_page(report: Report, pictures: dict[str, str], files: dict[str, list[s
         parts.append(f'<li><a href="#{escape(result.id)}">{escape(result.id)}</a> '
                      f"{_status(result)}</li>")
     parts.append("</ul>")
+    if MAP_ID in pictures or MAP_ID in files:
+        parts += _map_section(pictures.get(MAP_ID), files.get(MAP_ID, []), missing)
     for result in report.results:
         parts += _section(result, pictures.get(result.id), files.get(result.id, []),
                           targets.get(result.id, ()), sources, missing)
@@ -197,11 +200,7 @@ def _section(result: ContractResult, svg: str | None, files: list[str],
     if result.description:
         parts.append(f'<p class="description">{escape(result.description.strip())}</p>')
     if svg is not None:
-        parts.append('<div class="viewer"><div class="zoom">'
-                     '<button type="button" data-zoom="in" title="zoom in">+</button>'
-                     '<button type="button" data-zoom="out" title="zoom out">&#8722;</button>'
-                     '<button type="button" data-zoom="home" title="whole picture">&#9633;'
-                     f'</button></div>{_PROLOG.sub("", svg, count=1)}</div>')
+        parts.append(_viewer(svg))
     elif files and missing:
         parts.append(f"<p>{escape(missing)}</p>")
     if files:
@@ -215,6 +214,29 @@ def _section(result: ContractResult, svg: str | None, files: list[str],
             parts.append(_row(violation, target, sources))
         parts.append("</table>")
     return parts
+
+
+def _map_section(svg: str | None, files: list[str], missing: str) -> list[str]:
+    parts = ['<h2 id="project-map">Project map</h2>',
+             "<p>Every package of the project and the imports between them; the violations of "
+             "every contract in red, each package marked with the contracts that name it.</p>"]
+    if svg is not None:
+        parts.append(_viewer(svg))
+    elif missing:
+        parts.append(f"<p>{escape(missing)}</p>")
+    if files:
+        links = " ".join(f'<a href="{escape(name)}">{escape(name)}</a>' for name in files)
+        parts.append(f'<p class="files">{links}</p>')
+    return parts
+
+
+def _viewer(svg: str) -> str:
+    """An inline SVG with the buttons that zoom it (the script adds dragging and the wheel)."""
+    return ('<div class="viewer"><div class="zoom">'
+            '<button type="button" data-zoom="in" title="zoom in">+</button>'
+            '<button type="button" data-zoom="out" title="zoom out">&#8722;</button>'
+            '<button type="button" data-zoom="home" title="whole picture">&#9633;'
+            f'</button></div>{_PROLOG.sub("", svg, count=1)}</div>')
 
 
 def _row(violation: Violation, target: str, sources: str | None) -> str:

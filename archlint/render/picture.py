@@ -108,7 +108,8 @@ def picture_of(result: ContractResult, depth: int | None = None) -> Picture:
     notes = _notes(result, drawing, summarised=drawing.items is not detailed)
     if crowded:
         notes.append("only the modules and edges with the most violations are drawn; "
-                     "index.html lists every violation")
+                     "index.html lists every violation" if result.violations else
+                     "only the modules with the most imports are drawn")
     return _finish(result, drawing, notes)
 
 
@@ -122,6 +123,8 @@ def _reduced(groups: tuple[Group, ...], detailed: list[Item],
             layout = _Layout(groups, items, {}, context=context_depth)
             if layout.draw().fits():
                 return layout
+    if not any(item.kind != CONTEXT for item in summarised):
+        return _Layout(groups, summarised, {}, context=0)  # kept: its structure, no gathering
     layout = _Layout(groups, summarised, {}, context=0, gather=True)
     while not layout.draw().fits():
         crowded = layout.most_crowded()
@@ -229,7 +232,8 @@ class _Drawing:
         VIOLATING_BUDGET edges with the most violations and CONTEXT_BUDGET allowed ones."""
         weight: Counter[str] = Counter()
         for (importer, imported), items in self.edges.items():
-            violating = sum(1 for item in items if item.kind != CONTEXT)
+            # violating imports first; allowed ones decide between boxes without violations
+            violating = sum(1000 if item.kind != CONTEXT else 1 for item in items)
             weight[importer] += violating
             weight[imported] += violating
         kept = set(sorted(self.nodes, key=lambda n: (-weight[n], n))[:BUDGET])
@@ -365,8 +369,7 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
             shown = sorted(members)
             tooltip = [*shown[:20], *([f"... {len(shown) - 20} more"] if len(shown) > 20 else [])]
             graph.add_node(node, group=drawing.gathered[node], role=GATHERED,
-                           label=node.rsplit(" (", 1)[0].rsplit(".", 1)[-1] + "\n"
-                           + node.rsplit(" (", 1)[1].rstrip(")"),
+                           label=f"{len(members)} modules\nwithout violations",
                            tooltip=tuple(tooltip), new=False)
             continue
         exact = members <= {node}
@@ -393,7 +396,7 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
         for item in items:
             if item.violation is not None and item.kind in (VIOLATION, INDIRECT):
                 targets[item.violation] = ids[pair]
-    uses = _uses(graph, violations)
+    uses = uses_of(graph)
     return Picture(result, graph, groups, tuple(notes), tuple(targets), uses)
 
 
@@ -415,7 +418,7 @@ def _edge_tooltip(items: list[Item], violations: tuple[Violation, ...]) -> tuple
         lines.append(f"{item.hop.path}:{item.hop.line}  {item.hop.line_contents}{mark}")
         if item.kind in (INDIRECT, VIOLATION) and len(item.chain) > 1:
             lines += [f"    then {hop.path}:{hop.line}  {hop.line_contents}"
-                      for hop in item.chain if hop != item.hop]
+                      for hop in item.chain if (hop.path, hop.line) != (item.hop.path, item.hop.line)]
     allowed = sorted({i.hop for i in items if i.kind == CONTEXT})
     if allowed and lines:
         lines.append("allowed:")
@@ -438,7 +441,7 @@ def _assign_ids(contract_id: str, graph: nx.DiGraph) -> dict:
     return ids
 
 
-def _uses(graph: nx.DiGraph, violations: tuple[Violation, ...]) -> frozenset[str]:
+def uses_of(graph: nx.DiGraph) -> frozenset[str]:
     """The legend entries a picture needs: edge kinds (violating ones as new or
     baselined) and node roles."""
     used = set()
@@ -498,7 +501,7 @@ def _definitions_picture(result: ContractResult) -> Picture:
     for index, node in first_copy.items():
         targets[index] = graph.nodes[node]["id"]
     return Picture(result, graph, tuple(groups), tuple(notes), tuple(targets),
-                   _uses(graph, result.violations))
+                   uses_of(graph))
 
 
 # -- module names and groups ------------------------------------------------------------------
