@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -11,7 +12,18 @@ from .version import __version__
 from .cache import ResultCache
 from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
-from .model import WARNING, ContractResult, Diagnostic, Group, Hop, Report, Violation
+from .model import (
+    WARNING,
+    ContractResult,
+    Diagnostic,
+    Group,
+    Hop,
+    Package,
+    PackageImports,
+    ProjectMap,
+    Report,
+    Violation,
+)
 from .settings import Settings, load_settings
 from .timing import Timings, step
 
@@ -98,6 +110,31 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
         version=__version__,
         results=tuple(results),
         diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key())),
+        project=_project_map(graph) if with_context else None,
+    )
+
+
+def _project_map(graph: ProjectGraph) -> ProjectMap:
+    """The packages of the root packages, how many modules each holds, and how many module
+    imports join each pair of them: what the map picture draws, so it never reads the graph."""
+    internal = sorted(m for m in graph.modules if graph.is_internal(m))
+    packages = {m.rpartition(".")[0] for m in internal if "." in m}
+    packages |= {m for m in internal if m in graph.root_packages}
+
+    def package_of(module: str) -> str:
+        return module if module in packages else module.rpartition(".")[0]
+
+    sizes = Counter(package_of(m) for m in internal)
+    counts: Counter[tuple[str, str]] = Counter()
+    for importer in internal:
+        for imported in graph.successors(importer):
+            if graph.is_internal(imported):
+                pair = (package_of(importer), package_of(imported))
+                if pair[0] != pair[1]:
+                    counts[pair] += 1
+    return ProjectMap(
+        packages=tuple(Package(name, sizes[name]) for name in sorted(packages)),
+        imports=tuple(PackageImports(a, b, n) for (a, b), n in sorted(counts.items())),
     )
 
 

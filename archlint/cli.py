@@ -94,7 +94,8 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         click.echo(summary_line(report))
         click.echo(f"report written to {output}")
     if graphs_folder is not None:
-        _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False, err=True)
+        _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False, err=True,
+              root=settings.root)
     if timings is not None:
         for line in timings.lines():
             click.echo(line, err=True)
@@ -114,31 +115,49 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
 @click.option("--depth", type=click.IntRange(min=0), metavar="N",
               help="Show N levels below each module a contract names (default: all, "
                    "collapsed automatically when a picture would be unreadable).")
+@click.option("--baseline", "baseline_file", type=click.Path(path_type=Path, dir_okay=False),
+              help="Baseline of known violations, drawn apart from the new ones (default: "
+                   "the `baseline` setting, contracts/baseline.json, when it exists).")
+@click.option("--no-baseline", is_flag=True, help="Draw every violation as new.")
+@click.option("--map", "project_map", is_flag=True,
+              help="Also draw the project map: every package and the imports between them, "
+                   "with every contract's violations (project_map.*).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
 def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
-          formats: tuple[str, ...], depth: int | None, no_cache: bool) -> int:
+          formats: tuple[str, ...], depth: int | None, baseline_file: Path | None,
+          no_baseline: bool, project_map: bool, no_cache: bool) -> int:
     """Draw what the contracts found: a picture per broken contract, and index.html."""
+    if baseline_file is not None and no_baseline:
+        raise UsageError("--baseline and --no-baseline exclude each other")
+    settings = load_settings(config)
     if out is None:
-        settings = load_settings(config)
         out = settings.root / settings.graphs
-    report = run_check(config, contract_ids=contract_ids, use_cache=not no_cache,
-                       with_context=True)
+    known = None if no_baseline else baseline.for_check(settings, baseline_file)
+    report = run_check(settings.config_file, contract_ids=contract_ids,
+                       use_cache=not no_cache, with_context=True)
+    if known is not None:
+        report = baseline.apply(report, known)
     _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
-          err=False)
+          err=False, root=settings.root, project_map=project_map)
     return EXIT_OK
 
 
 def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
-          draw_kept: bool, err: bool) -> None:
+          draw_kept: bool, err: bool, root: Path, project_map: bool = False) -> None:
     """Write the pictures and say where; networkx and pydot load only now."""
+    from .render.project_map import MAP_ID
     from .render.writing import write_graphs
 
-    written = write_graphs(report, folder, formats, depth=depth, draw_kept=draw_kept)
+    written = write_graphs(report, folder, formats, depth=depth, draw_kept=draw_kept,
+                           root=root, project_map=project_map)
     for warning in written.warnings:
         click.echo(f"archlint: warning: {warning}", err=True)
-    drawn = sorted({path.stem for path in written.files if path.name != "index.html"})
+    stems = {path.stem for path in written.files if path.name != "index.html"}
+    drawn = sorted(stems - {MAP_ID})
     what = f"{plural(len(drawn), 'contract')} drawn" if drawn else \
         "nothing to draw (every contract kept; --contract ID draws a kept one)"
+    if MAP_ID in stems:
+        what = f"the project map and {what}" if drawn else "the project map drawn"
     index = folder / "index.html"
     where = f", open {index}" if index in written.files else ""
     click.echo(f"graphs: {what} in {folder}{where}", err=err)

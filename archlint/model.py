@@ -191,6 +191,34 @@ class Group:
     modules: tuple[str, ...]
 
 
+@dataclass(frozen=True, order=True)
+class PackageImports:
+    """`count` module imports (importer, imported pairs) from modules of the package
+    `importer` to modules of the package `imported`: one edge of the project map."""
+
+    importer: str
+    imported: str
+    count: int
+
+
+@dataclass(frozen=True, order=True)
+class Package:
+    """A package of the project map and how many modules it holds itself (its `__init__` and
+    its plain modules; subpackages are packages of their own)."""
+
+    name: str
+    modules: int
+
+
+@dataclass(frozen=True)
+class ProjectMap:
+    """The project at package level, for the map picture: every package of the root packages
+    (a module with modules below it) and the imports between them, sorted."""
+
+    packages: tuple[Package, ...]
+    imports: tuple[PackageImports, ...]
+
+
 @dataclass(frozen=True)
 class ContractResult:
     """The verdict of one contract.
@@ -245,6 +273,8 @@ class Report:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     fixed: tuple[Fixed, ...] = field(default=())
     strict_baseline: bool = False
+    # Filled only when pictures are asked for (check with `with_context`).
+    project: ProjectMap | None = None
 
     @property
     def summary(self) -> Summary:

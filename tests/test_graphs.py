@@ -53,15 +53,19 @@ def parse_dot(path: Path) -> pydot.Dot:
 
 
 def edges_of(graph: pydot.Dot) -> dict[tuple[str, str], dict]:
-    """Every visible edge, clusters included, as (importer, imported) -> attributes."""
+    """Every visible edge, clusters included, as (importer, imported) -> attributes (an
+    upward import is drawn from its imported module with its arrow turned: dir=back)."""
     found = {}
     pending = [graph]
     while pending:
         current = pending.pop()
         for edge in current.get_edges():
             attributes = edge.get_attributes()
+            ends = (edge.get_source().strip('"'), edge.get_destination().strip('"'))
+            if attributes.get("dir") == "back":
+                ends = ends[::-1]
             if attributes.get("style") != "invis":
-                found[edge.get_source().strip('"'), edge.get_destination().strip('"')] = attributes
+                found[ends] = attributes
         pending += current.get_subgraphs()
     return found
 
@@ -84,7 +88,8 @@ def test_violating_edge_is_red_and_labelled_and_context_is_grey(project):
     violating = edges["app.low.store", "app.high.views"]
     assert violating["color"] == f'"{RED}"'
     assert violating["label"] == '"line 3"'
-    assert violating["constraint"] == "false"  # an upward edge must not reorder the bands
+    assert violating["dir"] == "back"  # drawn downward from the band above, arrow turned
+    assert "constraint" not in violating
     assert "app/low/store.py:3  from app.high.views import render" in violating["tooltip"]
     for allowed in [("app.high.views", "app.mid"), ("app.mid.service", "app.low.store")]:
         assert edges[allowed]["color"] == f'"{GREY}"'
@@ -100,7 +105,8 @@ def test_layers_are_bands_ordered_top_to_bottom(project):
     assert cluster_labels(graph) == ["layer 1: app.high", "layer 2: app.mid", "layer 3: app.low"]
     order = [(e.get_source().strip('"'), e.get_destination().strip('"'))
              for e in graph.get_edges() if e.get_attributes().get("style") == "invis"]
-    assert order == [("app.high.views", "app.mid"), ("app.mid", "app.low.store")]
+    # from the last box of each band to the first of the next
+    assert order == [("app.high.views", "app.mid"), ("app.mid.service", "app.low.store")]
     for band in graph.get_subgraphs():
         if not band.get_name().startswith("cluster_"):
             continue
@@ -169,7 +175,7 @@ def test_a_large_picture_collapses_context_and_says_so(project):
     """)
     project.cli("graph", "--out", "out", "--format", "dot")
     graph = parse_dot(project.root / "out" / "big.dot")
-    assert "collapsed to depth 0 to stay readable" in graph.get_label()
+    assert "modules collapsed into their packages to stay readable" in graph.get_label()
     assert set(edges_of(graph)) == {("app.low.bad", "app.high.m0"), ("app.high", "app.low"),
                                     ("app.high.m0", "app.low")}
     edges = edges_of(graph)
@@ -265,9 +271,12 @@ def test_svg_from_real_dot_parses_and_holds_the_violating_edge(project):
         "index.html", "layers.dot", "layers.svg"]
     svg = ElementTree.parse(project.root / "out" / "layers.svg").getroot()
     ns = {"svg": "http://www.w3.org/2000/svg"}
-    edges = {g.find("svg:title", ns).text: g for g in svg.iter("{http://www.w3.org/2000/svg}g")
-             if g.get("class") == "edge"}
-    violating = edges["app.low.store->app.high.views"]
+    edges = {g.get("id"): g for g in svg.iter("{http://www.w3.org/2000/svg}g")
+             if g.get("class", "").startswith("edge")}
+    (violating,) = [g for g in edges.values() if g.get("class") == "edge violation"]
+    assert violating.get("id") == "layers-e1"
+    assert "app/low/store.py:3" in violating.find(".//svg:a", ns).get(
+        "{http://www.w3.org/1999/xlink}title")
     assert violating.find(".//svg:path", ns).get("stroke") == RED
     assert [t.text for t in violating.iter("{http://www.w3.org/2000/svg}text")] == ["line 3"]
     html = (project.root / "out" / "index.html").read_text()
@@ -366,10 +375,41 @@ def test_hostile_text_is_escaped_in_dot_svg_mermaid_and_html(project):
     svg_text = (out / "layers.svg").read_text()
     ElementTree.fromstring(svg_text)  # well-formed: nothing broke out, no control characters
     assert "\\x1b[31m\\x0c." in svg_text and "\x1b" not in svg_text
-    for page in (svg_text, (out / "index.html").read_text(), (out / "layers.mmd").read_text()):
+    for page in (svg_text, (out / "layers.mmd").read_text()):
         assert "<script" not in page and "<img" not in page
+    page = (out / "index.html").read_text()
+    assert "<img" not in page
+    assert page.count("<script") == 1 and page.index("<script>") > page.rindex("</table>")
     svg = ElementTree.parse(out / "layers.svg").getroot()
     texts = [t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")]
     assert f"layers: {HOSTILE}" in texts  # shown literally, \N not expanded
     html = (out / "index.html").read_text()
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+
+
+# -- the project map --------------------------------------------------------------------------
+
+
+def test_the_project_map_draws_packages_with_every_contracts_violations(project):
+    layered(project)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--map", "--no-cache")
+    assert run.code == 0
+    assert run.out == "graphs: the project map and 1 contract drawn in out\n"
+    graph = parse_dot(project.root / "out" / "project_map.dot")
+    assert "packages 2 levels deep; contracts: 1 layers" in graph.get_label()
+    nodes = {n.get_name().strip('"'): n.get_attributes()["label"]
+             for sub in graph.get_subgraphs() for n in sub.get_nodes() if n.get_name() != "legend"}
+    assert nodes == {"app": '"app\\n1 module"',
+                     "app.high": '"app.high\\n2 modules\\ncontracts 1"',
+                     "app.mid": '"app.mid\\n2 modules\\ncontracts 1"',
+                     "app.low": '"app.low\\n2 modules\\ncontracts 1"'}
+    edges = edges_of(graph)
+    assert edges["app.low", "app.high"]["color"] == f'"{RED}"'
+    assert edges["app.low", "app.high"]["label"] == '"1: store.py:3"'
+    assert edges["app.high", "app.mid"]["color"] == f'"{GREY}"'
+    assert edges["app.mid", "app.low"]["tooltip"] == '"1 module import"'
+    assert set(edges) == {("app.low", "app.high"), ("app.high", "app.mid"),
+                          ("app.mid", "app.low")}
+
+    project.cli("graph", "--out", "out", "--format", "dot")  # without --map: removed
+    assert not (project.root / "out" / "project_map.dot").exists()

@@ -8,38 +8,63 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import textwrap
 
 import pydot
 
 from ..model import Group, is_within, printable
-from .picture import CHAIN, CONTEXT, VIOLATION, Picture, edge_label, group_title, short_name
+from .picture import (
+    BASELINED,
+    CANONICAL,
+    CHAIN,
+    CONTEXT,
+    COPY,
+    GATHERED,
+    INDIRECT,
+    NEW,
+    ORIGINAL,
+    VIOLATION,
+    Picture,
+    group_title,
+)
 
-RED, GREY, GREEN = "#c62828", "#b0b0b0", "#2e7d32"
+RED, PALE_RED, GREY, GREEN = "#c62828", "#e0a3a3", "#b0b0b0", "#2e7d32"
 FONT = "Helvetica"
+# Largest drawing in inches: Graphviz scales a larger one down to this, 2,496 px at 96 dpi.
+# The picture model keeps drawings below it; this is the backstop.
+MAX_INCHES = 26
+# Boxes side by side in a group before its row wraps.
+WRAP = 5
+# Groups of definitions (`unique`) side by side before their row wraps.
+WRAP_GROUPS = 4
 
 GRAPHVIZ_MISSING = "Graphviz's dot was not found"
 INSTALL_GRAPHVIZ = (f"{GRAPHVIZ_MISSING}, so no SVG/PNG was rendered (DOT, Mermaid "
                     "and HTML were written); install it with 'apt install graphviz', "
                     "'brew install graphviz' or from https://graphviz.org/download/")
 
-_ROLE_FILL = {"canonical": "#e8f5e9", "forbidden": "#ffebee"}
+_ROLE_FILL = {"forbidden": "#ffebee"}
 _EDGE_STYLE = {
-    VIOLATION: {"color": RED, "fontcolor": RED, "penwidth": "2.2", "fontsize": "11"},
-    CHAIN: {"color": RED, "fontcolor": RED, "style": "dashed", "penwidth": "1.4",
-            "fontsize": "10"},
+    VIOLATION: {"penwidth": "2.2", "fontsize": "11"},
+    INDIRECT: {"style": "dashed", "penwidth": "2", "fontsize": "11"},
+    CHAIN: {"style": "dashed", "penwidth": "1.2", "fontsize": "10"},
     CONTEXT: {"color": GREY, "arrowsize": "0.6", "penwidth": "0.8"},
 }
+_BASELINED_TEXT = "#a05252"
+# Legend entries, in the order shown: (what the picture uses, symbol, colour, text).
 _LEGEND = (
-    '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">'
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{RED}"><B>&#8594;</B></FONT></TD>'
-    '<TD ALIGN="LEFT">violating import, with its line</TD></TR>'
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{RED}">- &#8594;</FONT></TD>'
-    '<TD ALIGN="LEFT">earlier hop of a violating chain</TD></TR>'
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GREY}">&#8594;</FONT></TD>'
-    '<TD ALIGN="LEFT">allowed import (context)</TD></TR>'
-    f'<TR><TD ALIGN="LEFT"><FONT COLOR="{GREEN}"><B>&#9632;</B></FONT></TD>'
-    '<TD ALIGN="LEFT">canonical module</TD></TR>'
-    '</TABLE>>'
+    (f"{VIOLATION}-{NEW}", "&#8594;", RED, "violating import, with its line"),
+    (f"{INDIRECT}-{NEW}", "- &#8594;", RED, "violating chain, one edge (hover for its imports)"),
+    (f"{CHAIN}-{NEW}", "- &#8594;", RED, "earlier hop of a violating chain"),
+    (f"{VIOLATION}-{BASELINED}", "&#8594;", PALE_RED, "violating import in the baseline"),
+    (f"{INDIRECT}-{BASELINED}", "- &#8594;", PALE_RED, "violating chain in the baseline"),
+    (f"{CHAIN}-{BASELINED}", "- &#8594;", PALE_RED, "hop of a chain in the baseline"),
+    (CONTEXT, "&#8594;", GREY, "allowed import (context)"),
+    (CANONICAL, "&#9632;", GREEN, "canonical module"),
+    (ORIGINAL, "&#9633;", GREEN, "original definition"),
+    (f"{COPY}-{NEW}", "&#9633;", RED, "copy of the name"),
+    (f"{COPY}-{BASELINED}", "&#9633;", PALE_RED, "copy in the baseline"),
+    (GATHERED, "&#9633;", GREY, "modules without violations, gathered"),
 )
 
 
@@ -81,14 +106,15 @@ def quoted(*lines: str) -> str:
 
 def _build(picture: Picture) -> pydot.Dot:
     result = picture.result
-    layered = any(group.role == "layer" for group in picture.groups)
-    title = [f"{result.id}: {result.name}" if result.name else result.id, _status(picture)]
-    if picture.note:
-        title.append(picture.note)
+    roles = {group.role for group in picture.groups}
+    # Bands of layers and groups of definitions stack top to bottom; other pictures run left
+    # to right, where boxes of one rank stack up and long module names cost no width.
+    across = not roles & {"layer", "definitions", "root"}
     dot = pydot.Dot(
-        graph_name=quoted(result.id), graph_type="digraph", rankdir="TB", newrank="true",
+        graph_name=quoted(result.id), graph_type="digraph", rankdir="LR" if across else "TB",
+        newrank="true",
         labelloc="t", fontname=FONT, fontsize="14", nodesep="0.3", ranksep="0.55",
-        label=quoted(*title),
+        label=quoted(*_title(picture)), size=f'"{MAX_INCHES},{MAX_INCHES}"',
     )
     dot.set_node_defaults(shape="box", style='"rounded,filled"', fillcolor="white",
                           fontname=FONT, fontsize="10", color="#616161")
@@ -99,10 +125,10 @@ def _build(picture: Picture) -> pydot.Dot:
         by_group.setdefault(data["group"], []).append(node)
     enclosing = _enclosing(picture.groups)
     for index, group in enumerate(picture.groups):
-        members = by_group.get(index, [])
         if index in enclosing:  # e.g. canonical modules, drawn inside their package
             continue
-        inner = [(n, picture.groups[i].role) for i, outer in enclosing.items() if outer == index
+        members = by_group.get(index, [])
+        inner = [n for i, outer in enclosing.items() if outer == index
                  for n in by_group.get(i, [])]
         if not members and not inner:
             continue
@@ -110,44 +136,89 @@ def _build(picture: Picture) -> pydot.Dot:
             f"group_{index}", label=quoted(group_title(picture, index)),
             style='"rounded,dashed"', color="#bdbdbd", fontname=FONT, fontsize="11",
             labeljust="l")
-        if group.role == "layer":  # a band: the layer's modules side by side on one rank
-            row = pydot.Subgraph(rank="same")
-            for node in members:
-                row.add_node(_node(node, group.role, picture))
-            cluster.add_subgraph(row)
+        boxes = [*members, *inner]
+        if group.role == "layer":  # a band: rows of the layer's modules side by side
+            rows = [boxes[i:i + WRAP] for i in range(0, len(boxes), WRAP)]
+            for row_nodes in rows:
+                row = pydot.Subgraph(rank="same")
+                for node in row_nodes:
+                    row.add_node(_node(node, picture, group.role))
+                cluster.add_subgraph(row)
+            _wrap(dot, [row[0] for row in rows], 1)
         else:
-            for node in members:
-                cluster.add_node(_node(node, group.role, picture))
-        for node, role in inner:
-            cluster.add_node(_node(node, role, picture))
+            for node in boxes:
+                cluster.add_node(_node(node, picture, group.role))
+            if group.role == "definitions":  # original above its copies
+                _wrap(dot, boxes, 1)
+            elif group.role == "root":  # the map: packages in rows, not one long row
+                _wrap(dot, boxes, WRAP)
         dot.add_subgraph(cluster)
-    for node in by_group.get(None, []):
-        dot.add_node(_node(node, None, picture))
-    if layered:
-        _order_bands(dot, picture, by_group)
+    loose = by_group.get(None, [])
+    for node in loose:
+        dot.add_node(_node(node, picture, None))
+    _order_groups(dot, picture, by_group)
 
+    layered = any(group.role == "layer" for group in picture.groups)
     for importer, imported, data in picture.graph.edges(data=True):
         kind = data["kind"]
         attributes = dict(_EDGE_STYLE[kind])
-        attributes["tooltip"] = quoted(*(f"{hop.path}:{hop.line}  {hop.line_contents}"
-                                         for hop in data["hops"]))
+        if "penwidth" in data:  # the map's allowed imports: thicker for more imports
+            attributes["penwidth"] = data["penwidth"]
+        attributes["id"] = quoted(data["id"])
+        attributes["tooltip"] = quoted(*data["tooltip"])
+        ends = (importer, imported)
         if kind != CONTEXT:
-            attributes["label"] = quoted(edge_label(importer, data["hops"]))
+            colour = RED if data["new"] else PALE_RED
+            attributes.update(color=colour, fontcolor=RED if data["new"] else _BASELINED_TEXT,
+                              label=quoted(data["label"]))
+            attributes["class"] = "violation" if data["new"] else "violation baselined"
             if layered:
-                attributes["constraint"] = "false"
-        dot.add_edge(pydot.Edge(quoted(importer), quoted(imported), **attributes))
-    legend = pydot.Subgraph(rank="sink")
-    legend.add_node(pydot.Node("legend", shape="plaintext", style='""', label=_LEGEND,
-                               fontsize="9"))
-    dot.add_subgraph(legend)
+                bands = [picture.graph.nodes[end]["group"] for end in ends]
+                if None not in bands and bands[0] > bands[1]:
+                    # An upward import, drawn from the band above with its arrow turned: laid
+                    # out like the downward edges, it keeps the bands in order and stays short.
+                    ends = (imported, importer)
+                    attributes["dir"] = "back"
+                else:
+                    attributes["constraint"] = "false"
+        dot.add_edge(pydot.Edge(quoted(ends[0]), quoted(ends[1]), **attributes))
+    legend = [entry for entry in _LEGEND if entry[0] in picture.uses]
+    if legend:
+        holder = pydot.Subgraph(rank="sink")
+        holder.add_node(pydot.Node("legend", shape="plaintext", style='""', fontsize="9",
+                                   label=_legend_table(legend)))
+        dot.add_subgraph(holder)
     return dot
 
 
+def _title(picture: Picture) -> list[str]:
+    result = picture.result
+    lines = [f"{result.id}: {result.name}" if result.name else result.id, _status(picture)]
+    for note in picture.notes:
+        lines += textwrap.wrap(note, 100)
+    return lines
+
+
+def _legend_table(entries) -> str:
+    rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}"><B>{symbol}</B></FONT></TD>'
+                   f'<TD ALIGN="LEFT">{text}</TD></TR>' for _, symbol, colour, text in entries)
+    return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{rows}</TABLE>>'
+
+
+def _wrap(dot: pydot.Dot, boxes: list[str], width: int) -> None:
+    """Rows of at most `width` boxes: an invisible edge from each box to the one `width`
+    places on, so a group of many boxes is drawn as a block, not as one long row."""
+    for upper, lower in zip(boxes, boxes[width:]):
+        dot.add_edge(pydot.Edge(quoted(upper), quoted(lower), style="invis"))
+
+
 def _enclosing(groups: tuple[Group, ...]) -> dict[int, int]:
-    """Groups whose named modules all lie inside one named module of an earlier group, mapped
-    to that group: they are drawn in its box, not in a box of their own."""
+    """Canonical modules that all lie inside one named module of an earlier group, mapped to
+    that group: they are drawn in its box (their package), not in a box of their own."""
     found = {}
     for index, group in enumerate(groups):
+        if group.role != "canonical":
+            continue
         for outer in range(index):
             if group.modules and all(any(is_within(m, o) for o in groups[outer].modules)
                                      for m in group.modules):
@@ -156,24 +227,48 @@ def _enclosing(groups: tuple[Group, ...]) -> dict[int, int]:
     return found
 
 
-def _node(module: str, role: str | None, picture: Picture) -> pydot.Node:
-    attributes = {"label": quoted(short_name(module, picture.groups)), "tooltip": quoted(module)}
-    if role in _ROLE_FILL:
-        attributes["fillcolor"] = _ROLE_FILL[role]
-    if role == "canonical":
+def _node(node: str, picture: Picture, group_role: str | None) -> pydot.Node:
+    data = picture.graph.nodes[node]
+    attributes = {"label": quoted(*data["label"].split("\n")), "tooltip": quoted(*data["tooltip"]),
+                  "id": quoted(data["id"])}
+    role = data["role"]
+    if group_role in _ROLE_FILL:
+        attributes["fillcolor"] = _ROLE_FILL[group_role]
+    if role == CANONICAL:
+        attributes.update(color=GREEN, penwidth="2", fillcolor="#e8f5e9")
+    elif role == ORIGINAL:
         attributes.update(color=GREEN, penwidth="2")
-    return pydot.Node(quoted(module), **attributes)
+    elif role == COPY:
+        attributes.update(color=RED if data["new"] else PALE_RED, penwidth="2",
+                          fontcolor=RED if data["new"] else _BASELINED_TEXT)
+        attributes["class"] = "copy" if data["new"] else "copy baselined"
+    elif role == GATHERED:
+        attributes.update(style='"rounded,filled,dashed"', fillcolor="#f5f5f5",
+                          fontcolor="#616161")
+    return pydot.Node(quoted(node), **attributes)
 
 
-def _order_bands(dot: pydot.Dot, picture: Picture, by_group: dict) -> None:
-    """Stack the layers top to bottom: an invisible edge from each band to the next."""
-    anchors = [by_group[i][0] for i in range(len(picture.groups)) if by_group.get(i)]
-    for upper, lower in zip(anchors, anchors[1:]):
-        dot.add_edge(pydot.Edge(quoted(upper), quoted(lower), style="invis", weight="10"))
+def _order_groups(dot: pydot.Dot, picture: Picture, by_group: dict) -> None:
+    """Stack the layers top to bottom, and wrap the boxes of definitions: an invisible edge
+    from the last box of each band to the first of the next, or from each group of
+    definitions to the one WRAP_GROUPS on."""
+    drawn = [i for i in range(len(picture.groups)) if by_group.get(i)]
+    if any(picture.groups[i].role == "layer" for i in drawn):
+        for upper, lower in zip(drawn, drawn[1:]):
+            dot.add_edge(pydot.Edge(quoted(by_group[upper][-1]), quoted(by_group[lower][0]),
+                                    style="invis", weight="10"))
+    elif any(picture.groups[i].role == "definitions" for i in drawn):
+        for upper, lower in zip(drawn, drawn[WRAP_GROUPS:]):
+            dot.add_edge(pydot.Edge(quoted(by_group[upper][-1]), quoted(by_group[lower][0]),
+                                    style="invis"))
 
 
 def _status(picture: Picture) -> str:
-    count = len(picture.result.violations)
-    if not count:
+    violations = picture.result.violations
+    if not violations:
         return "kept"
-    return f"broken: {count} violation{'s' if count != 1 else ''}"
+    baselined = sum(1 for v in violations if v.baselined)
+    count = f"broken: {len(violations)} violation{'s' if len(violations) != 1 else ''}"
+    if baselined:
+        count += f" ({len(violations) - baselined} new, {baselined} in the baseline)"
+    return count

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .dot import (
 from .html import index_page
 from .mermaid import mermaid_source
 from .picture import picture_of
+from .project_map import MAP_ID, map_picture
 
 _SUFFIX = {"dot": ".dot", "svg": ".svg", "png": ".png", "mermaid": ".mmd"}
 
@@ -35,11 +37,15 @@ class Written:
 
 
 def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_FORMATS, *,
-                 depth: int | None = None, draw_kept: bool = False) -> Written:
+                 depth: int | None = None, draw_kept: bool = False,
+                 root: Path | None = None, project_map: bool = False) -> Written:
     """Draw every broken contract (every contract with `draw_kept`) into `out`.
 
     Files of contracts no longer drawn (now kept) are removed, so a folder of pictures checked
     into a repository never shows a violation that is gone. Every file is written atomically.
+    `root`, the project's folder, lets index.html link each violation to its source file.
+    With `project_map`, the map of the whole project is drawn too (`project_map.*`, and at
+    the top of index.html).
     """
     written = Written()
     try:
@@ -53,12 +59,21 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
         wanted = (wanted - {"svg", "png"}) | {"dot"}
     svgs: dict[str, str] = {}
     names: dict[str, list[str]] = {}
+    targets: dict[str, tuple[str, ...]] = {}
+    drawn = [(result, picture_of(result, depth)) for result in report.results
+             if draw_kept or not result.kept]
+    if project_map and report.project is not None:
+        picture = map_picture(report, report.project)
+        drawn.insert(0, (picture.result, picture))
+    else:
+        for suffix in _SUFFIX.values():
+            (out / f"{MAP_ID}{suffix}").unlink(missing_ok=True)
     for result in report.results:
         if result.kept and not draw_kept:
             for suffix in _SUFFIX.values():
                 (out / f"{result.id}{suffix}").unlink(missing_ok=True)
-            continue
-        picture = picture_of(result, depth)
+    for result, picture in drawn:
+        targets[result.id] = picture.targets
         source = dot_source(picture)
         outputs: dict[str, bytes] = {}
         if "dot" in wanted:
@@ -84,9 +99,20 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     if "html" in wanted:
         path = out / "index.html"
         missing = "" if graphviz else f"No picture: {GRAPHVIZ_MISSING}."
-        _write(path, index_page(report, svgs, names, missing).encode())
+        sources = _relative(root, out) if root is not None else None
+        _write(path, index_page(report, svgs, names, targets, sources, missing).encode())
         written.files.append(path)
     return written
+
+
+def _relative(root: Path, out: Path) -> str | None:
+    """The project's folder as seen from the output folder, with forward slashes ("" when
+    they are the same); None when no relative path joins them (another drive)."""
+    try:
+        relative = Path(os.path.relpath(root.resolve(), out.resolve())).as_posix()
+    except ValueError:
+        return None
+    return "" if relative == "." else relative
 
 
 def _graphviz(source: str, fmt: str, contract_id: str) -> bytes:

@@ -1,0 +1,117 @@
+"""The project map (`archlint graph --map`): the whole project at package level, with every
+contract's violating imports overlaid in red and the packages each contract names marked.
+
+Drawn from the report alone (its `project` map, results and violations), as the same Picture
+model the contracts' pictures use, so DOT, Mermaid and index.html draw it alike. Packages are
+shown as deep as fits BUDGET boxes; the heaviest allowed imports are drawn, at most
+CONTEXT_BUDGET of them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import networkx as nx
+
+from ..model import ContractResult, Group, ProjectMap, Report, is_within
+from .picture import BUDGET, CONTEXT, CONTEXT_BUDGET, VIOLATION, Picture, edge_label, uses_of
+
+MAP_ID = "project_map"  # not a possible contract id (those have no underscore)
+
+
+def map_picture(report: Report, project: ProjectMap) -> Picture:
+    """The map at the deepest package level that fits BUDGET boxes."""
+    names = [package.name for package in project.packages]
+    depth = max((d for d in range(max((n.count(".") for n in names), default=0), -1, -1)
+                 if len({_cut(n, d) for n in names}) <= BUDGET), default=0)
+    violations = [(result, v) for result in report.results for v in result.violations
+                  if v.chain]
+    result = ContractResult(
+        id=MAP_ID, name="the project's packages and every contract's violations", type="map",
+        description="", severity="error", violations=tuple(v for _, v in violations))
+
+    def box(module: str) -> str:
+        holders = [n for n in names if is_within(module, n)]
+        return _cut(max(holders, key=len) if holders else module, depth)
+
+    sizes: Counter[str] = Counter()
+    for package in project.packages:
+        sizes[_cut(package.name, depth)] += package.modules
+    graph = nx.DiGraph()
+    number = {result.id: index for index, result in enumerate(report.results, 1)}
+    named_by = _named_by(report, box)
+    roots = sorted({name.split(".")[0] for name in sizes})
+    groups = tuple(Group("root", root, (root,)) for root in roots)
+    for name in sorted(sizes):
+        marks = sorted(named_by.get(name, ()), key=number.__getitem__)
+        label = f"{name}\n{sizes[name]} module{'s' if sizes[name] != 1 else ''}"
+        if marks:
+            label += f"\ncontracts {', '.join(str(number[m]) for m in marks)}"
+        graph.add_node(name, group=roots.index(name.split(".")[0]), role=None, new=False,
+                       label=label, tooltip=(name, *(f"named by {mark}" for mark in marks)))
+    allowed: Counter[tuple[str, str]] = Counter()
+    for imports in project.imports:
+        pair = (_cut(imports.importer, depth), _cut(imports.imported, depth))
+        if pair[0] != pair[1]:
+            allowed[pair] += imports.count
+    heaviest = sorted(allowed.items(), key=lambda kv: (-kv[1], kv[0]))[:CONTEXT_BUDGET]
+    for (importer, imported), count in sorted(heaviest):
+        graph.add_edge(importer, imported, kind=CONTEXT, label="", new=False,
+                       penwidth=f"{0.8 + math.log10(count):.1f}",
+                       tooltip=(f"{count} module import{'s' if count != 1 else ''}",))
+    _violating_edges(graph, violations, box, number)
+    notes = [f"packages {depth + 1} level{'s' if depth else ''} deep; contracts: "
+             + ", ".join(f"{n} {contract_id}" for contract_id, n in number.items())]
+    if len(allowed) > len(heaviest):
+        notes.append(f"the {len(heaviest)} heaviest of {len(allowed)} allowed package imports "
+                     "drawn")
+    targets = [""] * len(result.violations)
+    ids = {}
+    for number, node in enumerate(sorted(graph.nodes)):
+        graph.nodes[node]["id"] = f"{MAP_ID}-n{number}"
+    for number, pair in enumerate(sorted(graph.edges)):
+        ids[pair] = graph.edges[pair]["id"] = f"{MAP_ID}-e{number}"
+    for index, (_, violation) in enumerate(violations):
+        pair = (box(violation.importer), box(violation.imported))
+        if pair in ids and graph.edges[pair]["kind"] == VIOLATION:
+            targets[index] = ids[pair]
+    return Picture(result, graph, groups, tuple(notes), tuple(targets), uses_of(graph))
+
+
+def _violating_edges(graph: nx.DiGraph, violations, box, number: dict[str, int]) -> None:
+    """One red edge per pair of boxes with violations between them, labelled with the
+    contracts they break and how many lines; inside one box, a red loop."""
+    found: dict[tuple[str, str], list] = {}
+    for result, violation in violations:
+        found.setdefault((box(violation.importer), box(violation.imported)), []).append(
+            (result, violation))
+    for (importer, imported), items in sorted(found.items()):
+        by_contract: dict[str, list] = {}
+        for result, violation in items:
+            by_contract.setdefault(result.id, []).append(violation.chain[0])
+        label = ", ".join(f"{number[contract_id]}: {edge_label(hops, importer, brief=True)}"
+                          for contract_id, hops in sorted(by_contract.items(),
+                                                          key=lambda kv: number[kv[0]]))
+        tooltip = tuple(f"{result.id}: {v.path}:{v.line}  {v.line_contents}"
+                        f"{' (baselined)' if v.baselined else ''}" for result, v in items)
+        if graph.has_edge(importer, imported):  # replaces the allowed imports' edge
+            graph.remove_edge(importer, imported)
+        graph.add_edge(importer, imported, kind=VIOLATION, label=label,
+                       new=any(not v.baselined for _, v in items),
+                       tooltip=tooltip[:40] + ((f"... {len(tooltip) - 40} more",)
+                                               if len(tooltip) > 40 else ()))
+
+
+def _named_by(report: Report, box) -> dict[str, set[str]]:
+    """For each box, the contracts whose groups name a module inside it."""
+    found: dict[str, set[str]] = {}
+    for result in report.results:
+        for group in result.groups:
+            for module in group.modules:
+                found.setdefault(box(module), set()).add(result.id)
+    return found
+
+
+def _cut(name: str, depth: int) -> str:
+    return ".".join(name.split(".")[:depth + 1])
