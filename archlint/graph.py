@@ -16,7 +16,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from .discovery import PackageTree, discover_all
-from .facts import FactStore, FileFacts, ImportStatement, ProjectFacts, TopLevel, read_project
+from .facts import (
+    IN_FUNCTION,
+    TYPE_CHECKING_ONLY,
+    FactStore,
+    FileFacts,
+    ImportStatement,
+    ProjectFacts,
+    TopLevel,
+    read_project,
+)
 from .facts.project import Progress
 from .model import Diagnostic, Hop, is_within
 from .settings import Settings
@@ -38,10 +47,12 @@ class ImportedItem:
     alias: str | None
     line: int
     line_contents: str
+    context: int = 0  # facts.model's flags: where the statement sits
 
     def hop(self, graph: ProjectGraph) -> Hop:
         return Hop(self.importer, self.module, graph.path_of(self.importer), self.line,
-                   self.line_contents)
+                   self.line_contents, bool(self.context & IN_FUNCTION),
+                   bool(self.context & TYPE_CHECKING_ONLY))
 
 
 @dataclass(frozen=True)
@@ -50,7 +61,6 @@ class _Edge:
 
     target: str
     item: ImportedItem
-    context: int
 
 
 class ProjectGraph:
@@ -119,10 +129,7 @@ class ProjectGraph:
 
     def hops(self, importer: str, imported: str) -> tuple[Hop, ...]:
         """Every import statement by which `importer` imports `imported`, by line."""
-        path = self.path_of(importer)
-        return tuple(sorted({Hop(importer, imported, path, edge.item.line,
-                                 edge.item.line_contents)
-                             for edge in self._edges.get(importer, ())
+        return tuple(sorted({edge.item.hop(self) for edge in self._edges.get(importer, ())
                              if edge.target == imported}))
 
     def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
@@ -141,6 +148,15 @@ class ProjectGraph:
         this graph (an import left out by `ignore` or `exclude_type_checking_imports`, or of a
         module that does not exist, brings in nothing here)."""
         return [edge.item for edge in self._edges.get(importer, ())]
+
+    def suppressions(self, importer: str, line: int) -> tuple[str, ...]:
+        """The contract ids an `# archlint: ignore[...]` comment suppresses for the import
+        statement of `importer` starting on `line` ("*": every contract)."""
+        facts = self.facts.files.get(importer)
+        if facts is None:
+            return ()
+        return tuple(sorted({c for s in facts.statements if s.line == line
+                             for c in s.suppressed}))
 
     def top_level(self, module: str) -> TopLevel | None:
         """What a module binds at its top level (read from its file on demand)."""
@@ -357,8 +373,9 @@ class _Resolver:
             if not parent or parent not in self.modules:
                 return self._external(importer, statement, candidate, alias)
             target, item_name = parent, name
-        item = ImportedItem(importer, target, item_name, alias, line, contents)
-        return _Edge(target, item, statement.context)
+        item = ImportedItem(importer, target, item_name, alias, line, contents,
+                            statement.context)
+        return _Edge(target, item)
 
     def _external(self, importer: str, statement: ImportStatement, candidate: str,
                   alias: str | None) -> _Edge | None:
@@ -367,8 +384,9 @@ class _Resolver:
         target = _distill_external(candidate, self.roots)
         if target is None:
             return None
-        item = ImportedItem(importer, target, None, alias, statement.line, statement.contents)
-        return _Edge(target, item, statement.context)
+        item = ImportedItem(importer, target, None, alias, statement.line, statement.contents,
+                            statement.context)
+        return _Edge(target, item)
 
     def _is_internal(self, module: str) -> bool:
         return module in self._roots or module.startswith(self._inside)

@@ -49,13 +49,16 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
 
 @dataclass(frozen=True, order=True)
 class Hop:
-    """One import statement in a chain: `importer` imports `imported` at `path:line`."""
+    """One import statement in a chain: `importer` imports `imported` at `path:line`; the
+    flags say when it runs: only when a function is called, or never (`if TYPE_CHECKING:`)."""
 
     importer: str
     imported: str
     path: str
     line: int
     line_contents: str
+    in_function: bool = False
+    type_checking_only: bool = False
 
 
 @dataclass(frozen=True, order=True)

@@ -38,6 +38,9 @@ class ImportStatement:
     module: str
     names: tuple[ImportedName, ...]
     context: int = 0
+    # Contract ids of an `# archlint: ignore[...]` comment on the statement's lines ("*" for a
+    # bare `# archlint: ignore`): the statement's violations of those contracts are suppressed.
+    suppressed: tuple[str, ...] = ()
 
     @property
     def type_checking_only(self) -> bool:

@@ -17,6 +17,7 @@ above it that open a block. Lines inside triple-quoted strings are passed over.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -54,6 +55,7 @@ _ONE_LINE_PARENTHESES = re.compile(
     r"\(([\w \t,]*)\)[ \t]*(?:#.*)?$")
 _LISTING = re.compile(r"[\w \t\f,]*(?:#.*)?$")
 _CLOSING = re.compile(r"([\w \t\f,]*)\)[ \t\f]*(?:#.*)?$")
+_SUPPRESSION = re.compile(r"#[ \t]*archlint:[ \t]*ignore\b(?:\[([^\]]*)\])?")
 _REST_OF_LINE = re.compile(r"[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|$)")
 _STARTS_IMPORT = re.compile(r"[ \t\f]*(?:lazy[ \t]+)?(?:import|from)(?![\w])")
 _HEADER = re.compile(
@@ -153,9 +155,11 @@ def _read_simple_line(lines: list[str], number: int) -> list[ImportStatement] | 
             end = grown
             continue
         try:
-            found.append(_statement(statement, number, line.strip(), context))
+            read = _statement(statement, number, line.strip(), context)
         except _NotSimple:
             return None
+        last = number + text.count("\n", 0, position)
+        found.append(_with_suppressions(read, suppressions(lines, number, last)))
         if not more or _REST_OF_LINE.match(text, position):
             return found
         if not _STARTS_IMPORT.match(text, position):
@@ -174,7 +178,9 @@ def _read_common_form(lines: list[str], number: int, line: str,
         names = _name_list(match.group(1), True, plain)
         if names is None:
             return None
-        return ImportStatement(number, line.strip(), False, 0, "", names, context)
+        return ImportStatement(number, line.strip(), False, 0, "", names, context,
+                               suppressions(lines, number, number))
+    last = number
     match = _PLAIN_FROM.match(line) or _ONE_LINE_PARENTHESES.match(line)
     if match is not None:
         listed = match.group(3)
@@ -184,6 +190,7 @@ def _read_common_form(lines: list[str], number: int, line: str,
             return None
         parts = [match.group(3)]
         for following in lines[number:]:
+            last += 1
             closing = _CLOSING.match(following)
             if closing is not None:
                 parts.append(closing.group(1))
@@ -202,7 +209,24 @@ def _read_common_form(lines: list[str], number: int, line: str,
     if names is None:
         return None
     return ImportStatement(number, line.strip(), True, len(dots),
-                           module if plain else _normalized(module), names, context)
+                           module if plain else _normalized(module), names, context,
+                           suppressions(lines, number, last))
+
+
+def suppressions(lines: list[str], first: int, last: int) -> tuple[str, ...]:
+    """The contract ids of `# archlint: ignore[a, b]` comments on lines `first`..`last`
+    ("*" for a bare `# archlint: ignore`), sorted."""
+    found: set[str] = set()
+    for line in lines[first - 1:last]:
+        if "archlint" not in line:
+            continue
+        for match in _SUPPRESSION.finditer(line):
+            listed = match.group(1)
+            if listed is None:
+                found.add("*")
+            else:
+                found.update(part.strip() for part in listed.split(",") if part.strip())
+    return tuple(sorted(found))
 
 
 def _name_list(text: str, dotted: bool, plain: bool) -> tuple[ImportedName, ...] | None:
@@ -381,13 +405,14 @@ def _from_tree(tree: ast.Module, lines: list[str], number: int,
         if node.lineno + offset != number:
             continue
         contents = lines[number - 1].strip()
+        last = (node.end_lineno or node.lineno) + offset
+        names = tuple(ImportedName(a.name, a.asname) for a in node.names)
         if isinstance(node, ast.Import):
-            names = tuple(ImportedName(a.name, a.asname) for a in node.names)
-            found.append(ImportStatement(number, contents, False, 0, "", names, context))
+            found.append(ImportStatement(number, contents, False, 0, "", names, context,
+                                         suppressions(lines, number, last)))
         else:
-            names = tuple(ImportedName(a.name, a.asname) for a in node.names)
             found.append(ImportStatement(number, contents, True, node.level, node.module or "",
-                                         names, context))
+                                         names, context, suppressions(lines, number, last)))
     found.sort(key=lambda s: (s.line, s.level, s.module))
     return found
 
@@ -571,6 +596,9 @@ def _column(line: str) -> int:
 def _without(statement: ImportStatement, flag: int) -> ImportStatement:
     if not statement.context & flag:
         return statement
-    return ImportStatement(statement.line, statement.contents, statement.is_from,
-                           statement.level, statement.module, statement.names,
-                           statement.context & ~flag)
+    return dataclasses.replace(statement, context=statement.context & ~flag)
+
+
+def _with_suppressions(statement: ImportStatement, suppressed: tuple[str, ...]
+                       ) -> ImportStatement:
+    return dataclasses.replace(statement, suppressed=suppressed) if suppressed else statement

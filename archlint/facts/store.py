@@ -21,7 +21,7 @@ from typing import Any
 from ..files import write_cache_file
 from .model import DefinedName, FileFacts, ImportedName, ImportStatement, TopLevel, Unreadable
 
-FORMAT = 1
+FORMAT = 2
 FILE_NAME = "facts"
 
 
@@ -124,7 +124,7 @@ def _grimp_version() -> str:
 
 def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
     return (s.line, s.contents, s.is_from, s.level, s.module,
-            tuple((n.name, n.alias) for n in s.names), s.context)
+            tuple((n.name, n.alias) for n in s.names), s.context, s.suppressed)
 
 
 def _unreadable_data(u: Unreadable) -> list[Any]:
@@ -138,8 +138,10 @@ def _facts(relative: str, entry: list[Any]) -> FileFacts:
         statements=tuple(
             ImportStatement(int(line), str(contents), bool(is_from), int(level), str(written),
                             tuple(ImportedName(str(name), alias if alias is None else str(alias))
-                                  for name, alias in names), int(context))
-            for line, contents, is_from, level, written, names, context in statements),
+                                  for name, alias in names), int(context),
+                            tuple(str(i) for i in suppressed))
+            for line, contents, is_from, level, written, names, context, suppressed
+            in statements),
         problems=tuple(Unreadable(str(kind), int(line), str(message))
                        for kind, line, message in problems),
     )
