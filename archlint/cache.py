@@ -166,8 +166,8 @@ def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list
     return {
         "packages": [tree.directory.relative_to(settings.root).as_posix() for tree in trees],
         "listed": [[relative, mtime] for tree in trees for relative, mtime in tree.listed],
-        "without_source": [[*tree.without_source, *(r for r, _ in tree.unlisted)]
-                           for tree in trees],
+        "without_source": [[*tree.without_source, *(r for r, _ in tree.unlisted),
+                            *(r for r, _ in tree.shadowed)] for tree in trees],
     }
 
 

@@ -51,7 +51,8 @@ class PackageTree:
     read (or are links), with the reason: their modules are missing from the graph.
     `without_source` names the modules that exist but are not read: files the settings
     `exclude`, compiled extension modules, stubs and bytecode without a `.py` beside them.
-    Importing one is not importing a module that does not exist."""
+    Importing one is not importing a module that does not exist. `shadowed` holds the
+    module files a package of the same name hides, each with the package's file."""
 
     name: str
     directory: Path
@@ -60,6 +61,7 @@ class PackageTree:
     listed: tuple[tuple[str, int | None], ...] = ()
     unlisted: tuple[tuple[str, str], ...] = ()
     without_source: tuple[str, ...] = ()
+    shadowed: tuple[tuple[str, str], ...] = ()
 
 
 # A stamp is trusted once its times are this much older than the walk (coarse file system
@@ -144,13 +146,28 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> Pa
                     continue
                 pending.append((entry.path, relative, f"{dotted}.{name}",
                                 _mtime(entry.stat, follow_symlinks=False)))
-    files.sort(key=lambda f: f.relative)
+    files, shadowed = _without_shadowed(files)
     with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
     folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
     sourced = {f.module for f in files}
     return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders,
                        listed=tuple(sorted(listed)), unlisted=tuple(sorted(unlisted)),
-                       without_source=tuple(sorted(set(unread) - sourced)))
+                       without_source=tuple(sorted(set(unread) - sourced)),
+                       shadowed=shadowed)
+
+
+def _without_shadowed(files: list[SourceFile]
+                      ) -> tuple[list[SourceFile], tuple[tuple[str, str], ...]]:
+    """The files sorted by path, without a module file that a package of the same name
+    hides (`x.py` beside `x/__init__.py`: Python imports the package), and those left out,
+    each with the file that hides it."""
+    by_module: dict[str, SourceFile] = {}
+    shadowed = []
+    for source in sorted(files, key=lambda f: (not f.is_package, f.relative)):
+        kept = by_module.setdefault(source.module, source)
+        if kept is not source:
+            shadowed.append((source.relative, kept.relative))
+    return sorted(by_module.values(), key=lambda f: f.relative), tuple(sorted(shadowed))
 
 
 def _source_file(entry: os.DirEntry, module: str, relative: str, settled: int,

@@ -27,7 +27,7 @@ from .facts import (
     read_project,
 )
 from .facts.project import Progress
-from .model import Diagnostic, Hop, is_within
+from .model import WARNING, Diagnostic, Hop, is_within
 from .settings import Settings
 from .version import __version__
 
@@ -304,6 +304,10 @@ def resolve(settings: Settings, facts: ProjectFacts) -> ProjectGraph:
     for tree in trees:
         diagnostics += (Diagnostic("unreadable-file", relative, 1, reason)
                         for relative, reason in tree.unlisted)
+        diagnostics += (Diagnostic("shadowed-file", relative, 1,
+                                   f"hidden by the package {package}: Python imports the "
+                                   "package, never this file", WARNING)
+                        for relative, package in tree.shadowed)
     for found in edges.values():
         modules.update(edge.target for edge in found)  # external packages, when included
     return ProjectGraph(facts, roots, settings.include_external_packages, modules, edges,

@@ -33,6 +33,9 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
     DiagnosticKind("unreadable-file", "A file or folder under a root package cannot be read "
                    "(permissions, not a regular file, a link leaving the project); its imports "
                    "are not checked.", "unreadable file", "unreadable files", True),
+    DiagnosticKind("shadowed-file", "A module file beside a package of the same name: "
+                   "Python imports the package, never this file, so it is not checked.",
+                   "shadowed file", "shadowed files", True),
     DiagnosticKind("unresolved-import", "An import of a module under a root package that "
                    "does not exist.", "unresolved import", "unresolved imports", True),
     DiagnosticKind("optional-import", "An import of a module under a root package that does "

@@ -88,7 +88,7 @@ def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project)
         ("old-no-db", "old code, never the database", "old code, never the database", "error"),
     ]
     assert [r["id"] for r in rules[3:]] == [
-        "syntax-error", "unreadable-file", "unresolved-import", "optional-import",
+        "syntax-error", "unreadable-file", "shadowed-file", "unresolved-import", "optional-import",
         "unsupported-syntax", "unmatched-ignore"]
     rows = [
         (r["ruleId"], r["ruleIndex"], r["level"], r["baselineState"],

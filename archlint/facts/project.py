@@ -16,6 +16,7 @@ import os
 import re
 import stat
 import time
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -80,7 +81,8 @@ class ProjectFacts:
         """A digest of what the checks can read of a module: its import statements (and
         what could not be read), and with `with_top_level` its top-level names too."""
         facts = self.files[module]
-        digest = hashlib.blake2b(repr((facts.statements, facts.problems)).encode(),
+        stored = self._store.fingerprint(facts.relative, facts.digest)
+        digest = hashlib.blake2b((stored or repr((facts.statements, facts.problems))).encode(),
                                  digest_size=16)
         if with_top_level:
             top = self.top_level(module)
@@ -135,89 +137,117 @@ def read_sources(root: Path, trees: list[PackageTree], sources: list[SourceFile]
         timings.record(f"{len(sources) - len(stale)} files unchanged, {len(stale)} read, "
                        f"{spent.scanned} scanned", 0.0)
         timings.record("read and hash", spent.reading)
-        timings.record("scan for import lines", spent.scanning)
+        timings.record("wait for the scanner (import lines)", spent.waiting)
         timings.record("read import statements", spent.statements)
     return ProjectFacts(root, trees, files, store)
 
 
 class _Spent:
-    """Seconds spent in each part of reading files, summed over the batches."""
+    """Seconds spent in each part of reading files, summed over the batches (the scanner
+    runs beside them; `waiting` is the time spent waiting for it)."""
 
     def __init__(self) -> None:
-        self.reading = self.scanning = self.statements = 0.0
+        self.reading = self.waiting = self.statements = 0.0
         self.scanned = 0
 
 
 def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactStore,
                 progress: Progress | None, spent: _Spent):
     """(facts, stamp) of each stale file; the stamp is False for facts not to store again.
-    A file that changes between being read here and being scanned is read again."""
+
+    Batch by batch: this thread reads and hashes a batch's files while grimp's scanner (which
+    releases the interpreter) scans the batch before in a second thread, then reads that
+    batch's statements. A file that changes between being read and being scanned is read
+    again."""
+    from concurrent.futures import ThreadPoolExecutor
+
     size = max(SCAN_BATCH, -(-len(stale) // SCAN_BATCHES))
+    batches = deque(stale[start:start + size] for start in range(0, len(stale), size))
     scan_lines = _Scanner(trees)
-    pending = [stale[start:start + size] for start in range(0, len(stale), size)]
     attempts: dict[str, int] = {}
     done = 0
-    while pending:
-        if progress is not None:
-            progress(done, len(stale))
-        batch = pending.pop(0)
-        to_scan: dict[str, tuple[SourceFile, bytes, str, os.stat_result]] = {}
-        started = time.perf_counter()
-        for source in batch:
-            read = _read(source)
-            if isinstance(read, Unreadable):
-                yield _problem_facts(source, "", read), False
-                continue
-            data, status = read
-            digest = _digest(data)
-            stamp = stamp_of(status, settled_before())
-            cached = store.facts(source.relative, source.module, stamp, digest)
-            if cached is not None:
-                yield cached, False  # the store took the new stamp already
-                continue
-            to_scan[source.module] = (source, data, digest, status)
-        scanning = time.perf_counter()
-        spent.reading += scanning - started
-        lines = scan_lines(list(to_scan)) if to_scan else {}
-        spent.scanned += len(to_scan)
-        reading = time.perf_counter()
-        spent.scanning += reading - scanning
-        again = []
-        for module, (source, data, digest, status) in to_scan.items():
-            if _moved(source, status):
-                attempts[module] = attempts.get(module, 0) + 1
-                if attempts[module] < 3:
-                    again.append(source)
-                    continue
-                yield _problem_facts(source, digest, Unreadable(
-                    "unreadable-file", 1, "changed while being read; check again")), False
-                continue
-            facts = _file_facts(source, data, digest, lines.get(module))
-            yield facts, stamp_of(status, settled_before())
-        spent.statements += time.perf_counter() - reading
-        done += len(batch) - len(again)
-        if again:
-            pending.append(again)
+    scanning = None  # the batch being scanned: (files read, count, the scan's future)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        while batches or scanning is not None:
+            if progress is not None:
+                progress(done, len(stale))
+            started = time.perf_counter()
+            following = None
+            if batches:
+                batch = batches.popleft()
+                to_scan: dict[str, tuple[SourceFile, bytes, str, os.stat_result]] = {}
+                for source in batch:
+                    read = _read(source)
+                    if isinstance(read, Unreadable):
+                        yield _problem_facts(source, "", read), False
+                        continue
+                    data, status = read
+                    digest = _digest(data)
+                    stamp = stamp_of(status, settled_before())
+                    cached = store.facts(source.relative, source.module, stamp, digest)
+                    if cached is not None:
+                        yield cached, False  # the store took the new stamp already
+                        continue
+                    to_scan[source.module] = (source, data, digest, status)
+                following = (to_scan, len(batch), pool.submit(scan_lines, list(to_scan)))
+                spent.scanned += len(to_scan)
+            waiting = time.perf_counter()
+            spent.reading += waiting - started
+            if scanning is not None:
+                to_scan, count, future = scanning
+                lines = future.result()
+                reading = time.perf_counter()
+                spent.waiting += reading - waiting
+                again = []
+                for module, (source, data, digest, status) in to_scan.items():
+                    if _moved(source, status):
+                        attempts[module] = attempts.get(module, 0) + 1
+                        if attempts[module] < 3:
+                            again.append(source)
+                            continue
+                        yield _problem_facts(source, digest, Unreadable(
+                            "unreadable-file", 1, "changed while being read; check again")), False
+                        continue
+                    facts = _file_facts(source, data, digest, lines.get(module))
+                    yield facts, stamp_of(status, settled_before())
+                spent.statements += time.perf_counter() - reading
+                done += count - len(again)
+                if again:
+                    batches.append(again)
+            scanning = following
     if progress is not None:
         progress(len(stale), len(stale))
 
 
 class _Scanner:
     """The scanner's view of the project, made once (and grimp loaded) when a first file's
-    bytes changed."""
+    bytes changed.
+
+    The scanner finds a module's file itself, trying `x.py` before `x/__init__.py`; a package
+    beside a module file of its name (which Python does not import) is named `x.__init__`
+    for it, so that it reads the package."""
 
     def __init__(self, trees: list[PackageTree]) -> None:
         self._trees = trees
         self._packages = None
+        hidden = {relative.rpartition(".py")[0] for t in trees for relative, _ in t.shadowed}
+        self._renamed = {f.module: f"{f.module}.__init__" for t in trees for f in t.files
+                         if f.is_package and f.relative[:-len("/__init__.py")] in hidden}
 
     def __call__(self, modules: list[str]) -> dict:
         from . import scan
 
+        if not modules:
+            return {}
         if self._packages is None:
             self._packages = scan.found_packages(
-                (t.name, str(t.directory), [f.module for f in t.files if f.unreadable is None])
+                (t.name, str(t.directory),
+                 [self._renamed.get(f.module, f.module) for f in t.files
+                  if f.unreadable is None])
                 for t in self._trees)
-        return scan.import_lines(self._packages, modules)
+        found = scan.import_lines(self._packages, [self._renamed.get(m, m) for m in modules])
+        original = {name: module for module, name in self._renamed.items()}
+        return {original.get(name, name): lines for name, lines in found.items()}
 
 
 def _read(source: SourceFile) -> tuple[bytes, os.stat_result] | Unreadable:

@@ -13,6 +13,7 @@ read back in the expected shape, is ignored and rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import sys
 from pathlib import Path
@@ -59,9 +60,21 @@ class FactStore:
     def put(self, facts: FileFacts, stamp: tuple | None) -> None:
         self._entries[facts.relative] = [
             stamp, facts.digest, facts.module, facts.is_package,
-            [_unreadable_data(p) for p in facts.problems],
+            tuple(_unreadable_data(p) for p in facts.problems),
             tuple(map(_statement_data, facts.statements)), None]
         self._dirty = True
+
+    def fingerprint(self, relative: str, digest: str) -> str | None:
+        """A digest of a file's facts (not of its bytes: an edit that keeps every import
+        statement keeps it), when the store holds the facts of `digest`'s content."""
+        entry = self._entries.get(relative)
+        if entry is None or entry[1] != digest:
+            return None
+        try:
+            data = marshal.dumps((entry[4], entry[5]))
+        except ValueError:
+            return None
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
 
     def top_level(self, relative: str, digest: str) -> TopLevel | None:
         entry = self._entries.get(relative)
@@ -127,8 +140,8 @@ def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
             tuple((n.name, n.alias) for n in s.names), s.context, s.suppressed)
 
 
-def _unreadable_data(u: Unreadable) -> list[Any]:
-    return [u.kind, u.line, u.message]
+def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
+    return (u.kind, u.line, u.message)
 
 
 def _facts(relative: str, entry: list[Any]) -> FileFacts:

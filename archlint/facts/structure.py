@@ -157,10 +157,11 @@ def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
     line inside them never starts a statement."""
     starts = [i for i in _logical_starts(lines) if lines[i][:1] not in ("", " ", "\t", "\f")]
     merged: list[int] = []
+    decorated = False
     for index in starts:
-        if merged and lines[merged[-1]].startswith("@"):
-            continue  # the decorated statement belongs to its decorator's chunk
-        merged.append(index)
+        if not decorated:  # a decorated statement belongs to its first decorator's chunk
+            merged.append(index)
+        decorated = lines[index].startswith("@")
     for first, following in zip(merged, [*merged[1:], len(lines)]):
         yield first, following
 

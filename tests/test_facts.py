@@ -1,0 +1,166 @@
+"""The fact layer reads every import statement as Python's own parser does.
+
+Generated files mix import statements written every way the grammar allows (aliases, dots,
+parentheses over several lines, backslashes, comments, semicolons, one-line blocks, CR line
+endings, form feeds) with code around them (docstrings that look like imports, functions,
+classes, `if TYPE_CHECKING:`, `try`/`except ImportError`). What archlint reads (the scanner's
+lines, then each statement from its text) must equal an oracle written here with `ast` alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from archlint.discovery import discover_all
+from archlint.facts import FactStore, read_project
+from archlint.facts.structure import read_top_level
+from archlint.settings import load_settings
+
+from generated_projects import project_folder
+
+NAMES = ("a", "b", "_c", "dd", "é")
+EXAMPLES = int(os.environ.get("ARCHLINT_FACTS_EXAMPLES", "80"))
+
+
+@st.composite
+def import_statements(draw) -> str:
+    """One import statement, formatted in one of many ways."""
+    dotted = ".".join(draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=3)))
+    alias = draw(st.sampled_from(["", " as x", " as  y2"]))
+    names = draw(st.lists(st.tuples(st.sampled_from(NAMES), st.sampled_from(["", " as z"])),
+                          min_size=1, max_size=3))
+    listed = ", ".join(n + a for n, a in names)
+    dots = "." * draw(st.integers(0, 3))
+    module = dotted if not dots or draw(st.booleans()) else ""
+    comment = draw(st.sampled_from(["", "  # note", "  # archlint: ignore[one, two]",
+                                    "  # archlint: ignore"]))
+    form = draw(st.integers(0, 7))
+    if form == 0:
+        return f"import {dotted}{alias}{comment}"
+    if form == 1:
+        return f"import {dotted}{alias}, {dotted}{comment}"
+    if form == 2:
+        return f"from {dots}{module} import {listed}{comment}"
+    if form == 3:
+        return f"from {dots}{module} import ({listed},){comment}"
+    if form == 4:
+        inner = ",\n    ".join(n + a for n, a in names)
+        return f"from {dots}{module} import (  {comment.strip()}\n    {inner},\n){comment}"
+    if form == 5:
+        return f"from {dots}{module} import \\\n    {listed}{comment}"
+    if form == 6:
+        return f"from {dots or '.'} {module.replace('.', ' . ')} import *{comment}"
+    return f"import {dotted} ; import {dotted.split('.')[0]}{comment}"
+
+
+@st.composite
+def sources(draw) -> str:
+    """A module body: import statements in blocks of several kinds, and lookalikes."""
+    chunks = []
+    for _ in range(draw(st.integers(0, 6))):
+        statement = draw(import_statements())
+        indented = "\n".join("    " + line for line in statement.split("\n"))
+        kind = draw(st.integers(0, 8))
+        chunks.append([
+            statement,
+            f"if TYPE_CHECKING:\n{indented}",
+            f"if TYPE_CHECKING:\n    pass\nelse:\n{indented}",
+            f"def f():\n{indented}\n    return 1",
+            f"try:\n{indented}\nexcept ImportError:\n    pass",
+            f"try:\n    pass\nexcept (ValueError, ModuleNotFoundError):\n{indented}",
+            f"class K:\n{indented}",
+            f'"""Docs:\n{statement}\n"""',
+            f"x = 1; {statement}" if "\n" not in statement else statement,
+        ][kind])
+    separator = draw(st.sampled_from(["\n", "\n\n", "\r\n", "\r", "\n\x0c\n"]))
+    return separator.join(chunks) + separator
+
+
+def oracle(source: str, module: str, is_package: bool) -> list[tuple]:
+    """Each statement as (line, is_from, level, module, names, type_checking, in_function,
+    guarded, suppressed), read with `ast` alone."""
+    tree = ast.parse(source)
+    lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    found = []
+
+    def visit(body, type_checking, in_function, guarded):
+        for node in body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                ids: set[str] = set()
+                for text in lines[node.lineno - 1:node.end_lineno]:
+                    if "# archlint: ignore[" in text:
+                        ids |= {i.strip() for i in
+                                text.split("# archlint: ignore[", 1)[1].split("]")[0].split(",")}
+                    elif "# archlint: ignore" in text:
+                        ids.add("*")
+                found.append((
+                    node.lineno, isinstance(node, ast.ImportFrom),
+                    getattr(node, "level", 0) or 0, getattr(node, "module", None) or "",
+                    tuple((a.name, a.asname) for a in node.names), type_checking,
+                    in_function, guarded, tuple(sorted(ids))))
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                visit(node.body, type_checking, True, False)
+            elif isinstance(node, ast.If):
+                is_tc = isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+                visit(node.body, type_checking or is_tc, in_function, guarded)
+                visit(node.orelse, type_checking, in_function, guarded)
+            elif isinstance(node, ast.Try):
+                catches = any(isinstance(h.type, ast.Name) and h.type.id in
+                              ("ImportError", "ModuleNotFoundError") or
+                              isinstance(h.type, ast.Tuple) and any(
+                                  getattr(e, "id", None) in ("ImportError", "ModuleNotFoundError")
+                                  for e in h.type.elts) for h in node.handlers)
+                visit(node.body, type_checking, in_function, guarded or catches)
+                for handler in node.handlers:
+                    visit(handler.body, type_checking, in_function, guarded)
+            elif isinstance(node, ast.ClassDef):
+                visit(node.body, type_checking, in_function, guarded)
+
+    visit(tree.body, False, False, False)
+    return sorted(found)
+
+
+def facts_of(root: Path, source: str) -> list[tuple]:
+    """The statements archlint reads from `pkg/sub/mod.py` holding `source`."""
+    (root / "pkg" / "sub").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "sub" / "__init__.py").write_text("")
+    (root / "pkg" / "sub" / "mod.py").write_bytes(source.encode("utf-8"))
+    (root / "pyproject.toml").write_text('[tool.archlint]\nroot_packages = ["pkg"]\n')
+    settings_ = load_settings(root / "pyproject.toml")
+    facts = read_project(root, discover_all(settings_), FactStore(None, "test"))
+    read = facts.files["pkg.sub.mod"]
+    assert read.problems == ()
+    return sorted((s.line, s.is_from, s.level, s.module,
+                   tuple((n.name, n.alias) for n in s.names), s.type_checking_only,
+                   s.in_function, s.guarded, s.suppressed) for s in read.statements)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources())
+def test_statements_are_read_as_python_reads_them(source):
+    with project_folder() as root:
+        assert facts_of(root, source) == oracle(source, "pkg.sub.mod", False)
+
+
+# -- top-level names ---------------------------------------------------------------------------
+
+
+def test_top_level_names_of_a_file_with_newer_syntax_are_read_statement_by_statement():
+    source = ('settings = {"a": 1}\nlabel = f"{settings.get("a")}"\n'
+              "type Alias = int\n\n\nclass Generic[T]:\n    pass\n\n\n"
+              "@decorated\ndef run[T](x: T) -> T:\n    return x\n\n\n"
+              "if True:\n    hidden = f\"{'x'}\"\n    other = f\"{settings[\"a\"]}\"\n"
+              "__all__ = [\"label\"]\n")
+    top = read_top_level(source)
+    assert [(d.name, d.kind, d.line) for d in top.definitions] == [
+        ("settings", "assignment", 1), ("label", "assignment", 2), ("Alias", "assignment", 3),
+        ("Generic", "class", 6), ("run", "function", 11), ("__all__", "assignment", 18)]
+    assert top.all == ("label",)
+    if top.unread:  # only a Python older than 3.12 cannot parse the `if` block
+        assert [(u.kind, u.line) for u in top.unread] == [("unsupported-syntax", 15)]
