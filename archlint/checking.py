@@ -13,7 +13,7 @@ from .cache import ResultCache
 from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
 from .model import (
-    WARNING,
+    DIAGNOSTIC_KINDS,
     ContractResult,
     Diagnostic,
     Group,
@@ -104,7 +104,7 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
             context, omitted = _context(checked, groups, result.violations)
             result = replace(result, groups=groups, context=context, context_omitted=omitted)
         results.append(result)
-    diagnostics += (Diagnostic(p.kind, path, p.line, p.message, WARNING)
+    diagnostics += (Diagnostic(p.kind, path, p.line, p.message, DIAGNOSTIC_KINDS[p.kind].severity)
                     for path, p in graph.facts.problems_read_on_demand())
     return Report(
         version=__version__,

@@ -27,7 +27,7 @@ from .facts import (
     read_project,
 )
 from .facts.project import Progress
-from .model import WARNING, Diagnostic, Hop, is_within
+from .model import DIAGNOSTIC_KINDS, Diagnostic, Hop, is_within
 from .settings import Settings
 from .version import __version__
 
@@ -295,7 +295,8 @@ def resolve(settings: Settings, facts: ProjectFacts) -> ProjectGraph:
     diagnostics: list[Diagnostic] = []
     for module in sorted(facts.files):
         file = facts.files[module]
-        diagnostics += (Diagnostic(p.kind, file.relative, p.line, p.message)
+        diagnostics += (Diagnostic(p.kind, file.relative, p.line, p.message,
+                                   DIAGNOSTIC_KINDS[p.kind].severity)
                         for p in file.problems)
         found, unresolved = resolver.edges_of(file)
         if found:
@@ -306,7 +307,8 @@ def resolve(settings: Settings, facts: ProjectFacts) -> ProjectGraph:
                         for relative, reason in tree.unlisted)
         diagnostics += (Diagnostic("shadowed-file", relative, 1,
                                    f"hidden by the package {package}: Python imports the "
-                                   "package, never this file", WARNING)
+                                   "package, never this file",
+                                   DIAGNOSTIC_KINDS["shadowed-file"].severity)
                         for relative, package in tree.shadowed)
     for found in edges.values():
         modules.update(edge.target for edge in found)  # external packages, when included
@@ -408,7 +410,7 @@ class _Resolver:
         if statement.guarded:
             return [Diagnostic("optional-import", file.relative, statement.line,
                                f"{message}; the import is guarded by an ImportError handler",
-                               "warning")]
+                               DIAGNOSTIC_KINDS["optional-import"].severity)]
         return [Diagnostic("unresolved-import", file.relative, statement.line, message,
                            self.unresolved_severity)]
 

@@ -24,6 +24,7 @@ class DiagnosticKind:
     noun: str
     nouns: str
     baselined: bool
+    severity: str = ERROR  # unresolved imports take theirs from the settings
 
 
 DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
@@ -35,16 +36,16 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
                    "are not checked.", "unreadable file", "unreadable files", True),
     DiagnosticKind("shadowed-file", "A module file beside a package of the same name: "
                    "Python imports the package, never this file, so it is not checked.",
-                   "shadowed file", "shadowed files", True),
+                   "shadowed file", "shadowed files", True, WARNING),
     DiagnosticKind("unresolved-import", "An import of a module under a root package that "
                    "does not exist.", "unresolved import", "unresolved imports", True),
     DiagnosticKind("optional-import", "An import of a module under a root package that does "
                    "not exist, in a try block that handles ImportError.", "optional import",
-                   "optional imports", True),
+                   "optional imports", True, WARNING),
     DiagnosticKind("unsupported-syntax", "A statement the running Python cannot parse; the "
                    "names it defines are read from its first line only.",
                    "statement the running Python cannot parse",
-                   "statements the running Python cannot parse", True),
+                   "statements the running Python cannot parse", True, WARNING),
     DiagnosticKind("unmatched-ignore", "A contract's ignore entry matches no import; remove "
                    "it.", "unmatched ignore entry", "unmatched ignore entries", False),
 )}

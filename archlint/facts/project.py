@@ -31,6 +31,8 @@ from ..timing import Timings
 # is scanned in at most SCAN_BATCHES calls, each handed the whole module list.
 SCAN_BATCH = 400
 SCAN_BATCHES = 8
+# A line longer than this keeps a file from the scanner (see `scannable`).
+LONG_LINE = 20_000
 # Called with (files read, files to read) while a build reads files.
 Progress = Callable[[int, int], None]
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
@@ -167,10 +169,12 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
     attempts: dict[str, int] = {}
     done = 0
     scanning = None  # the batch being scanned: (files read, count, the scan's future)
+    reported = -1
     with ThreadPoolExecutor(max_workers=1) as pool:
         while batches or scanning is not None:
-            if progress is not None:
+            if progress is not None and done != reported:
                 progress(done, len(stale))
+                reported = done
             started = time.perf_counter()
             following = None
             if batches:
@@ -189,7 +193,8 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                         yield cached, False  # the store took the new stamp already
                         continue
                     to_scan[source.module] = (source, data, digest, status)
-                following = (to_scan, len(batch), pool.submit(scan_lines, list(to_scan)))
+                modules = [m for m, (_, data, _, _) in to_scan.items() if scannable(data)]
+                following = (to_scan, len(batch), pool.submit(scan_lines, modules))
                 spent.scanned += len(to_scan)
             waiting = time.perf_counter()
             spent.reading += waiting - started
@@ -280,9 +285,8 @@ def _moved(source: SourceFile, status: os.stat_result) -> bool:
 
 
 def _file_facts(source: SourceFile, data: bytes, digest: str, lines) -> FileFacts:
-    """The facts of one file from its bytes and the lines the scanner found imports on."""
-    from .scan import ScanFailure
-
+    """The facts of one file from its bytes and the lines the scanner found imports on (None
+    when it was not given to the scanner, a failure when the scanner gave up on it)."""
     text, problem = decode_source(data)
     if problem is not None or text is None:
         return _problem_facts(source, digest, problem)
@@ -291,12 +295,40 @@ def _file_facts(source: SourceFile, data: bytes, digest: str, lines) -> FileFact
         statements, problems = read_statements(text, split, lines)
         return FileFacts(source.module, source.relative, source.is_package, digest,
                          tuple(statements), tuple(problems))
-    try:  # the scanner could not read it: the running Python may
+    try:  # the scanner did not read it: the running Python may
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+    except SyntaxError as error:
         return _problem_facts(source, digest, _syntax_problem(error, lines))
+    except (MemoryError, RecursionError):
+        statements, problems = read_statements(text, split, _import_like_lines(split))
+        note = Unreadable("unsupported-syntax", 1, "too deeply nested for the parsers "
+                          "archlint uses: its import statements were found line by line")
+        return FileFacts(source.module, source.relative, source.is_package, digest,
+                         tuple(statements), (note, *problems))
     return FileFacts(source.module, source.relative, source.is_package, digest,
                      tuple(statements_from_tree(tree, split)))
+
+
+def _import_like_lines(lines: list[str]) -> list[int]:
+    """The lines that start with `import` or `from`, for a file no parser can read."""
+    return [number for number, line in enumerate(lines, 1)
+            if line.lstrip(" \t\f").startswith(("import ", "from "))]
+
+
+def scannable(data: bytes) -> bool:
+    """Whether to give a file to grimp's scanner: not one with a line of over LONG_LINE
+    bytes, for which it keeps a copy of the whole line per imported name (one 150 KB
+    `from m import (...)` of 20,000 names took 3 GB)."""
+    if len(data) <= LONG_LINE:
+        return True
+    start = 0
+    while start < len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > LONG_LINE:
+            return False
+        start = end + 1
+    return True
 
 
 def _syntax_problem(error: Exception, failure) -> Unreadable:

@@ -26,9 +26,14 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from grimp import _rustgrimp as rust
-from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
-from grimp.domain.valueobjects import Module
+# The scanner's threads free a parsed file's syntax tree recursively: a 100,000-term sum
+# overflows Rust's default 2 MiB thread stack and kills the process. Stacks are reserved, not
+# used, until needed; this must be set before grimp starts its first thread.
+os.environ.setdefault("RUST_MIN_STACK", str(512 * 2**20))
+
+from grimp import _rustgrimp as rust  # noqa: E402
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile  # noqa: E402
+from grimp.domain.valueobjects import Module  # noqa: E402
 
 @dataclass(frozen=True)
 class ScanFailure:
