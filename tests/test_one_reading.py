@@ -412,3 +412,33 @@ def test_the_package_not_the_module_file_it_hides_is_read(project):
     report = same_as_uncached(project)
     assert [(d.kind, d.path, d.line) for d in report.diagnostics] == [
         ("shadowed-file", "app/b.py", 1), ("syntax-error", "app/b/__init__.py", 2)]
+
+
+# -- files no parser can take whole ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("tail", "diagnostic"), [
+    ("x = " + "+".join(["1"] * 100_000) + "\n", "unsupported-syntax"),
+    ("x = (" + "+\n".join(["1"] * 100_000) + ")\n", None),
+    ("x = " + "-" * 100_000 + "1\n", "unsupported-syntax"),
+    ("x = " + "(" * 3_000 + "1" + ")" * 3_000 + "\n", "syntax-error"),
+    ("from os import (" + ", ".join(f"n{i}" for i in range(20_000)) + ")\n", None),
+], ids=["long-sum", "deep-sum-over-lines", "unary-minus", "nested-parentheses", "long-import"])
+def test_pathological_files_are_read_or_named_in_a_child_process(project, tail, diagnostic):
+    """Each case once crashed the process (a Rust stack overflow), exhausted memory (a 150 KB
+    import line copied per name) or lost the file; the import above it must still count."""
+    project.settings(["app"]).files({"app/__init__.py": "", "app/b.py": ""}).contracts(FORBID_B)
+    (project.root / "app" / "a.py").write_text("import app.b\n" + tail)
+    done = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache",
+                           "--format", "json"], cwd=project.root, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 1, done.stderr[-500:]
+    import json
+
+    report = json.loads(done.stdout)
+    if diagnostic == "syntax-error":  # Python itself refuses the file: nothing in it counts
+        assert report["contracts"][0]["violations"] == []
+    else:
+        assert [(v["importer"], v["line"]) for v in report["contracts"][0]["violations"]] == [
+            ("app.a", 1)]
+    assert [d["kind"] for d in report["diagnostics"]] == ([diagnostic] if diagnostic else [])
