@@ -5,8 +5,8 @@ made of everything else a report depends on: archlint's version, the installed g
 settings, the contract ids asked for and the text of every contract file. With it: the walk
 (where each root package was found, every folder it listed with its mtime, the modules that
 exist without a readable source), and for every file its stamp (see discovery.Stamp) and the
-fingerprint of its facts: what its import statements say, and, for the modules whose top-level
-names a contract read, those too.
+fingerprint of its facts: what its import statements say, and the answers to whatever else a
+contract asked of it (its top-level names, its definitions of some names).
 
 A lookup compares:
 - every folder mtime and every file stamp equal: the walk would find the same files,
@@ -41,7 +41,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 5
+FORMAT = 6
 
 
 class ResultCache:
@@ -97,8 +97,8 @@ class ResultCache:
             self.store = FactStore(self._cache_dir, self._version)
             fresh = read_sources(self._settings.root, trees, changed, self.store)
             for source in changed:
-                _, fingerprint, consulted = recorded[source.relative]
-                if fresh.fingerprint(source.module, consulted) != fingerprint:
+                _, fingerprint, asked = recorded[source.relative]
+                if fresh.fingerprint(source.module, asked) != fingerprint:
                     return None
             fresh.save()
         for source in changed:
@@ -114,10 +114,10 @@ class ResultCache:
         files = {}
         for tree in trees:
             for source in tree.files:
-                consulted = source.module in facts.consulted
-                fingerprint = facts.fingerprint(source.module, consulted)
+                asked = sorted(facts.asked.get(source.module, ()))
+                fingerprint = facts.fingerprint(source.module, asked)
                 stamp = list(source.stamp) if source.stamp is not None else None
-                files[source.relative] = [stamp, fingerprint, consulted]
+                files[source.relative] = [stamp, fingerprint, asked]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": to_data(report, Hop)}
         self._write(entry)

@@ -19,6 +19,8 @@ from .discovery import PackageTree, discover_all
 from .facts import (
     IN_FUNCTION,
     TYPE_CHECKING_ONLY,
+    DefinedName,
+    DefinitionQuery,
     FactStore,
     FileFacts,
     ImportStatement,
@@ -157,6 +159,11 @@ class ProjectGraph:
             return ()
         return tuple(sorted({c for s in facts.statements if s.line == line
                              for c in s.suppressed}))
+
+    def definitions(self, module: str, query: DefinitionQuery) -> tuple[DefinedName, ...]:
+        """The module's top-level definitions that `query` wants (read from its file only
+        when it may hold one)."""
+        return self.facts.definitions(module, query)
 
     def top_level(self, module: str) -> TopLevel | None:
         """What a module binds at its top level (read from its file on demand)."""

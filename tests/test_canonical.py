@@ -427,7 +427,7 @@ def test_symbol_rule_reads_the_import_facts_and_no_file_beyond_them(project):
     graph = build_graph(settings, use_cache=False)
     report = check_graph(settings, load_contracts(settings), graph)
     assert [row[0] for row in found(report)] == ["chatapp.routes.ws"]
-    assert graph.facts.consulted == set()
+    assert graph.facts.asked == {}
 
 
 # -- configuration errors ---------------------------------------------------------------------

@@ -164,3 +164,32 @@ def test_top_level_names_of_a_file_with_newer_syntax_are_read_statement_by_state
     assert top.all == ("label",)
     if top.unread:  # only a Python older than 3.12 cannot parse the `if` block
         assert [(u.kind, u.line) for u in top.unread] == [("unsupported-syntax", 15)]
+
+
+# -- the search that decides which files `unique` parses -----------------------------------------
+
+DEFINITION_FORMS = (
+    "class {n}:\n    pass\n", "class {n}(Base):\n    x = 1\n", "def {n}():\n    pass\n",
+    "async def {n}():\n    pass\n", "@decorator\ndef {n}():\n    pass\n", "{n} = 1\n",
+    "{n}: int = 1\n", "a, {n} = 1, 2\n", "({n},\n b) = 1, 2\n", "x = {n} = 3\n",
+    "if True:\n    {n} = 1\n", "try:\n    class {n}: ...\nexcept Exception:\n    pass\n",
+    "class \\\n    {n}:\n    pass\n", "[{n}, *rest] = [1, 2]\n",
+)
+DEFINED = ("Manager", "WebSocketX", "get_thing", "helper2", "ＭanagerWide")
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DEFINITION_FORMS), st.sampled_from(DEFINED)),
+                max_size=4),
+       st.lists(st.sampled_from(["Manager", "*Socket*", "get_?????", "help*[0-9]", "[A-M]*"]),
+                min_size=1, max_size=2),
+       st.sets(st.sampled_from(["class", "function", "assignment"]), min_size=1))
+def test_the_definition_search_never_misses_a_file_that_defines_a_wanted_name(forms, names,
+                                                                             kinds):
+    from archlint.facts import DefinitionQuery
+
+    source = "".join(form.format(n=name) for form, name in forms)
+    query = DefinitionQuery(tuple(names), tuple(sorted(kinds)))
+    wanted = [d for d in read_top_level(source).definitions if query.wants(d)]
+    if wanted:
+        assert query.may_define(source.encode("utf-8"))

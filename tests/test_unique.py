@@ -165,16 +165,16 @@ def test_allow_leaves_modules_out(project):
     assert found(report) == []
 
 
-def test_only_the_packages_are_compared_and_parsed(project):
-    setup(project, {"tests/fakes.py": "class WebSocketManager:\n    pass\n"},
+def test_only_files_of_the_packages_that_may_define_a_name_are_parsed(project):
+    setup(project, {"tests/fakes.py": "class WebSocketManager:\n    pass\n",
+                    "tests/uses.py": "from chatapp.core.manager import WebSocketManager\n"},
           extra="").contracts(CONTRACT.replace('["chatapp"]', '["chatapp.core", "tests"]')
-                              .format(extra=""))
+                              .format(extra='kinds = ["class"]'))
     report = project.check(use_cache=True)
     assert [v.symbol for v in report.results[0].violations] == ["WebSocketManager"]
     _, entries = marshal.loads((project.root / ".archlint_cache" / "facts").read_bytes())
     parsed = sorted(path for path, entry in entries.items() if entry[6] is not None)
-    assert parsed == ["chatapp/core/__init__.py", "chatapp/core/manager.py",
-                      "tests/__init__.py", "tests/fakes.py"]
+    assert parsed == ["chatapp/core/manager.py", "tests/fakes.py"]  # not tests/uses.py
 
 
 def test_cached_definitions_follow_changes_to_the_file(project):

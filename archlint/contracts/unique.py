@@ -15,10 +15,10 @@ that does not parse defines nothing here; it is already a `syntax-error` diagnos
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
+from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
 from ..model import Definition, Group, Violation, is_within
 from .base import Contract
@@ -78,23 +78,19 @@ class UniqueContract(Contract):
         allowed = graph.covered(self.matched(graph, "allow"))
         modules = sorted(m for m in graph.covered(self.matched(graph, "packages"))
                          if m in graph.files and m not in allowed)
+        query = DefinitionQuery(self.names, self.kinds)
         found: dict[str, list[Definition]] = {}
         for module in modules:
             path = graph.path_of(module)
-            top = graph.top_level(module)
-            for defined in top.definitions if top is not None else ():
-                if defined.kind in self.kinds and self._wanted(defined.name):
-                    found.setdefault(defined.name, []).append(Definition(
-                        module, defined.name, defined.kind, path, defined.line,
-                        defined.line_contents))
+            for defined in graph.definitions(module, query):
+                found.setdefault(defined.name, []).append(Definition(
+                    module, defined.name, defined.kind, path, defined.line,
+                    defined.line_contents))
         violations = []
         for name, definitions in sorted(found.items()):
             if len({d.module for d in definitions}) > 1:
                 violations.append(self._violation_for(name, definitions))
         return violations
-
-    def _wanted(self, name: str) -> bool:
-        return any(fnmatchcase(name, pattern) for pattern in self.names)
 
     def _violation_for(self, name: str, definitions: list[Definition]) -> Violation:
         ordered = sorted(definitions, key=lambda d: (d.path, d.line))

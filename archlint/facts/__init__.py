@@ -9,6 +9,7 @@ from .model import (
     IN_FUNCTION,
     TYPE_CHECKING_ONLY,
     DefinedName,
+    DefinitionQuery,
     FileFacts,
     ImportedName,
     ImportStatement,
@@ -19,7 +20,7 @@ from .project import ProjectFacts, decode_source, read_project
 from .store import FactStore
 
 __all__ = [
-    "GUARDED", "IN_FUNCTION", "TYPE_CHECKING_ONLY", "DefinedName", "FactStore", "FileFacts",
+    "GUARDED", "IN_FUNCTION", "TYPE_CHECKING_ONLY", "DefinedName", "DefinitionQuery", "FactStore", "FileFacts",
     "ImportStatement", "ImportedName", "ProjectFacts", "TopLevel", "Unreadable", "decode_source",
     "read_project",
 ]

@@ -7,7 +7,12 @@ Nothing here depends on any other file: which module an import means is decided 
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import NamedTuple
 
 # Where an import statement sits, as bit flags of ImportStatement.context.
 TYPE_CHECKING_ONLY = 1  # in the body of `if TYPE_CHECKING:`: never runs
@@ -15,17 +20,16 @@ IN_FUNCTION = 2  # inside a function: runs when the function is called, not on i
 GUARDED = 4  # in a `try` whose handler catches ImportError: the module may be missing
 
 
-@dataclass(frozen=True)
-class ImportedName:
+class ImportedName(NamedTuple):
     """One name of an import statement: `a.b` (as `c`) of `import a.b as c`; `x` (as `y`)
-    of `from m import x as y`; `*` of a star import."""
+    of `from m import x as y`; `*` of a star import. (A named tuple, like ImportStatement:
+    tens of thousands are read from the fact cache on every build.)"""
 
     name: str
     alias: str | None = None
 
 
-@dataclass(frozen=True)
-class ImportStatement:
+class ImportStatement(NamedTuple):
     """An import statement as written: `from ..pkg.mod import x as y` is level 2, module
     "pkg.mod", names (x as y); `import a.b` is level 0, module "", names (a.b).
 
@@ -111,3 +115,71 @@ class TopLevel:
         if self.all is not None and name in self.all:
             return True
         return name in self.names and name not in self.imported
+
+
+@dataclass(frozen=True)
+class DefinitionQuery:
+    """Which top-level definitions a contract wants: names matching any of `names`
+    (shell-style patterns, case-sensitive) whose kind is in `kinds`."""
+
+    names: tuple[str, ...]
+    kinds: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """What the query asks, as text: recorded with the answers it got (see cache.py)."""
+        return _QUERY + json.dumps([list(self.names), sorted(self.kinds)])
+
+    @classmethod
+    def from_key(cls, key: str) -> DefinitionQuery | None:
+        if not key.startswith(_QUERY):
+            return None
+        names, kinds = json.loads(key[len(_QUERY):])
+        return cls(tuple(names), tuple(kinds))
+
+    def wants(self, definition: DefinedName) -> bool:
+        return definition.kind in self.kinds and any(
+            fnmatchcase(definition.name, pattern) for pattern in self.names)
+
+    def may_define(self, source: bytes) -> bool:
+        """Whether a file's bytes could hold a wanted definition: a cheap search that never
+        says no to a file that has one, so only the files it says yes to are parsed. A file
+        with non-ASCII bytes always may: Python reads `Ｍanager` as `Manager`."""
+        return not source.isascii() or self._candidates().search(source) is not None
+
+    @functools.cache  # noqa: B019 - a frozen value with few instances
+    def _candidates(self) -> re.Pattern[bytes]:
+        names = "|".join(_identifier_pattern(p) for p in self.names)
+        if "assignment" in self.kinds:  # an assigned name can be anywhere on any line
+            return re.compile(f"(?<![\\w])(?:{names})(?![\\w])".encode())
+        # a class or function name follows its keyword (a backslash may continue the line)
+        return re.compile(f"(?:class|def)[\\s\\\\]+(?:{names})(?![\\w])".encode())
+
+
+_QUERY = "definitions "
+
+
+def _identifier_pattern(pattern: str) -> str:
+    """A shell-style name pattern as a regular expression over identifiers."""
+    parts = []
+    index = 0
+    while index < len(pattern):
+        character = pattern[index]
+        if character == "*":
+            parts.append("\\w*")
+        elif character == "?":
+            parts.append("\\w")
+        elif character == "[":
+            end = pattern.find("]", index + 1)
+            if end < 0:
+                parts.append(re.escape(character))
+            else:
+                body = pattern[index + 1:end]
+                negated = body.startswith("!")
+                body = re.escape(body[1:] if negated else body).replace("\\-", "-")
+                parts.append(f"[{'^' if negated else ''}{body}]")
+                index = end
+        else:
+            parts.append(re.escape(character))
+        index += 1
+    return "".join(parts)

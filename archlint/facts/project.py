@@ -17,11 +17,11 @@ import re
 import stat
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
-from .model import FileFacts, TopLevel, Unreadable
+from .model import DefinedName, DefinitionQuery, FileFacts, TopLevel, Unreadable
 from .statements import read_statements, split_lines, statements_from_tree
 from .store import FactStore
 from .structure import read_top_level
@@ -33,6 +33,8 @@ SCAN_BATCH = 400
 SCAN_BATCHES = 8
 # A line longer than this keeps a file from the scanner (see `scannable`).
 LONG_LINE = 20_000
+# What `ProjectFacts.asked` records when a contract read a module's top-level names.
+TOP_LEVEL = "top-level"
 # Called with (files read, files to read) while a build reads files.
 Progress = Callable[[int, int], None]
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
@@ -49,14 +51,38 @@ class ProjectFacts:
         self.files = files
         self._store = store
         self._top_level: dict[str, TopLevel | None] = {}
-        # Modules whose top-level facts a contract read in this run (see cache.py).
-        self.consulted: set[str] = set()
+        # What contracts asked of each module beyond its imports, this run: TOP_LEVEL, or
+        # the key of a DefinitionQuery (see cache.py: the answers are fingerprinted).
+        self.asked: dict[str, set[str]] = {}
 
     def top_level(self, module: str) -> TopLevel | None:
         """What a module binds at its top level; None for a module without a readable file."""
+        self.asked.setdefault(module, set()).add(TOP_LEVEL)
+        return self._parsed_top_level(module)
+
+    def definitions(self, module: str, query: DefinitionQuery) -> tuple[DefinedName, ...]:
+        """The module's top-level definitions that `query` wants, in source order. Only a file
+        whose bytes may hold one is parsed; the answer is cached with the file's facts."""
+        self.asked.setdefault(module, set()).add(query.key)
+        facts = self.files.get(module)
+        if facts is None or _unreadable(facts):
+            return ()
+        found = self._store.definitions(facts.relative, facts.digest, query.key)
+        if found is not None:
+            return found
+        try:
+            data = (self.root / facts.relative).read_bytes()
+        except OSError:
+            return ()
+        top = self._parsed_top_level(module) if query.may_define(data) else None
+        found = tuple(d for d in top.definitions if query.wants(d)) if top is not None else ()
+        if _digest(data) == facts.digest:
+            self._store.put_definitions(facts.relative, facts.digest, query.key, found)
+        return found
+
+    def _parsed_top_level(self, module: str) -> TopLevel | None:
         if module in self._top_level:
             return self._top_level[module]
-        self.consulted.add(module)
         facts = self.files.get(module)
         found = None
         if facts is not None and not _unreadable(facts):
@@ -79,18 +105,23 @@ class ProjectFacts:
             self._store.put_top_level(facts.relative, facts.digest, found)
         return found
 
-    def fingerprint(self, module: str, with_top_level: bool) -> str:
+    def fingerprint(self, module: str, asked: Iterable[str]) -> str:
         """A digest of what the checks can read of a module: its import statements (and
-        what could not be read), and with `with_top_level` its top-level names too."""
+        what could not be read), and the answers to what a contract `asked` of it."""
         facts = self.files[module]
         stored = self._store.fingerprint(facts.relative, facts.digest)
         digest = hashlib.blake2b((stored or repr((facts.statements, facts.problems))).encode(),
                                  digest_size=16)
-        if with_top_level:
-            top = self.top_level(module)
-            if top is not None:
-                digest.update(repr((sorted(top.names), sorted(top.imported), top.all,
-                                    top.definitions, top.unread)).encode())
+        for question in sorted(asked):
+            if question == TOP_LEVEL:
+                top = self.top_level(module)
+                answer = None if top is None else (
+                    sorted(top.names), sorted(top.imported), top.all, top.definitions,
+                    top.unread)
+            else:
+                query = DefinitionQuery.from_key(question)
+                answer = self.definitions(module, query) if query is not None else None
+            digest.update(repr((question, answer)).encode())
         return digest.hexdigest()
 
     def problems_read_on_demand(self) -> list[tuple[str, Unreadable]]:
@@ -319,16 +350,7 @@ def scannable(data: bytes) -> bool:
     """Whether to give a file to grimp's scanner: not one with a line of over LONG_LINE
     bytes, for which it keeps a copy of the whole line per imported name (one 150 KB
     `from m import (...)` of 20,000 names took 3 GB)."""
-    if len(data) <= LONG_LINE:
-        return True
-    start = 0
-    while start < len(data):
-        end = data.find(b"\n", start)
-        end = len(data) if end < 0 else end
-        if end - start > LONG_LINE:
-            return False
-        start = end + 1
-    return True
+    return len(data) <= LONG_LINE or max(map(len, data.split(b"\n"))) <= LONG_LINE
 
 
 def _syntax_problem(error: Exception, failure) -> Unreadable:

@@ -17,7 +17,6 @@ above it that open a block. Lines inside triple-quoted strings are passed over.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -32,7 +31,6 @@ from .model import (
 )
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
-_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines' others
 # Lines a window may grow to when the running Python cannot parse the whole file.
 MAX_WINDOW = 400
 
@@ -43,16 +41,13 @@ _TOKEN = re.compile(
     r"|(?P<name>[^\W\d]\w*)"
     r"|(?P<op>\.\.\.|[.,()*;])"
 )
-_PLAIN_IMPORT = re.compile(r"[ \t\f]*import[ \t]+([\w. \t,]+?)[ \t]*(?:#.*)?$")
-_PLAIN_FROM = re.compile(
-    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]+"
-    r"([\w \t,]+?)[ \t]*(?:#.*)?$")
-_OPEN_FROM = re.compile(
-    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]*"
-    r"\(([\w \t,]*)(?:#.*)?$")
-_ONE_LINE_PARENTHESES = re.compile(
-    r"[ \t\f]*from[ \t]+(\.*)[ \t]*((?:[^\W\d]\w*)(?:\.[^\W\d]\w*)*)?[ \t]+import[ \t]*"
-    r"\(([\w \t,]*)\)[ \t]*(?:#.*)?$")
+_COMMON_FORM = re.compile(
+    r"[ \t\f]*(?:"
+    r"import[ \t]+(?P<imported>[\w. \t,]+?)"
+    r"|from[ \t]+(?P<dots>\.*)[ \t]*(?P<module>[^\W\d]\w*(?:\.[^\W\d]\w*)*)?[ \t]+import"
+    r"(?:[ \t]+(?P<listed>[\w \t,]+?)|[ \t]*\((?P<inline>[\w \t,]*)\)"
+    r"|[ \t]*\((?P<opened>[\w \t,]*)(?=[ \t]*(?:#.*)?$))"
+    r")[ \t]*(?:#.*)?$")
 _LISTING = re.compile(r"[\w \t\f,]*(?:#.*)?$")
 _CLOSING = re.compile(r"([\w \t\f,]*)\)[ \t\f]*(?:#.*)?$")
 _SUPPRESSION = re.compile(r"#[ \t]*archlint:[ \t]*ignore\b(?:\[([^\]]*)\])?")
@@ -77,9 +72,10 @@ class _NotSimple(Exception):
 def split_lines(text: str) -> list[str]:
     """The lines of a source text: Python ends a line at CR, LF or CR LF only (a form feed
     or U+2028 inside a line does not end it, as `str.splitlines` would have it)."""
-    if _OTHER_BREAKS.search(text):
-        return LINE_BREAK.split(text)
     lines = text.splitlines()
+    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(lines) != breaks + (not text.endswith(("\n", "\r"))):
+        return LINE_BREAK.split(text)  # other characters ended lines too
     if not text or text.endswith(("\n", "\r")):
         lines.append("")
     return lines
@@ -170,25 +166,25 @@ def _read_simple_line(lines: list[str], number: int) -> list[ImportStatement] | 
 def _read_common_form(lines: list[str], number: int, line: str,
                       context: int) -> ImportStatement | None:
     """The one statement of a line in the forms nearly every import takes (`import a.b as c,
-    d`, `from .a import b as c, d`, and `from a import (` with one name list over the
-    following lines), read with a pattern; None for anything else."""
+    d`, `from .a import b as c, d`, the same in parentheses, and `from a import (` with one
+    name list over the following lines), read with one pattern; None for anything else."""
+    match = _COMMON_FORM.match(line)
+    if match is None:
+        return None
     plain = line.isascii()
-    match = _PLAIN_IMPORT.match(line)
-    if match is not None:
-        names = _name_list(match.group(1), True, plain)
+    imported = match.group("imported")
+    if imported is not None:
+        names = _name_list(imported, True, plain)
         if names is None:
             return None
         return ImportStatement(number, line.strip(), False, 0, "", names, context,
                                suppressions(lines, number, number))
     last = number
-    match = _PLAIN_FROM.match(line) or _ONE_LINE_PARENTHESES.match(line)
-    if match is not None:
-        listed = match.group(3)
-    else:
-        match = _OPEN_FROM.match(line)
-        if match is None:
+    listed = match.group("listed") or match.group("inline")
+    if listed is None:
+        if match.group("opened") is None:
             return None
-        parts = [match.group(3)]
+        parts = [match.group("opened")]
         for following in lines[number:]:
             last += 1
             closing = _CLOSING.match(following)
@@ -202,7 +198,7 @@ def _read_common_form(lines: list[str], number: int, line: str,
         else:
             return None
         listed = ",".join(parts)
-    dots, module = match.group(1), match.group(2) or ""
+    dots, module = match.group("dots"), match.group("module") or ""
     if not dots and not module:
         return None
     names = _name_list(listed, False, plain)
@@ -596,9 +592,9 @@ def _column(line: str) -> int:
 def _without(statement: ImportStatement, flag: int) -> ImportStatement:
     if not statement.context & flag:
         return statement
-    return dataclasses.replace(statement, context=statement.context & ~flag)
+    return statement._replace(context=statement.context & ~flag)
 
 
 def _with_suppressions(statement: ImportStatement, suppressed: tuple[str, ...]
                        ) -> ImportStatement:
-    return dataclasses.replace(statement, suppressed=suppressed) if suppressed else statement
+    return statement._replace(suppressed=suppressed) if suppressed else statement

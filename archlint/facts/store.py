@@ -22,7 +22,7 @@ from typing import Any
 from ..files import write_cache_file
 from .model import DefinedName, FileFacts, ImportedName, ImportStatement, TopLevel, Unreadable
 
-FORMAT = 2
+FORMAT = 3
 FILE_NAME = "facts"
 
 
@@ -61,7 +61,7 @@ class FactStore:
         self._entries[facts.relative] = [
             stamp, facts.digest, facts.module, facts.is_package,
             tuple(_unreadable_data(p) for p in facts.problems),
-            tuple(map(_statement_data, facts.statements)), None]
+            tuple(map(_statement_data, facts.statements)), None, {}]
         self._dirty = True
 
     def fingerprint(self, relative: str, digest: str) -> str | None:
@@ -92,6 +92,25 @@ class FactStore:
             entry[6] = _top_level_data(top)
             self._dirty = True
 
+    def definitions(self, relative: str, digest: str, key: str) -> tuple[DefinedName, ...] | None:
+        """The cached answer of a DefinitionQuery (by its key) for this content, if any."""
+        entry = self._entries.get(relative)
+        if entry is None or entry[1] != digest or key not in entry[7]:
+            return None
+        try:
+            return tuple(DefinedName(str(n), str(k), int(line), str(contents))
+                         for n, k, line, contents in entry[7][key])
+        except (TypeError, ValueError):
+            del entry[7][key]
+            return None
+
+    def put_definitions(self, relative: str, digest: str, key: str,
+                        found: tuple[DefinedName, ...]) -> None:
+        entry = self._entries.get(relative)
+        if entry is not None and entry[1] == digest:
+            entry[7][key] = tuple((d.name, d.kind, d.line, d.line_contents) for d in found)
+            self._dirty = True
+
     def keep_only(self, relatives: set[str]) -> None:
         """Forget the files that are gone."""
         gone = [r for r in self._entries if r not in relatives]
@@ -120,7 +139,8 @@ class FactStore:
                 or not isinstance(data[1], dict)):
             return {}
         entries = data[1]
-        if not all(isinstance(e, list) and len(e) == 7 for e in entries.values()):
+        if not all(isinstance(e, list) and len(e) == 8 and isinstance(e[7], dict)
+                   for e in entries.values()):
             return {}
         return entries
 
@@ -136,8 +156,9 @@ def _grimp_version() -> str:
 
 
 def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
-    return (s.line, s.contents, s.is_from, s.level, s.module,
-            tuple((n.name, n.alias) for n in s.names), s.context, s.suppressed)
+    line, contents, is_from, level, module, names, context, suppressed = s
+    return (line, contents, is_from, level, module, tuple(map(tuple, names)), context,
+            suppressed)
 
 
 def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
@@ -145,14 +166,15 @@ def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
 
 
 def _facts(relative: str, entry: list[Any]) -> FileFacts:
-    _, digest, module, is_package, problems, statements, _ = entry
+    _, digest, module, is_package, problems, statements, _, _ = entry
+    if not all(type(s) is tuple and len(s) == 8 and type(s[0]) is int and type(s[1]) is str
+               and type(s[4]) is str and type(s[5]) is tuple for s in statements):
+        raise ValueError("not statements")
     return FileFacts(
         module=str(module), relative=relative, is_package=bool(is_package), digest=str(digest),
         statements=tuple(
-            ImportStatement(int(line), str(contents), bool(is_from), int(level), str(written),
-                            tuple(ImportedName(str(name), alias if alias is None else str(alias))
-                                  for name, alias in names), int(context),
-                            tuple(str(i) for i in suppressed))
+            ImportStatement(line, contents, is_from, level, written,
+                            tuple(map(ImportedName._make, names)), context, suppressed)
             for line, contents, is_from, level, written, names, context, suppressed
             in statements),
         problems=tuple(Unreadable(str(kind), int(line), str(message))
