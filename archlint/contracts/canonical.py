@@ -10,7 +10,9 @@ Two rules, judged per imported module or name (symbol facts), never per file:
   than its canonical module breaks it, inside the package or out.
 
 A name that breaks both is one violation. Importers matching `allow` are exempt from both;
-with `importers`, only the modules they match are checked.
+with `importers`, only the modules they match are checked. A canonical module covers its
+descendants, unless it is written `pkg.sub.__init__`: then only the package's `__init__`
+(`from pkg.sub import X`) is an entry point, and `pkg.sub.internal` is not.
 
 Which files are read. grimp already knows every module-level edge, so the module rule
 parses only the modules that directly import a module of the package. The symbol rule
@@ -36,6 +38,9 @@ from ..graph import ImportedItem, ProjectGraph
 from ..model import Group, Violation, is_within
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract
+
+# A canonical entry ending in this names the package's `__init__` without its descendants.
+INIT_ONLY = ".__init__"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,11 +83,16 @@ class CanonicalContract(Contract):
             hint = "" if "*" in self.package else did_you_mean(self.package, modules, cutoff=0.85)
             problems.append(self.problem("package", f"'{self.package}' matches no module{hint}"))
         for name in self.canonical:
-            if name not in modules:
+            module, init_only = entry_point(name)
+            if module not in modules:
                 problems.append(self.problem(
-                    "canonical",
-                    f"module '{name}' does not exist{did_you_mean(name, modules, cutoff=0.85)}"))
-            elif packages and not any(is_within(name, p) for p in packages):
+                    "canonical", f"module '{module}' does not exist"
+                                 f"{did_you_mean(module, modules, cutoff=0.85)}"))
+            elif init_only and not _is_package(graph, module):
+                problems.append(self.problem(
+                    "canonical", f"'{name}': {module} is a module, not a package; write "
+                                 f"'{module}'"))
+            elif packages and not any(is_within(module, p) for p in packages):
                 problems.append(self.problem(
                     "canonical", f"'{name}' is not inside package '{self.package}'"))
         for symbol, module in self.symbols.items():
@@ -170,8 +180,8 @@ class CanonicalContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """The package, its canonical modules (drawn highlighted) and the checked importers."""
-        canonical = sorted({m for m in (*self.canonical, *self.symbols.values())
-                            if m in graph.modules})
+        named = [entry_point(name)[0] for name in self.canonical]
+        canonical = sorted({m for m in (*named, *self.symbols.values()) if m in graph.modules})
         groups = [Group("package", self.package, tuple(self._packages(graph))),
                   Group("canonical", "canonical modules", tuple(canonical))]
         if self.importers:
@@ -184,10 +194,14 @@ class CanonicalContract(Contract):
         return sorted(ModuleExpression(self.package).matching(graph.modules))
 
     def _is_canonical(self, module: str) -> bool:
-        return any(is_within(module, c) for c in self.canonical)
+        for name in self.canonical:
+            entry, init_only = entry_point(name)
+            if module == entry or (not init_only and is_within(module, entry)):
+                return True
+        return False
 
     def _entry_points(self, package: str) -> str:
-        inside = [c for c in self.canonical if is_within(c, package)]
+        inside = [c for c in self.canonical if is_within(entry_point(c)[0], package)]
         if not inside:
             return "its canonical modules, and it has none"
         if len(inside) == 1:
@@ -199,13 +213,25 @@ class CanonicalContract(Contract):
         in `__all__`), to import an unlisted name from; None when none does, or several do.
         A name the canonical module only imports for itself is no part of its interface."""
         found = []
-        for module in self.canonical:
+        for module in (entry_point(name)[0] for name in self.canonical):
             if not is_within(module, package) or module == importer:
                 continue
             top = graph.top_level(module)
             if top is not None and top.exports(name):
                 found.append(module)
         return found[0] if len(found) == 1 else None
+
+
+def entry_point(name: str) -> tuple[str, bool]:
+    """The module a `canonical` entry names, and whether it is that package's `__init__`
+    alone (`pkg.sub.__init__`) rather than the module with its descendants."""
+    if name.endswith(INIT_ONLY):
+        return name[: -len(INIT_ONLY)], True
+    return name, False
+
+
+def _is_package(graph: ProjectGraph, module: str) -> bool:
+    return graph.path_of(module).endswith("/__init__.py") or bool(graph.children(module))
 
 
 def _from_import(module: str, name: str, alias: str | None) -> str:
