@@ -298,6 +298,26 @@ def test_a_canonical_package_covers_its_descendants(project):
     assert found(report, "widgets") == []
 
 
+def test_a_package_init_alone_is_protected_without_its_descendants(project):
+    project.settings(["textual"]).files({
+        **TEXTUAL,
+        "textual/widgets/_toast.py": "from textual.widgets import Button\n",
+    }).contracts("""
+        [[contracts]]
+        id = "widgets"
+        type = "canonical"
+        package = "textual.widgets.__init__"
+        canonical = []
+        allow = ["textual.widgets._button"]
+    """)
+    report = project.check()
+    assert found(report, "widgets") == [
+        ("textual.app", "textual.widgets", "Button", "textual/app.py", 1, None),
+        ("textual.widgets._toast", "textual.widgets", "Button", "textual/widgets/_toast.py", 1,
+         None),
+    ]
+
+
 def test_init_of_a_plain_module_is_a_config_error(project):
     project.settings(["textual"]).files(TEXTUAL).contracts(
         textual_contract("textual.widgets.button.__init__"))

@@ -12,7 +12,9 @@ Two rules, judged per imported module or name (symbol facts), never per file:
 A name that breaks both is one violation. Importers matching `allow` are exempt from both;
 with `importers`, only the modules they match are checked. A canonical module covers its
 descendants, unless it is written `pkg.sub.__init__`: then only the package's `__init__`
-(`from pkg.sub import X`) is an entry point, and `pkg.sub.internal` is not.
+(`from pkg.sub import X`) is an entry point, and `pkg.sub.internal` is not. A `package`
+written the same way protects the package's `__init__` alone (import-linter's `protected`
+with `as_packages = false`): its descendants are outside it.
 
 Which files are read. grimp already knows every module-level edge, so the module rule
 parses only the modules that directly import a module of the package. The symbol rule
@@ -82,6 +84,11 @@ class CanonicalContract(Contract):
         if not packages:
             hint = "" if "*" in self.package else did_you_mean(self.package, modules, cutoff=0.85)
             problems.append(self.problem("package", f"'{self.package}' matches no module{hint}"))
+        elif entry_point(self.package)[1]:
+            for module in packages:
+                if not _is_package(graph, module):
+                    problems.append(self.problem(
+                        "package", f"'{self.package}': {module} is a module, not a package"))
         for name in self.canonical:
             module, init_only = entry_point(name)
             if module not in modules:
@@ -92,7 +99,7 @@ class CanonicalContract(Contract):
                 problems.append(self.problem(
                     "canonical", f"'{name}': {module} is a module, not a package; write "
                                  f"'{module}'"))
-            elif packages and not any(is_within(module, p) for p in packages):
+            elif packages and not any(self._in_package(module, p) for p in packages):
                 problems.append(self.problem(
                     "canonical", f"'{name}' is not inside package '{self.package}'"))
         for symbol, module in self.symbols.items():
@@ -101,7 +108,7 @@ class CanonicalContract(Contract):
                     "symbols", f"'{symbol}': module '{module}' does not exist"
                                f"{did_you_mean(module, modules, cutoff=0.85)}"))
                 continue
-            inside = [p for p in packages if is_within(module, p)]
+            inside = [p for p in packages if self._in_package(module, p)]
             if inside and not self._is_canonical(module):
                 problems.append(self.problem(
                     "symbols", f"'{symbol}': '{module}' is inside package '{inside[0]}' but is "
@@ -120,9 +127,10 @@ class CanonicalContract(Contract):
             return (module in graph.files and module not in allowed
                     and (chosen is None or module in chosen))
 
+        protected = set(packages) if entry_point(self.package)[1] else graph.covered(packages)
         candidates = {
             importer
-            for module in graph.covered(packages)
+            for module in protected
             for importer in graph.importers_of(module)
             if checked(importer)
         }
@@ -151,7 +159,8 @@ class CanonicalContract(Contract):
     def _judge(self, graph: ProjectGraph, item: ImportedItem,
                packages: list[str]) -> Violation | None:
         importer, module, name = item.importer, item.module, item.name
-        entered = [p for p in packages if is_within(module, p) and not is_within(importer, p)]
+        entered = [p for p in packages
+                   if self._in_package(module, p) and not self._in_package(importer, p)]
         module_rule = bool(entered) and not self._is_canonical(module)
         home = self.symbols.get(name) if name is not None else None
         symbol_rule = (home is not None and module != home and importer != home
@@ -191,7 +200,12 @@ class CanonicalContract(Contract):
     # -- helpers ----------------------------------------------------------------------------
 
     def _packages(self, graph: ProjectGraph) -> list[str]:
-        return sorted(ModuleExpression(self.package).matching(graph.modules))
+        return sorted(ModuleExpression(entry_point(self.package)[0]).matching(graph.modules))
+
+    def _in_package(self, module: str, package: str) -> bool:
+        """Whether `module` is inside one matched package: the package with its
+        descendants, or its `__init__` alone when `package` ends in `.__init__`."""
+        return module == package if entry_point(self.package)[1] else is_within(module, package)
 
     def _is_canonical(self, module: str) -> bool:
         for name in self.canonical:
@@ -201,7 +215,7 @@ class CanonicalContract(Contract):
         return False
 
     def _entry_points(self, package: str) -> str:
-        inside = [c for c in self.canonical if is_within(entry_point(c)[0], package)]
+        inside = [c for c in self.canonical if self._in_package(entry_point(c)[0], package)]
         if not inside:
             return "its canonical modules, and it has none"
         if len(inside) == 1:
@@ -214,7 +228,7 @@ class CanonicalContract(Contract):
         A name the canonical module only imports for itself is no part of its interface."""
         found = []
         for module in (entry_point(name)[0] for name in self.canonical):
-            if not is_within(module, package) or module == importer:
+            if not self._in_package(module, package) or module == importer:
                 continue
             top = graph.top_level(module)
             if top is not None and top.exports(name):
