@@ -318,18 +318,6 @@ def test_a_package_init_alone_is_protected_without_its_descendants(project):
     ]
 
 
-def test_init_of_a_plain_module_is_a_config_error(project):
-    project.settings(["textual"]).files(TEXTUAL).contracts(
-        textual_contract("textual.widgets.button.__init__"))
-    with pytest.raises(ConfigError) as caught:
-        project.check()
-    assert [str(p) for p in caught.value.problems] == [
-        "contracts/contracts.toml:1: contract 'widgets', key 'canonical': "
-        "'textual.widgets.button.__init__': textual.widgets.button is a module, not a "
-        "package; write 'textual.widgets.button'",
-    ]
-
-
 def violation_messages(report, contract_id: str) -> list[str]:
     (result,) = [r for r in report.results if r.id == contract_id]
     return [v.message for v in result.violations]

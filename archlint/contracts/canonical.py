@@ -84,21 +84,12 @@ class CanonicalContract(Contract):
         if not packages:
             hint = "" if "*" in self.package else did_you_mean(self.package, modules, cutoff=0.85)
             problems.append(self.problem("package", f"'{self.package}' matches no module{hint}"))
-        elif entry_point(self.package)[1]:
-            for module in packages:
-                if not _is_package(graph, module):
-                    problems.append(self.problem(
-                        "package", f"'{self.package}': {module} is a module, not a package"))
         for name in self.canonical:
-            module, init_only = entry_point(name)
+            module = entry_point(name)[0]
             if module not in modules:
                 problems.append(self.problem(
                     "canonical", f"module '{module}' does not exist"
                                  f"{did_you_mean(module, modules, cutoff=0.85)}"))
-            elif init_only and not _is_package(graph, module):
-                problems.append(self.problem(
-                    "canonical", f"'{name}': {module} is a module, not a package; write "
-                                 f"'{module}'"))
             elif packages and not any(self._in_package(module, p) for p in packages):
                 problems.append(self.problem(
                     "canonical", f"'{name}' is not inside package '{self.package}'"))
@@ -237,15 +228,12 @@ class CanonicalContract(Contract):
 
 
 def entry_point(name: str) -> tuple[str, bool]:
-    """The module a `canonical` entry names, and whether it is that package's `__init__`
-    alone (`pkg.sub.__init__`) rather than the module with its descendants."""
+    """The module a `canonical` entry (or `package`) names, and whether it names that
+    package's `__init__` alone (`pkg.sub.__init__`) rather than the module with its
+    descendants. For a plain module both mean the module."""
     if name.endswith(INIT_ONLY):
         return name[: -len(INIT_ONLY)], True
     return name, False
-
-
-def _is_package(graph: ProjectGraph, module: str) -> bool:
-    return graph.path_of(module).endswith("/__init__.py") or bool(graph.children(module))
 
 
 def _from_import(module: str, name: str, alias: str | None) -> str:
