@@ -33,10 +33,10 @@ exists (or pyproject.toml already has [tool.archlint]), nothing is written at al
 from __future__ import annotations
 
 import configparser
-import importlib.util
 import json
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -346,15 +346,26 @@ def _where_lint_imports_finds(root: Path, package: str) -> Path | None:
     for base in bases:
         if (base / top / "__init__.py").is_file() and (base / relative).is_dir():
             return base
-    try:
-        spec = importlib.util.find_spec(top)  # a top-level name: no code runs
-    except (ImportError, ValueError):
-        spec = None
-    for location in (spec.submodule_search_locations or []) if spec else []:
+    for location in _installed_locations(top):
         base = Path(location).parent
         if (base / relative).is_dir():
             return base
     return None
+
+
+def _installed_locations(top: str) -> list[str]:
+    """The folders of the top-level package `top` as the import system finds it on sys.path
+    and through the finders of editable installs: importlib.util.find_spec without its
+    answer from sys.modules (archlint's own imports say nothing of the project). Finding a
+    top-level name runs no code of the package."""
+    for finder in sys.meta_path:
+        try:
+            spec = finder.find_spec(top, None)
+        except (ImportError, ValueError, AttributeError, TypeError):
+            continue
+        if spec is not None:
+            return list(spec.submodule_search_locations or [])
+    return []
 
 
 def _in_a_project_folder(root: Path, package: str) -> Path | None:

@@ -48,14 +48,23 @@ class Outcome:
 def lint_imports(config: Path, folders: list[Path]) -> dict[str, Outcome]:
     """import-linter's outcome for every contract of `config`, by contract name, with
     `folders` searched first for the root packages."""
+    options = read_user_options(str(config))
+    # grimp finds a package by importlib.util.find_spec, which answers from sys.modules for
+    # a name already imported (a fixture named `networkx` is not the installed networkx).
+    roots = {name.split(".")[0] for name in options.session_options["root_packages"]}
+    hidden = {name: module for name, module in sys.modules.items()
+              if name.split(".")[0] in roots}
+    for name in hidden:
+        del sys.modules[name]
     for folder in reversed(folders):
         sys.path.insert(0, str(folder))
     importlib.invalidate_caches()
     try:
-        report = create_report(read_user_options(str(config)), cache_dir=None)
+        report = create_report(options, cache_dir=None)
     finally:
         for folder in folders:
             sys.path.remove(str(folder))
+        sys.modules.update(hidden)
     if report.could_not_run:
         raise AssertionError(f"import-linter could not run: {report.invalid_contract_options}")
     return {contract.name: Outcome(check.kept, frozenset(_direct(contract.type_name,

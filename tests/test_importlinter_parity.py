@@ -9,6 +9,7 @@ pass by both tools missing what it plants.
 
 from __future__ import annotations
 
+import importlib.machinery
 import json
 import os
 import subprocess
@@ -460,6 +461,28 @@ def test_packages_in_lib_are_found_as_lint_imports_finds_them(project, monkeypat
     (result,) = json.loads(outcome.out)["runs"][0]["results"]
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
         "lib/app/core.py"
+
+
+def test_a_package_installed_in_editable_mode_is_found_where_its_finder_says(project,
+                                                                            monkeypatch):
+    """An editable install maps the package to its folder with a finder on sys.meta_path;
+    lint-imports finds it there, and so does migrate (without importing it)."""
+    project.files({"python/src/app/__init__.py": "", "python/src/app/core.py": "",
+                   "python/src/app/web.py": "", "lib/app/__init__.py": "",
+                   ".importlinter": LIB_CONFIG})
+
+    class EditableFinder:
+        @staticmethod
+        def find_spec(name, path, target=None):
+            if name != "app":
+                return None
+            spec = importlib.machinery.ModuleSpec(name, None, is_package=True)
+            spec.submodule_search_locations = [str(project.root / "python/src/app")]
+            return spec
+
+    monkeypatch.setattr(sys, "meta_path", [EditableFinder(), *sys.meta_path])
+    assert project.cli("migrate").code == 0
+    assert 'source_roots = ["python/src"]\n' in (project.root / "archlint.toml").read_text()
 
 
 def test_a_package_lint_imports_would_not_find_is_looked_for_in_the_project(project):
