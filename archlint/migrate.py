@@ -217,7 +217,7 @@ def _contract(key: str, options: dict[str, Any], roots: list[str],
         lint_imports = "only warns" if alerting == "warn" else "says nothing"
         notes.append(f"{where}: unmatched_ignore_imports_alerting = {alerting}: an ignore entry "
                      "that matches no import fails archlint's run (an unmatched-ignore "
-                     f"diagnostic, or a configuration error when a side names no module); "
+                     "diagnostic, or a configuration error when a side names no module); "
                      f"lint-imports {lint_imports}")
     ignore = [_ignore_entry(entry) for entry in options.get("ignore_imports", [])]
     as_packages = options.get("as_packages", True)
