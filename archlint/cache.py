@@ -139,7 +139,8 @@ class ResultCache:
         """Every root package where it was, every folder the walk read and every file with
         the stamp it had: the walk would find the same files, unchanged."""
         root = self._settings.root
-        located = [locate_package(root, name) for name in self._settings.root_packages]
+        located = [locate_package(root, name, self._settings.source_roots)
+                   for name in self._settings.root_packages]
         if None in located or entry["packages"] != [
                 directory.relative_to(root).as_posix() for directory in located]:
             return False

@@ -71,10 +71,16 @@ SETTLED_NS = 2 * 10**9
 _WITHOUT_SOURCE = (".so", ".pyd", ".pyi", ".pyc")
 
 
-def locate_package(root: Path, name: str) -> Path | None:
-    """A root package lives in the project root or in its `src/` folder; never imported."""
+def source_folders(root: Path, source_roots: Iterable[str]) -> list[Path]:
+    """The folders the root packages are looked up in, in order (`source_roots` setting)."""
+    return [root if entry == "." else root / entry for entry in source_roots]
+
+
+def locate_package(root: Path, name: str, source_roots: Iterable[str]) -> Path | None:
+    """A root package lives in the first source root that holds its folder (by default the
+    project root, then its `src/` folder); found by its folder, never imported."""
     relative = Path(*name.split("."))
-    for base in (root, root / "src"):
+    for base in source_folders(root, source_roots):
         if (base / relative).is_dir():
             return base / relative
     return None
@@ -93,10 +99,12 @@ def stamp_of(result: os.stat_result, settled: int) -> Stamp | None:
     return (result.st_mtime_ns, result.st_size, result.st_ctime_ns, result.st_ino)
 
 
-def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]]) -> PackageTree:
+def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
+             source_roots: Iterable[str]) -> PackageTree:
     """Walk the package folder: every `.py` file counts, whether or not its folder has an
-    `__init__.py` (grimp alone would drop those below a regular package)."""
-    directory = locate_package(root, package)
+    `__init__.py` (grimp alone would drop those below a regular package). Paths are relative
+    to the project root, whichever source root holds the package."""
+    directory = locate_package(root, package, source_roots)
     assert directory is not None, "discover_all checks every root package first"
     settled = settled_before()
     inside = f"{root.resolve()}{os.sep}"
@@ -198,14 +206,16 @@ def discover_all(settings: Settings) -> list[PackageTree]:
     """The files of every root package; a root package that does not exist is an error."""
     exclude = [compile_path_glob(g) for g in settings.exclude]
     missing = [name for name in settings.root_packages
-               if locate_package(settings.root, name) is None]
+               if locate_package(settings.root, name, settings.source_roots) is None]
     if missing:
+        folders = " or ".join(str(f) for f in source_folders(settings.root, settings.source_roots))
         raise ConfigError([
             Problem(f"root package '{name}' not found: no folder {Path(*name.split('.'))} "
-                    f"in {settings.root} or {settings.root / 'src'}", key="root_packages")
+                    f"in {folders}", key="root_packages")
             for name in missing
         ])
-    return [discover(settings.root, name, exclude) for name in settings.root_packages]
+    return [discover(settings.root, name, exclude, settings.source_roots)
+            for name in settings.root_packages]
 
 
 def contract_files(settings: Settings) -> list[Path]:

@@ -1,44 +1,60 @@
-"""`archlint migrate`: turn an import-linter configuration into archlint's.
+"""`archlint migrate`: turn an import-linter configuration into archlint's, with its meaning.
 
-Reads `.importlinter` or `setup.cfg` (INI, `[importlinter]` and `[importlinter:contract:KEY]`
-sections), `pyproject.toml` (`[tool.importlinter]`) or a given file, and writes
-`[tool.archlint]` (appended to `pyproject.toml`, or `archlint.toml` when the project has
-none) plus one `contracts/<id>.toml` per contract. Every type maps onto an archlint type
-with the same verdicts:
+Reads the configuration lint-imports itself would read (`setup.cfg`, then `.importlinter`,
+with an `[importlinter]` section; then `pyproject.toml` with `[tool.importlinter]`) or a
+given file, and writes `[tool.archlint]` (appended to `pyproject.toml`, or `archlint.toml`
+when the project has none) plus one `contracts/<id>.toml` per contract. Each built-in type of
+import-linter 2.17 maps onto an archlint type that gives the same verdict on the same
+violating imports:
 
-- forbidden -> forbidden (`allow_indirect_imports` -> `allow_indirect`)
-- layers -> layers (`|` and `:` siblings, `containers`, `exhaustive` as they are)
+- forbidden -> forbidden (`allow_indirect_imports` -> `allow_indirect`; `as_packages`)
+- layers -> layers (`|`, `:` and optional `(name)` layers, `containers`, `exhaustive`,
+  `exhaustive_ignores` as they are)
 - independence -> independence
 - protected -> one canonical contract per protected module, with `canonical = []` and the
   allowed importers as `allow`: only they may import the module from outside
-- acyclic_siblings -> acyclic (`ancestors` -> `packages`; import-linter's `depth` counts the
-  levels below the first, so archlint's is one more)
+  (`as_packages = false`: `package = "<module>.__init__"`, the module without descendants)
+- private_modules -> internal with `private_names = false` (`packages_with_private_modules`,
+  or else the root packages, as `packages`)
+- acyclic_siblings -> acyclic (`ancestors` -> `packages`, `skip_descendants`; import-linter's
+  `depth` counts the levels below the first, so archlint's is one more)
 
-`ignore_imports` becomes `ignore`, `broken_contract_guidance` the `description`, names are
-kept. What has no archlint equivalent is listed, never silently dropped. Nothing is
-overwritten: if a file to write exists (or pyproject.toml already has [tool.archlint]),
-nothing is written at all.
+Module expressions are rewritten where the wildcards differ: import-linter's `**` stands for
+one or more segments, archlint's for any number, zero included, so `a.**` becomes `a.*.**`.
+`ignore_imports` becomes `ignore` (both name exact modules), `broken_contract_guidance` the
+`description`, names are kept, and ids come from the contract keys (or names, where the keys
+are numbers). Each root package is looked for where lint-imports finds it, run in the
+configuration's folder (that folder, PYTHONPATH, the installed packages); a folder of the
+project other than its root and `src/` becomes `source_roots`. What keeps a different meaning
+is listed per contract, never silently dropped. Nothing is overwritten: if a file to write
+exists (or pyproject.toml already has [tool.archlint]), nothing is written at all.
 """
 
 from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import ArchlintError, UsageError
 from .files import write_atomic
+from .model import DIAGNOSTIC_KINDS
 from .settings import pyproject_with_archlint, read_toml
 
-SOURCES = (".importlinter", "setup.cfg", "pyproject.toml")
-_CONTRACT_SECTION = "importlinter:contract:"
+# Where lint-imports looks, in its order: its INI reader (setup.cfg, then .importlinter), then
+# its TOML reader.
+SOURCES = ("setup.cfg", ".importlinter", "pyproject.toml")
+_CONTRACT_SECTION = "importlinter:"
 _LIST_KEYS = {
     "root_packages", "source_modules", "forbidden_modules", "ignore_imports", "layers",
     "containers", "modules", "protected_modules", "allowed_importers", "ancestors",
-    "skip_descendants", "exhaustive_ignores",
+    "skip_descendants", "exhaustive_ignores", "packages_with_private_modules",
+    "contract_types",
 }
 _BOOL_KEYS = {"include_external_packages", "exclude_type_checking_imports",
               "allow_indirect_imports", "as_packages", "exhaustive"}
@@ -50,15 +66,19 @@ _KEYS = {
     "layers": {"layers", "containers", "exhaustive", "exhaustive_ignores"},
     "independence": {"modules"},
     "protected": {"protected_modules", "allowed_importers", "as_packages"},
+    "private_modules": {"packages_with_private_modules"},
     "acyclic_siblings": {"ancestors", "depth", "skip_descendants"},
 }
+_SETTINGS = ("include_external_packages", "exclude_type_checking_imports")
 _DEFAULT_SIBLING_DEPTH = 10  # import-linter's default for acyclic_siblings
+_DEFAULT_SOURCE_ROOTS = (".", "src")  # where archlint looks without `source_roots`
+_ID_LENGTH = 48  # ids derived from long contract names are cut at a word near this
 
 
 @dataclass
 class Migration:
-    """What will be written: the settings, the contracts (each a table, in order), and the
-    options that could not be carried over."""
+    """What will be written: the settings, the contracts (each a table, in order), and what
+    keeps a different meaning in archlint, one line each."""
 
     source: Path
     settings: dict[str, Any]
@@ -73,13 +93,14 @@ def find_source(start: Path) -> Path:
         if path.is_file() and _has_importlinter(path):
             return path
     raise UsageError(f"no import-linter configuration in {start} (looked for "
-                     "[importlinter] in .importlinter and setup.cfg, "
+                     "[importlinter] in setup.cfg and .importlinter, "
                      "[tool.importlinter] in pyproject.toml); name the file: archlint migrate PATH")
 
 
 def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, Any]]]]:
     """The top-level options and the (key, options) of every contract, values normalised:
-    lists are lists, booleans booleans."""
+    lists are lists, booleans booleans. A contract's key is its INI section's last part, or
+    its TOML `id` ("" when it has none)."""
     if path.suffix == ".toml":
         data = read_toml(path, path.name).get("tool", {}).get("importlinter")
         if not isinstance(data, dict):
@@ -100,11 +121,13 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
             raise UsageError(f"{path.name} has no [importlinter] section")
         top = {k: _ini_value(k, v) for k, v in parser.items("importlinter")}
         contracts = [
-            (section[len(_CONTRACT_SECTION):],
+            (section.split(":")[-1],
              {k: _ini_value(k, v) for k, v in parser.items(section)})
             for section in parser.sections() if section.startswith(_CONTRACT_SECTION)
         ]
-    return _normalised(top), [(key, _normalised(options)) for key, options in contracts]
+    return (_normalised(top, "[importlinter]"),
+            [(key, _normalised(options, f"contract '{options.get('name') or key}'"))
+             for key, options in contracts])
 
 
 def convert(path: Path) -> Migration:
@@ -114,17 +137,22 @@ def convert(path: Path) -> Migration:
         [top["root_package"]] if isinstance(top.get("root_package"), str) else [])
     if not roots:
         raise UsageError(f"{path.name}: no root_package or root_packages to migrate")
-    settings: dict[str, Any] = {"root_packages": roots, "contracts": ["contracts"]}
+    settings: dict[str, Any] = {"root_packages": roots}
     migration = Migration(path, settings)
-    for key in ("include_external_packages", "exclude_type_checking_imports"):
+    source_roots = _source_roots(path.resolve().parent, roots, migration.not_carried)
+    if source_roots:
+        settings["source_roots"] = source_roots
+    settings["contracts"] = ["contracts"]
+    for key in _SETTINGS:
         if key in top:
             settings[key] = top[key]
-    for key in sorted(set(top) - {"root_package", "root_packages", "include_external_packages",
-                                  "exclude_type_checking_imports"}):
-        migration.not_carried.append(f"[importlinter] {key}: archlint has no such setting")
-    taken: set[str] = set()
+    for key in sorted(set(top) - {"root_package", "root_packages", *_SETTINGS}):
+        why = ("custom contract types are Python classes archlint does not run"
+               if key == "contract_types" else "archlint has no such setting")
+        migration.not_carried.append(f"[importlinter] {key}: {why}")
+    taken = set(DIAGNOSTIC_KINDS)
     for key, options in contracts:
-        for table in _contract(key, options, migration.not_carried):
+        for table in _contract(key, options, roots, migration.not_carried):
             table["id"] = _unique_id(table["id"], taken)
             migration.contracts.append(table)
     return migration
@@ -171,7 +199,8 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
 
 # -- contracts ----------------------------------------------------------------------------
 
-def _contract(key: str, options: dict[str, Any], notes: list[str]) -> list[dict[str, Any]]:
+def _contract(key: str, options: dict[str, Any], roots: list[str],
+              notes: list[str]) -> list[dict[str, Any]]:
     kind = options.get("type")
     name = str(options.get("name") or key)
     where = f"contract '{name}'"
@@ -180,61 +209,78 @@ def _contract(key: str, options: dict[str, Any], notes: list[str]) -> list[dict[
         return []
     for extra in sorted(set(options) - _COMMON - _KEYS[kind]):
         notes.append(f"{where}: {extra}: not an option of import-linter's {kind}; left out")
-    table: dict[str, Any] = {"id": _slug(options.get("id") or key or name), "name": name}
+    table: dict[str, Any] = {"id": _id_for(key, name), "name": name}
     if options.get("broken_contract_guidance"):
         table["description"] = str(options["broken_contract_guidance"]).strip()
     alerting = str(options.get("unmatched_ignore_imports_alerting", "error")).lower()
-    if alerting != "error":
-        notes.append(f"{where}: unmatched_ignore_imports_alerting = {alerting}: archlint "
-                     "always reports an unmatched ignore entry as an error diagnostic")
-    ignore = list(options.get("ignore_imports", []))
-    if options.get("as_packages") is False:
-        notes.append(f"{where}: as_packages = false: archlint always treats modules as "
-                     "packages (with their descendants)")
+    if alerting != "error" and options.get("ignore_imports"):
+        lint_imports = "only warns" if alerting == "warn" else "says nothing"
+        notes.append(f"{where}: unmatched_ignore_imports_alerting = {alerting}: an ignore entry "
+                     "that matches no import fails archlint's run (an unmatched-ignore "
+                     "diagnostic, or a configuration error when a side names no module); "
+                     f"lint-imports {lint_imports}")
+    ignore = [_ignore_entry(entry) for entry in options.get("ignore_imports", [])]
+    as_packages = options.get("as_packages", True)
+
+    def expressions(option: str) -> list[str]:
+        return [_expression(text) for text in options.get(option, [])]
+
     if kind == "forbidden":
-        table.update(type="forbidden", source_modules=options.get("source_modules", []),
-                     forbidden_modules=options.get("forbidden_modules", []))
+        table.update(type="forbidden", source_modules=expressions("source_modules"),
+                     forbidden_modules=expressions("forbidden_modules"))
         if options.get("allow_indirect_imports"):
             table["allow_indirect"] = True
+        if not as_packages:
+            table["as_packages"] = False
     elif kind == "layers":
-        layers = []
-        for layer in options.get("layers", []):
-            parts = re.split(r"(\s*[|:]\s*)", layer)
-            if any(p.startswith("(") for p in parts):
-                notes.append(f"{where}: optional layer in '{layer}': archlint requires every "
-                             "layer to exist (in at least one container)")
-            layers.append("".join(p.strip("()") for p in parts))
-        table.update(type="layers", layers=layers)
+        table.update(type="layers", layers=list(options.get("layers", [])))
         if options.get("containers"):
-            table["containers"] = options["containers"]
+            table["containers"] = expressions("containers")
         if options.get("exhaustive"):
             table["exhaustive"] = True
-        if options.get("exhaustive_ignores"):
-            notes.append(f"{where}: exhaustive_ignores: archlint has no exceptions to "
-                         "exhaustive; name those modules in a layer")
+            if options.get("exhaustive_ignores"):
+                table["exhaustive_ignores"] = list(options["exhaustive_ignores"])
     elif kind == "independence":
-        table.update(type="independence", modules=options.get("modules", []))
+        table.update(type="independence", modules=expressions("modules"))
+    elif kind == "private_modules":
+        packages = expressions("packages_with_private_modules") or list(roots)
+        table.update(type="internal", packages=packages, private_names=False)
     elif kind == "acyclic_siblings":
         try:
             depth = int(options.get("depth", _DEFAULT_SIBLING_DEPTH))
         except (TypeError, ValueError):
             raise UsageError(f"{where}: depth must be a whole number, not "
                              f"{options.get('depth')!r}") from None
-        table.update(type="acyclic", packages=options.get("ancestors", []), depth=depth + 1)
+        table.update(type="acyclic", packages=expressions("ancestors"), depth=depth + 1)
         if options.get("skip_descendants"):
-            notes.append(f"{where}: skip_descendants: archlint checks every level down to "
-                         "depth")
+            table["skip_descendants"] = expressions("skip_descendants")
     else:  # protected: one canonical contract per protected module
-        protected = options.get("protected_modules", [])
+        protected = expressions("protected_modules")
+        allowed = expressions("allowed_importers")
+        if not as_packages and allowed:
+            notes.append(f"{where}: as_packages = false: the allowed importers' descendants "
+                         "may import the protected modules too (import-linter allows the "
+                         "listed modules alone)")
         tables = []
         for number, module in enumerate(protected, 1):
-            one = dict(table, type="canonical", package=module, canonical=[],
-                       allow=options.get("allowed_importers", []))
+            package = module if as_packages else f"{module}.__init__"
+            one = dict(table, type="canonical", package=package, canonical=[], allow=allowed)
             if len(protected) > 1:
                 one.update(id=f"{table['id']}-{number}", name=f"{name} ({module})")
             tables.append(_with_ignore(one, ignore))
         return tables
     return [_with_ignore(table, ignore)]
+
+
+def _expression(text: str) -> str:
+    """An import-linter module expression in archlint's notation: its `**` is one or more
+    segments, archlint's any number, so `**` becomes `*.**`."""
+    return ".".join("*.**" if part == "**" else part for part in str(text).strip().split("."))
+
+
+def _ignore_entry(entry: str) -> str:
+    importer, _, imported = str(entry).partition("->")
+    return f"{_expression(importer)} -> {_expression(imported)}"
 
 
 def _with_ignore(table: dict[str, Any], ignore: list[str]) -> dict[str, Any]:
@@ -243,8 +289,13 @@ def _with_ignore(table: dict[str, Any], ignore: list[str]) -> dict[str, Any]:
     return table
 
 
-def _slug(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")
+def _id_for(key: str, name: str) -> str:
+    """The contract's key, unless it is a bare number (`[importlinter:contract:1]`), then its
+    name; reduced to [a-z0-9-], long names cut at a word."""
+    wanted = key if key.strip() and not key.strip().isdigit() else name
+    slug = re.sub(r"[^a-z0-9]+", "-", str(wanted).lower()).strip("-")
+    if len(slug) > _ID_LENGTH:
+        slug = slug[:_ID_LENGTH].rsplit("-", 1)[0]
     return slug or "contract"
 
 
@@ -254,6 +305,83 @@ def _unique_id(wanted: str, taken: set[str]) -> str:
         candidate, number = f"{wanted}-{number}", number + 1
     taken.add(candidate)
     return candidate
+
+
+# -- where the packages are ---------------------------------------------------------------
+
+def _source_roots(root: Path, packages: list[str], notes: list[str]) -> list[str] | None:
+    """The folders of the project that hold the root packages, in order, when archlint's
+    default (the project root, then `src/`) would not find them there; else None."""
+    found_in: dict[str, str] = {}
+    for package in packages:
+        found = _where_lint_imports_finds(root, package) or _in_a_project_folder(root, package)
+        if found is None:
+            notes.append(f"[importlinter] root package '{package}': no folder found, neither "
+                         "where lint-imports looks when run here (this folder, PYTHONPATH, the "
+                         "installed packages) nor in a folder of the project; set "
+                         "source_roots by hand")
+            continue
+        try:
+            folder = found.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            notes.append(f"[importlinter] root package '{package}': lint-imports reads it in "
+                         f"{found}, outside the project; archlint reads the project's folders "
+                         "only")
+            continue
+        found_in[package] = folder
+    if all(_first_holding(root, _DEFAULT_SOURCE_ROOTS, package) == folder
+           for package, folder in found_in.items()):
+        return None
+    return list(dict.fromkeys(found_in.values()))
+
+
+def _where_lint_imports_finds(root: Path, package: str) -> Path | None:
+    """The folder holding the top-level package of `package`, as Python finds it for
+    lint-imports run in `root`: first `root` (lint-imports puts the working folder first),
+    then the PYTHONPATH entries, then the installed packages. Nothing is imported."""
+    top = package.split(".")[0]
+    relative = Path(*package.split("."))
+    bases = [root] + [root / entry for entry in
+                      os.environ.get("PYTHONPATH", "").split(os.pathsep) if entry]
+    for base in bases:
+        if (base / top / "__init__.py").is_file() and (base / relative).is_dir():
+            return base
+    for location in _installed_locations(top):
+        base = Path(location).parent
+        if (base / relative).is_dir():
+            return base
+    return None
+
+
+def _installed_locations(top: str) -> list[str]:
+    """The folders of the top-level package `top` as the import system finds it on sys.path
+    and through the finders of editable installs: importlib.util.find_spec without its
+    answer from sys.modules (archlint's own imports say nothing of the project). Finding a
+    top-level name runs no code of the package."""
+    for finder in sys.meta_path:
+        try:
+            spec = finder.find_spec(top, None)
+        except (ImportError, ValueError, AttributeError, TypeError):
+            continue
+        if spec is not None:
+            return list(spec.submodule_search_locations or [])
+    return []
+
+
+def _in_a_project_folder(root: Path, package: str) -> Path | None:
+    """The first folder of the project, one level down, that holds the package."""
+    relative = Path(*package.split("."))
+    for base in [root] + sorted(p for p in root.iterdir() if p.is_dir()
+                                and not p.name.startswith(".")):
+        if (base / relative).is_dir():
+            return base
+    return None
+
+
+def _first_holding(root: Path, folders: tuple[str, ...], package: str) -> str | None:
+    """The first of `folders` in which archlint would find the package."""
+    relative = Path(*package.split("."))
+    return next((f for f in folders if (root / f / relative).is_dir()), None)
 
 
 # -- reading and writing ------------------------------------------------------------------
@@ -272,13 +400,18 @@ def _ini_value(key: str, raw: str) -> Any:
     return lines if key in _LIST_KEYS else "\n".join(lines)
 
 
-def _normalised(options: dict[str, Any]) -> dict[str, Any]:
+def _normalised(options: dict[str, Any], where: str) -> dict[str, Any]:
+    """Lists as lists (a single value is a list of one, as import-linter reads it), and
+    booleans as booleans (`true` or `false` in any case, as import-linter reads them)."""
     result = {}
     for key, value in options.items():
         if key in _LIST_KEYS and isinstance(value, str):
-            value = [value] if value else []
-        elif key in _BOOL_KEYS and isinstance(value, str):
-            value = value.strip().lower() in ("true", "1", "yes", "on")
+            value = [value] if value.strip() else []
+        elif key in _BOOL_KEYS and not isinstance(value, bool):
+            text = str(value).strip().lower()
+            if text not in ("true", "false"):
+                raise UsageError(f"{where}: {key} must be true or false, not {value!r}")
+            value = text == "true"
         result[key] = value
     return result
 

@@ -23,6 +23,7 @@ class Settings:
     """Project-wide options; paths in it are relative to `root`, the config file's folder."""
 
     root_packages: tuple[str, ...]
+    source_roots: tuple[str, ...] = (".", "src")
     contracts: tuple[str, ...] = ("contracts",)
     exclude: tuple[str, ...] = ()
     exclude_type_checking_imports: bool = False
@@ -108,12 +109,37 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
         problems.append(Problem(
             f"must be 'error', 'warning' or 'off', got '{kwargs['unresolved_imports']}'",
             file=shown(config), key="unresolved_imports"))
+    for entry in kwargs.get("source_roots", ()):
+        if not is_source_root(entry):
+            problems.append(Problem(
+                f"'{entry}' must be a folder inside the project root, written relative to it "
+                "with forward slashes ('.' for the root itself)", file=shown(config),
+                key="source_roots"))
+    if "source_roots" in kwargs and not kwargs["source_roots"]:
+        problems.append(Problem("must name at least one folder", file=shown(config),
+                                key="source_roots"))
     if "root_packages" in kwargs and not kwargs["root_packages"]:
         problems.append(Problem("must name at least one package", file=shown(config),
                                 key="root_packages"))
     if problems:
         raise ConfigError(problems)
+    if "source_roots" in kwargs:
+        kwargs["source_roots"] = tuple(_normal_folder(e) for e in kwargs["source_roots"])
     return Settings(**kwargs, root=config.parent, config_file=config)
+
+
+def is_source_root(entry: str) -> bool:
+    """A relative folder that stays inside the project root: no absolute path, no `..`."""
+    if not entry or entry.startswith("/") or "\\" in entry:
+        return False
+    parts = _normal_folder(entry).split("/")
+    return ".." not in parts and ":" not in parts[0]
+
+
+def _normal_folder(entry: str) -> str:
+    """`./lib/` and `lib` are one folder; `.` and `./` the project root."""
+    parts = [part for part in entry.split("/") if part not in ("", ".")]
+    return "/".join(parts) or "."
 
 
 def pyproject_with_archlint(pyproject: Path, lines: list[str]) -> str:

@@ -214,6 +214,18 @@ def test_package_listed_and_reached_by_depth_is_checked_once(project):
     assert rows(report) == [("app.pkg.y", "app.pkg.x", "app/pkg/y.py", 1)]
 
 
+def test_skip_descendants_leaves_a_package_unchecked_below_its_own_children(project):
+    project.settings(["app"]).files(GRANDCHILD_CYCLE).contracts(
+        contract(extra='depth = 2\nskip_descendants = ["app.pkg"]'))
+    report = project.check()
+    assert rows(report) == []
+    project.contracts(contract('["app.pkg"]', extra='skip_descendants = ["app.pkg"]'))
+    with pytest.raises(ConfigError) as caught:
+        project.check()
+    assert [p.message for p in caught.value.problems] == [
+        "'app.pkg' is also in packages; a package is checked or skipped, not both"]
+
+
 def test_depth_below_one_is_a_config_error(project):
     project.settings(["app"]).files(GRANDCHILD_CYCLE).contracts(contract(extra="depth = 0"))
     with pytest.raises(ConfigError) as caught:
@@ -262,7 +274,7 @@ def test_double_star_matches_the_package_itself_and_every_subpackage(project):
 
 def test_ignoring_the_breaker_keeps_the_contract(project):
     project.settings(["app"]).files(TWO_CYCLE).contracts(
-        contract(extra='ignore = ["app.b -> app.a"]'))
+        contract(extra='ignore = ["app.b -> app.a.one"]'))
     report = project.check()
     assert rows(report) == []
     assert report.diagnostics == ()
@@ -276,7 +288,7 @@ def test_unmatched_ignore_entry_is_a_diagnostic_at_its_line(project):
         type = "acyclic"
         packages = ["app"]
         ignore = [
-            "app.b -> app.a",
+            "app.b -> app.a.*",
             "app.a.two -> app.a.one",
         ]
     """)

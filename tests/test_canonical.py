@@ -252,6 +252,77 @@ def test_several_canonical_modules_are_named_in_the_message(project):
         "chatapp.websocket_core.events")
 
 
+TEXTUAL = {
+    "textual/__init__.py": "",
+    "textual/app.py": """
+        from textual.widgets import Button
+        from textual.widgets._toast import ToastRack
+        import textual.widgets.button
+    """,
+    "textual/widgets/__init__.py": "from ._button import Button\n",
+    "textual/widgets/_button.py": "class Button:\n    pass\n",
+    "textual/widgets/_toast.py": "class ToastRack:\n    pass\n",
+    "textual/widgets/button.py": "",
+}
+
+
+def textual_contract(canonical: str) -> str:
+    return f"""
+        [[contracts]]
+        id = "widgets"
+        type = "canonical"
+        package = "textual.widgets"
+        canonical = ["{canonical}"]
+    """
+
+
+def test_a_canonical_package_init_alone_leaves_its_submodules_protected(project):
+    project.settings(["textual"]).files(TEXTUAL).contracts(
+        textual_contract("textual.widgets.__init__"))
+    report = project.check()
+    assert found(report, "widgets") == [
+        ("textual.app", "textual.widgets._toast", "ToastRack", "textual/app.py", 2, None),
+        ("textual.app", "textual.widgets.button", None, "textual/app.py", 3, None),
+    ]
+    assert violation_messages(report, "widgets") == [
+        "textual.app imports ToastRack from textual.widgets._toast; textual.widgets is "
+        "entered only through its canonical module textual.widgets.__init__",
+        "textual.app imports textual.widgets.button; textual.widgets is entered only through "
+        "its canonical module textual.widgets.__init__",
+    ]
+
+
+def test_a_canonical_package_covers_its_descendants(project):
+    project.settings(["textual"]).files(TEXTUAL).contracts(textual_contract("textual.widgets"))
+    report = project.check()
+    assert found(report, "widgets") == []
+
+
+def test_a_package_init_alone_is_protected_without_its_descendants(project):
+    project.settings(["textual"]).files({
+        **TEXTUAL,
+        "textual/widgets/_toast.py": "from textual.widgets import Button\n",
+    }).contracts("""
+        [[contracts]]
+        id = "widgets"
+        type = "canonical"
+        package = "textual.widgets.__init__"
+        canonical = []
+        allow = ["textual.widgets._button"]
+    """)
+    report = project.check()
+    assert found(report, "widgets") == [
+        ("textual.app", "textual.widgets", "Button", "textual/app.py", 1, None),
+        ("textual.widgets._toast", "textual.widgets", "Button", "textual/widgets/_toast.py", 1,
+         None),
+    ]
+
+
+def violation_messages(report, contract_id: str) -> list[str]:
+    (result,) = [r for r in report.results if r.id == contract_id]
+    return [v.message for v in result.violations]
+
+
 # -- symbol rule ------------------------------------------------------------------------------
 
 
@@ -404,7 +475,7 @@ def test_ignore_entry_removes_the_imports_it_covers(project):
     chatapp(project, {
         "chatapp/services/ws.py": BAD,
         "chatapp/routes/ws.py": BAD,
-    }, extra='ignore = ["chatapp.services -> chatapp.websocket_core.manager"]')
+    }, extra='ignore = ["chatapp.services.ws -> chatapp.websocket_core.manager"]')
     report = project.check()
     assert [row[0] for row in found(report)] == ["chatapp.routes.ws"]
     assert report.diagnostics == ()

@@ -190,6 +190,64 @@ def test_every_missing_root_package_is_reported(project):
         f"{project.root} or {project.root / 'src'}" for name in ("nothere", "gone")]
 
 
+# -- source_roots -----------------------------------------------------------------------------
+
+LIB_LAYOUT = {
+    "lib/app/__init__.py": "",
+    "lib/app/web.py": "",
+    "lib/app/core.py": "import app.web\n",
+    "python/tools/__init__.py": "import app.core\n",
+}
+
+FORBIDDEN_WEB = """
+    [[contracts]]
+    id = "core-without-web"
+    type = "forbidden"
+    source_modules = ["app.core", "tools"]
+    forbidden_modules = ["app.web"]
+"""
+
+
+def test_root_packages_are_found_in_the_source_roots_with_paths_from_the_project_root(project):
+    project.settings(["app", "tools"], source_roots=["lib", "python"]).files(LIB_LAYOUT)
+    project.contracts(FORBIDDEN_WEB)
+    outcome = project.cli("check", "--no-cache", "--format", "github")
+    assert outcome.out.splitlines() == [
+        "::error file=lib/app/core.py,line=1,title=core-without-web::app.core imports app.web, "
+        "which it is forbidden to use",
+        "::error file=python/tools/__init__.py,line=1,title=core-without-web::tools depends on "
+        "app.web through a chain of imports; it is forbidden to use it",
+        "1 contract: 0 kept, 1 broken · 2 violations (2 new, 0 baselined)",
+    ]
+
+
+def test_source_roots_are_searched_in_order(project):
+    project.settings(["app"], source_roots=["./python/", "lib"]).files({
+        **LIB_LAYOUT, "python/app/__init__.py": "", "python/app/core.py": "",
+        "python/app/web.py": ""})
+    project.contracts(FORBIDDEN_WEB.replace(', "tools"', ""))
+    report = project.check()
+    assert [r.status for r in report.results] == ["kept"]
+
+
+def test_a_root_package_in_no_source_root_names_the_folders_searched(project):
+    project.settings(["app", "tools"], source_roots=["lib"]).files(LIB_LAYOUT)
+    project.contracts(FORBIDDEN_WEB)
+    assert problems(project) == [
+        f"key 'root_packages': root package 'tools' not found: no folder tools in "
+        f"{project.root / 'lib'}"]
+
+
+@pytest.mark.parametrize("entry", ["../lib", "/opt/lib", "lib/../..", ""])
+def test_a_source_root_outside_the_project_is_a_config_error(project, entry):
+    project.settings(["app"], source_roots=[entry]).files(LIB_LAYOUT)
+    outcome = project.cli("check")
+    assert (outcome.code, outcome.err) == (2, (
+        f"archlint: error: pyproject.toml: key 'source_roots': '{entry}' must be a folder "
+        "inside the project root, written relative to it with forward slashes ('.' for the "
+        "root itself)\n"))
+
+
 def test_malformed_contract_toml(project):
     project.settings(["app"]).files(PACKAGE)
     (project.root / "contracts").mkdir()

@@ -372,14 +372,30 @@ def test_external_forbidden_module_needs_external_packages_in_the_graph(project)
 # -- ignore -----------------------------------------------------------------------------------
 
 
-def test_ignore_entry_covers_descendants_on_both_sides(project):
+def test_ignore_entry_names_exact_modules(project):
+    """Like import-linter's ignore_imports: `app.ui -> app.db` is the import of app.db by
+    app.ui, not the imports between their descendants."""
     project.settings(["app"]).files({
         "app/__init__.py": "",
-        "app/ui/__init__.py": "",
+        "app/ui/__init__.py": "import app.db\n",
         "app/ui/widgets/button.py": "from app.db.models import user\n",
         "app/db/__init__.py": "",
         "app/db/models/user.py": "",
     }).contracts(contract(extra='ignore = ["app.ui -> app.db"]'))
+    report = project.check()
+    assert rows(report) == [
+        ("app.ui.widgets.button", "app.db.models.user", "app/ui/widgets/button.py", 1)]
+    assert report.diagnostics == ()
+
+
+def test_double_star_in_an_ignore_entry_adds_descendants(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ui/__init__.py": "import app.db\n",
+        "app/ui/widgets/button.py": "from app.db.models import user\n",
+        "app/db/__init__.py": "",
+        "app/db/models/user.py": "",
+    }).contracts(contract(extra='ignore = ["app.ui.** -> app.db.**"]'))
     report = project.check()
     assert rows(report) == []
     assert report.diagnostics == ()
@@ -526,19 +542,72 @@ def test_ignore_side_matching_no_module_is_a_config_error(project):
     )
 
 
-def test_overlapping_source_and_forbidden_is_a_config_error(project):
+def test_overlapping_source_and_forbidden_modules_are_skipped_pairwise(project):
+    """As in import-linter: two stacks that may not import each other are listed on both
+    sides; a module is never forbidden from importing itself or what it contains."""
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/torch/__init__.py": "from app.torch import nn\n",
+        "app/torch/nn.py": "import app.jax\n",
+        "app/jax/__init__.py": "",
+        "app/jax/ops.py": "import app.jax\n",
+    }).contracts(contract(source='["app.torch", "app.jax"]', forbidden='["app.jax", "app.torch"]'))
+    report = project.check()
+    assert rows(report) == [("app.torch.nn", "app.jax", "app/torch/nn.py", 1)]
+
+
+def test_a_wildcard_forbidden_module_may_match_a_source_module(project):
     project.settings(["app"]).files({
         "app/__init__.py": "",
         "app/ui/__init__.py": "",
+        "app/ui/widgets.py": "import app.ui\nimport app.db\n",
+        "app/db.py": "",
+    }).contracts(contract(source='["app.ui"]', forbidden='["app.*"]'))
+    report = project.check()
+    assert rows(report) == [("app.ui.widgets", "app.db", "app/ui/widgets.py", 2)]
+
+
+def test_a_source_inside_another_is_checked_for_what_the_outer_one_may_import(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ui.py": "import app.db\n",
+        "app/db.py": "import app.ui\n",
+    }).contracts(contract(source='["app", "app.ui"]', forbidden='["app.db"]'))
+    report = project.check()
+    assert rows(report) == [("app.ui", "app.db", "app/ui.py", 1)]
+
+
+def test_a_forbidden_module_inside_the_source_is_skipped(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ui/__init__.py": "from app.ui import widgets\n",
         "app/ui/widgets.py": "",
     }).contracts(contract(source='["app.ui"]', forbidden='["app.ui.widgets"]'))
-    with pytest.raises(ConfigError) as caught:
-        project.check()
-    assert caught.value.problems == (
-        Problem("'app.ui.widgets' overlaps source module 'app.ui': a module cannot be both "
-                "source and forbidden", file="contracts/contracts.toml", line=1,
-                contract_id="no-db", key="forbidden_modules"),
-    )
+    report = project.check()
+    assert rows(report) == []
+    assert report.exit_code == 0
+
+
+def test_as_packages_false_names_the_modules_without_their_descendants(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/ui/__init__.py": "import app.db.models\nimport app.db\n",
+        "app/ui/widgets.py": "import app.db\n",
+        "app/ui/forms.py": "import app.db\n",
+        "app/db/__init__.py": "",
+        "app/db/models.py": "",
+    }).contracts(contract(source='["app.ui"]', forbidden='["app.db"]',
+                          extra="as_packages = false\nallow_indirect = true"))
+    report = project.check()
+    assert rows(report) == [("app.ui", "app.db", "app/ui/__init__.py", 2)]
+    project.contracts(contract(source='["app.ui"]', forbidden='["app.db"]',
+                               extra="as_packages = false"))
+    report = project.check()
+    assert rows(report) == [("app.ui", "app.db", "app/ui/__init__.py", 2)]
+    project.files({"app/ui/__init__.py": "from app.ui import forms\n"})
+    report = project.check()
+    assert chains(report) == [[("app.ui", "app.ui.forms", "app/ui/__init__.py", 1),
+                               ("app.ui.forms", "app.db", "app/ui/forms.py", 1)]]
 
 
 def test_config_error_is_exit_code_2_naming_file_contract_and_key(project):

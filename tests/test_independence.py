@@ -205,14 +205,18 @@ def test_double_star_matches_zero_or_more_segments(project):
 # -- ignore -----------------------------------------------------------------------------------
 
 
-def test_ignore_entry_covers_descendants_on_both_sides(project):
-    project.settings(["app"]).files({
+def test_ignore_entry_covers_descendants_only_where_written(project):
+    files = {
         "app/__init__.py": "",
-        "app/a/__init__.py": "",
+        "app/a/__init__.py": "import app.b\n",
         "app/a/inner/x.py": "import app.b.deep.y\n",
         "app/b/__init__.py": "",
         "app/b/deep/y.py": "",
-    }).contracts(contract(extra='ignore = ["app.a -> app.b"]'))
+    }
+    project.settings(["app"]).files(files).contracts(contract(extra='ignore = ["app.a -> app.b"]'))
+    report = project.check()
+    assert rows(report) == [("app.a.inner.x", "app.b.deep.y", "app/a/inner/x.py", 1)]
+    project.contracts(contract(extra='ignore = ["app.a.** -> app.b.**"]'))
     report = project.check()
     assert rows(report) == []
     assert report.diagnostics == ()

@@ -74,6 +74,20 @@ def test_private_module_imported_by_a_test_is_a_violation(project):
     assert report.exit_code == 1
 
 
+def test_without_private_names_only_private_modules_are_internal(project):
+    setup(project, {
+        "tests/test_util.py": """
+            from chatapp.util import _helper
+            from chatapp.websocket_core._impl import connect
+        """,
+    }, extra="private_names = false")
+    report = project.check()
+    assert found(report) == [
+        ("tests.test_util", "chatapp.websocket_core._impl", "connect", "tests/test_util.py", 2,
+         None),
+    ]
+
+
 def test_private_name_is_internal_to_the_package_holding_its_module(project):
     setup(project, {
         "tests/test_util.py": "from chatapp.util import helper, _helper\n",
@@ -301,7 +315,7 @@ def test_ignore_entry_removes_the_imports_it_covers(project):
     setup(project, {
         "tests/test_a.py": "import chatapp.websocket_core._impl\n",
         "tests/test_b.py": "import chatapp.websocket_core._impl\n",
-    }, extra='ignore = ["tests.test_a -> chatapp.websocket_core"]')
+    }, extra='ignore = ["tests.test_a -> chatapp.websocket_core._impl"]')
     report = project.check()
     assert [row[0] for row in found(report)] == ["tests.test_b"]
     assert report.diagnostics == ()

@@ -387,6 +387,43 @@ def test_exhaustive_is_kept_when_every_child_is_listed(project):
     assert report.exit_code == 0
 
 
+def test_a_dotted_layer_name_does_not_list_its_parent_child(project):
+    """`management.commands` is a layer; `management` itself (its `__init__`) is then a child
+    of the container that no layer names."""
+    project.settings(["auth"]).files({
+        "auth/__init__.py": "",
+        "auth/views.py": "",
+        "auth/management/__init__.py": "def create_permissions():\n    pass\n",
+        "auth/management/commands/__init__.py": "",
+        "auth/management/commands/changepassword.py": "",
+        "auth/models.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        containers = ["auth"]
+        layers = ["management.commands", "views", "models"]
+        exhaustive = true
+    """)
+    report = project.check()
+    assert rows(report) == [("auth.management", "auth", "auth/management/__init__.py", 1)]
+
+
+def test_exhaustive_ignores_names_children_that_need_no_layer(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/shop/__init__.py": "",
+        "app/shop/views.py": "",
+        "app/shop/models.py": "",
+        "app/shop/helpers.py": "",
+        "app/shop/migrations/__init__.py": "",
+        "app/blog/views.py": "",
+        "app/blog/models.py": "",
+    }).contracts(containers(extra='exhaustive = true\nexhaustive_ignores = ["migrations"]'))
+    report = project.check()
+    assert rows(report) == [("app.shop.helpers", "app.shop", "app/shop/helpers.py", 1)]
+
+
 def test_exhaustive_without_containers_is_a_config_error(project):
     project.settings(["app"]).files({
         "app/__init__.py": "",
@@ -402,22 +439,97 @@ def test_exhaustive_without_containers_is_a_config_error(project):
     )
 
 
+# -- optional layers --------------------------------------------------------------------------
+
+
+def test_an_optional_layer_may_match_no_module(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/high.py": "",
+        "app/low.py": "import app.high\n",
+    }).contracts("""
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        layers = ["app.high", "(app.mid) | (app.side)", "app.low"]
+    """)
+    report = project.check()
+    assert rows(report) == [("app.low", "app.high", "app/low.py", 1)]
+
+
+def test_an_optional_layer_that_exists_is_a_layer(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/high.py": "import app.low\n",
+        "app/mid.py": "import app.high\n",
+        "app/low.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        layers = ["app.high", "(app.mid)", "app.low"]
+    """)
+    report = project.check()
+    assert rows(report) == [("app.mid", "app.high", "app/mid.py", 1)]
+
+
+def test_nested_layers_and_misplaced_exhaustive_ignores_are_config_errors(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/high/__init__.py": "",
+        "app/high/api.py": "",
+        "app/low.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        layers = ["app.high", "app.high.api", "app.low"]
+        exhaustive_ignores = ["tests", "a.b"]
+    """)
+    with pytest.raises(ConfigError) as caught:
+        project.check()
+    assert [p.message for p in caught.value.problems] == [
+        "'app.high.api' is inside 'app.high': layers cannot nest",
+        "needs exhaustive = true",
+        "'a.b' is not the name of a child module",
+    ]
+
+
 # -- ignore -----------------------------------------------------------------------------------
 
 
-def test_ignore_entry_covers_descendants_on_both_sides(project):
+def test_ignore_entry_covers_descendants_only_where_written(project):
     project.settings(["app"]).files({
         "app/__init__.py": "",
         "app/high/__init__.py": "",
         "app/high/api.py": "",
         "app/mid.py": "",
-        "app/low/__init__.py": "",
+        "app/low/__init__.py": "import app.high\n",
         "app/low/legacy/thing.py": "import app.high.api\n",
     }).contracts(three_layers('ignore = ["app.low -> app.high"]'))
+    report = project.check()
+    assert rows(report) == [("app.low.legacy.thing", "app.high.api", "app/low/legacy/thing.py", 1)]
+    project.contracts(three_layers('ignore = ["app.low.** -> app.high.**"]'))
     report = project.check()
     assert rows(report) == []
     assert report.diagnostics == ()
     assert report.exit_code == 0
+
+
+def test_ignoring_imports_of_a_package_init_alone(project):
+    """`import app as a` everywhere: ignore the imports of the root package's `__init__`
+    (`app.** -> app`) and keep every other import checked."""
+    project.settings(["app"]).files({
+        "app/__init__.py": "from app.high import api\n",
+        "app/high/__init__.py": "",
+        "app/high/api.py": "",
+        "app/mid.py": "",
+        "app/low/__init__.py": "",
+        "app/low/a.py": "import app as pkg\n",
+        "app/low/b.py": "import app.high.api\n",
+    }).contracts(three_layers('ignore = ["app.** -> app"]'))
+    report = project.check()
+    assert rows(report) == [("app.low.b", "app.high.api", "app/low/b.py", 1)]
 
 
 def test_ignoring_a_link_of_a_chain_breaks_the_chain(project):

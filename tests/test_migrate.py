@@ -290,6 +290,7 @@ def test_options_without_an_equivalent_are_reported(project):
         forbidden_modules = mypackage.four
         as_packages = False
         unmatched_ignore_imports_alerting = warn
+        ignore_imports = mypackage.one.** -> mypackage.four
         broken_contract_guidance = Move the shared code to mypackage.utils.
 
         [importlinter:contract:two]
@@ -299,6 +300,7 @@ def test_options_without_an_equivalent_are_reported(project):
             mypackage.data
             mypackage.cyc
         allowed_importers = mypackage.services
+        as_packages = false
 
         [importlinter:contract:three]
         name = Custom
@@ -311,6 +313,8 @@ def test_options_without_an_equivalent_are_reported(project):
             mypackage.high
             (mypackage.middle)
             mypackage.low
+        containers = mypackage
+        exhaustive = true
         exhaustive_ignores = x
     """})
     outcome = project.cli("migrate")
@@ -323,12 +327,10 @@ wrote contracts/two-2.toml
 wrote contracts/four.toml
 wrote archlint.toml
 not carried over:
-  [importlinter] contract_types: archlint has no such setting
-  contract 'Guarded': unmatched_ignore_imports_alerting = warn: archlint always reports an unmatched ignore entry as an error diagnostic
-  contract 'Guarded': as_packages = false: archlint always treats modules as packages (with their descendants)
+  [importlinter] contract_types: custom contract types are Python classes archlint does not run
+  contract 'Guarded': unmatched_ignore_imports_alerting = warn: an ignore entry that matches no import fails archlint's run (an unmatched-ignore diagnostic, or a configuration error when a side names no module); lint-imports only warns
+  contract 'Data and cyc are protected': as_packages = false: the allowed importers' descendants may import the protected modules too (import-linter allows the listed modules alone)
   contract 'Custom': type 'conditional' has no archlint equivalent; contract left out
-  contract 'Layers with an optional layer': optional layer in '(mypackage.middle)': archlint requires every layer to exist (in at least one container)
-  contract 'Layers with an optional layer': exhaustive_ignores: archlint has no exceptions to exhaustive; name those modules in a layer
 next: archlint check
 """
     assert (project.root / "contracts/one.toml").read_text() == """\
@@ -339,15 +341,27 @@ description = "Move the shared code to mypackage.utils."
 type = "forbidden"
 source_modules = ["mypackage.one"]
 forbidden_modules = ["mypackage.four"]
+as_packages = false
+ignore = ["mypackage.one.*.** -> mypackage.four"]
 """
     assert (project.root / "contracts/two-2.toml").read_text() == """\
 [[contracts]]
 id = "two-2"
 name = "Data and cyc are protected (mypackage.cyc)"
 type = "canonical"
-package = "mypackage.cyc"
+package = "mypackage.cyc.__init__"
 canonical = []
 allow = ["mypackage.services"]
+"""
+    assert (project.root / "contracts/four.toml").read_text() == """\
+[[contracts]]
+id = "four"
+name = "Layers with an optional layer"
+type = "layers"
+layers = ["mypackage.high", "(mypackage.middle)", "mypackage.low"]
+containers = ["mypackage"]
+exhaustive = true
+exhaustive_ignores = ["x"]
 """
     assert (project.root / "archlint.toml").read_text() == (
         'root_packages = ["mypackage"]\ncontracts = ["contracts"]\n'
@@ -382,7 +396,7 @@ def test_no_configuration_is_a_usage_error(project):
     assert outcome.code == 2
     assert outcome.err == (
         f"archlint: error: no import-linter configuration in {project.root} (looked for "
-        "[importlinter] in .importlinter and setup.cfg, [tool.importlinter] in "
+        "[importlinter] in setup.cfg and .importlinter, [tool.importlinter] in "
         "pyproject.toml); name the file: archlint migrate PATH\n")
 
 
@@ -457,3 +471,106 @@ def test_a_write_that_fails_leaves_no_contract_file(project, monkeypatch):
            "device; nothing written\n")
     assert list((project.root / "contracts").iterdir()) == []
     assert not (project.root / "archlint.toml").exists()
+
+
+def test_numeric_section_names_give_ids_from_the_contract_names(project):
+    write(project.root, {**PACKAGE, ".importlinter": textwrap.dedent("""
+        [importlinter]
+        root_package = mypackage
+
+        [importlinter:contract:1]
+        name = High stays pure
+        type = forbidden
+        source_modules = mypackage.high
+        forbidden_modules = mypackage.cyc
+
+        [importlinter:contract:2]
+        name = High stays pure
+        type = independence
+        modules =
+            mypackage.red
+            mypackage.yellow
+
+        [importlinter:contract:3]
+        name = Unresolved import
+        type = independence
+        modules =
+            mypackage.red
+            mypackage.yellow
+
+        [importlinter:contract:4]
+        name = The plugins, the data package, the services and the cycles are each kept apart from one another
+        type = independence
+        modules =
+            mypackage.red
+            mypackage.yellow
+    """)})
+    outcome = project.cli("migrate")
+    assert outcome.out.splitlines()[1:5] == [
+        "wrote contracts/high-stays-pure.toml",
+        "wrote contracts/high-stays-pure-2.toml",
+        "wrote contracts/unresolved-import-2.toml",
+        "wrote contracts/the-plugins-the-data-package-the-services-and.toml",
+    ]
+    assert project.cli("check", "--no-cache").code == 0
+
+
+def test_setup_cfg_comes_before_importlinter_as_lint_imports_reads_them(project):
+    write(project.root, {**PACKAGE, ".importlinter": INI, "setup.cfg": textwrap.dedent("""
+        [importlinter]
+        root_package = mypackage
+
+        [importlinter:contract:pure]
+        name = Pure
+        type = forbidden
+        source_modules = mypackage.high
+        forbidden_modules = mypackage.cyc
+    """)})
+    outcome = project.cli("migrate")
+    assert outcome.out.splitlines()[:2] == ["read setup.cfg: 1 contract", "wrote contracts/pure.toml"]
+
+
+def test_private_modules_become_an_internal_contract_on_module_names(project):
+    write(project.root, {**PACKAGE, "pyproject.toml": textwrap.dedent("""
+        [tool.importlinter]
+        root_packages = ["mypackage"]
+
+        [[tool.importlinter.contracts]]
+        name = "Private modules"
+        type = "private_modules"
+
+        [[tool.importlinter.contracts]]
+        name = "Private modules of data"
+        type = "private_modules"
+        packages_with_private_modules = ["mypackage.data", "mypackage.**.plugins"]
+    """)})
+    assert project.cli("migrate").code == 0
+    assert (project.root / "contracts/private-modules.toml").read_text() == """\
+[[contracts]]
+id = "private-modules"
+name = "Private modules"
+type = "internal"
+packages = ["mypackage"]
+private_names = false
+"""
+    assert (project.root / "contracts/private-modules-of-data.toml").read_text().endswith(
+        'packages = ["mypackage.data", "mypackage.*.**.plugins"]\nprivate_names = false\n')
+
+
+def test_a_boolean_that_import_linter_would_reject_is_a_usage_error(project):
+    write(project.root, {**PACKAGE, ".importlinter": textwrap.dedent("""
+        [importlinter]
+        root_package = mypackage
+
+        [importlinter:contract:pure]
+        name = Pure
+        type = forbidden
+        source_modules = mypackage.high
+        forbidden_modules = mypackage.low
+        allow_indirect_imports = yes
+    """)})
+    outcome = project.cli("migrate")
+    assert (outcome.code, outcome.err) == (
+        2, "archlint: error: contract 'Pure': allow_indirect_imports must be true or false, "
+           "not 'yes'\n")
+    assert not (project.root / "contracts").exists()

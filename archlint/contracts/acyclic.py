@@ -2,7 +2,8 @@
 
 grimp nominates the imports whose removal breaks every cycle between a package's children
 (a small feedback arc set); each one is reported with a cycle it closes, so the reader sees
-both what to cut and why. `depth` repeats the check inside the children, level by level.
+both what to cut and why. `depth` repeats the check inside the children, level by level,
+except inside the `skip_descendants` modules (import-linter's option of that name).
 """
 
 from __future__ import annotations
@@ -20,20 +21,26 @@ from .base import Contract
 @dataclass(frozen=True, kw_only=True)
 class AcyclicContract(Contract):
     type_name: ClassVar[str] = "acyclic"
-    expression_keys: ClassVar[tuple[str, ...]] = ("packages",)
+    expression_keys: ClassVar[tuple[str, ...]] = ("packages", "skip_descendants")
 
     packages: tuple[str, ...]
     depth: int = 1
+    skip_descendants: tuple[str, ...] = ()
 
     def static_problems(self) -> list[Problem]:
         problems = super().static_problems()
         if self.depth < 1:
             problems.append(self.problem("depth", f"must be 1 or more, got {self.depth}"))
+        for text in sorted(set(self.packages) & set(self.skip_descendants)):
+            problems.append(self.problem(
+                "skip_descendants", f"'{text}' is also in packages; a package is checked or "
+                                    "skipped, not both"))
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         violations: list[Violation] = []
         level = self.matched(graph, "packages")
+        skipped = set(self.matched(graph, "skip_descendants"))
         seen: set[str] = set()  # a package listed and also reached by depth is checked once
         for _ in range(self.depth):
             next_level: list[str] = []
@@ -44,7 +51,7 @@ class AcyclicContract(Contract):
                 children = sorted(graph.children(package))
                 if len(children) >= 2:
                     violations += self._cycles_in(graph, package, children)
-                next_level += children
+                next_level += [child for child in children if child not in skipped]
             level = next_level
         return violations
 

@@ -108,13 +108,15 @@ class Contract:
         return sorted(found)
 
     def ignored_imports(self, graph: ProjectGraph) -> dict[str, list[tuple[str, str]]]:
-        """For each `ignore` entry, the direct imports it covers (both sides with descendants)."""
+        """For each `ignore` entry, the direct imports it names. Like import-linter's
+        `ignore_imports`, each side names exact modules: `a -> b` is the import of `b` by
+        `a` only, so an import of a package's `__init__` can be ignored alone; descendants
+        are included only where the entry says so (`a.** -> b`)."""
         result: dict[str, list[tuple[str, str]]] = {}
         for entry in self.ignore:
             importer, imported = parse_ignore(entry)
-            importers = graph.covered(importer.matching(graph.modules))
-            targets = graph.covered(imported.matching(graph.modules))
-            result[entry] = list(graph.direct_imports(importers, targets))
+            targets = imported.matching(graph.modules)
+            result[entry] = list(graph.direct_imports(importer.matching(graph.modules), targets))
         return result
 
     # -- building violations ----------------------------------------------------------------

@@ -10,7 +10,11 @@ Two rules, judged per imported module or name (symbol facts), never per file:
   than its canonical module breaks it, inside the package or out.
 
 A name that breaks both is one violation. Importers matching `allow` are exempt from both;
-with `importers`, only the modules they match are checked.
+with `importers`, only the modules they match are checked. A canonical module covers its
+descendants, unless it is written `pkg.sub.__init__`: then only the package's `__init__`
+(`from pkg.sub import X`) is an entry point, and `pkg.sub.internal` is not. A `package`
+written the same way protects the package's `__init__` alone (import-linter's `protected`
+with `as_packages = false`): its descendants are outside it.
 
 Which files are read. grimp already knows every module-level edge, so the module rule
 parses only the modules that directly import a module of the package. The symbol rule
@@ -36,6 +40,9 @@ from ..graph import ImportedItem, ProjectGraph
 from ..model import Group, Violation, is_within
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract
+
+# A canonical entry ending in this names the package's `__init__` without its descendants.
+INIT_ONLY = ".__init__"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,11 +85,12 @@ class CanonicalContract(Contract):
             hint = "" if "*" in self.package else did_you_mean(self.package, modules, cutoff=0.85)
             problems.append(self.problem("package", f"'{self.package}' matches no module{hint}"))
         for name in self.canonical:
-            if name not in modules:
+            module = entry_point(name)[0]
+            if module not in modules:
                 problems.append(self.problem(
-                    "canonical",
-                    f"module '{name}' does not exist{did_you_mean(name, modules, cutoff=0.85)}"))
-            elif packages and not any(is_within(name, p) for p in packages):
+                    "canonical", f"module '{module}' does not exist"
+                                 f"{did_you_mean(module, modules, cutoff=0.85)}"))
+            elif packages and not any(self._in_package(module, p) for p in packages):
                 problems.append(self.problem(
                     "canonical", f"'{name}' is not inside package '{self.package}'"))
         for symbol, module in self.symbols.items():
@@ -91,7 +99,7 @@ class CanonicalContract(Contract):
                     "symbols", f"'{symbol}': module '{module}' does not exist"
                                f"{did_you_mean(module, modules, cutoff=0.85)}"))
                 continue
-            inside = [p for p in packages if is_within(module, p)]
+            inside = [p for p in packages if self._in_package(module, p)]
             if inside and not self._is_canonical(module):
                 problems.append(self.problem(
                     "symbols", f"'{symbol}': '{module}' is inside package '{inside[0]}' but is "
@@ -110,9 +118,10 @@ class CanonicalContract(Contract):
             return (module in graph.files and module not in allowed
                     and (chosen is None or module in chosen))
 
+        protected = set(packages) if entry_point(self.package)[1] else graph.covered(packages)
         candidates = {
             importer
-            for module in graph.covered(packages)
+            for module in protected
             for importer in graph.importers_of(module)
             if checked(importer)
         }
@@ -141,7 +150,8 @@ class CanonicalContract(Contract):
     def _judge(self, graph: ProjectGraph, item: ImportedItem,
                packages: list[str]) -> Violation | None:
         importer, module, name = item.importer, item.module, item.name
-        entered = [p for p in packages if is_within(module, p) and not is_within(importer, p)]
+        entered = [p for p in packages
+                   if self._in_package(module, p) and not self._in_package(importer, p)]
         module_rule = bool(entered) and not self._is_canonical(module)
         home = self.symbols.get(name) if name is not None else None
         symbol_rule = (home is not None and module != home and importer != home
@@ -170,8 +180,8 @@ class CanonicalContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """The package, its canonical modules (drawn highlighted) and the checked importers."""
-        canonical = sorted({m for m in (*self.canonical, *self.symbols.values())
-                            if m in graph.modules})
+        named = [entry_point(name)[0] for name in self.canonical]
+        canonical = sorted({m for m in (*named, *self.symbols.values()) if m in graph.modules})
         groups = [Group("package", self.package, tuple(self._packages(graph))),
                   Group("canonical", "canonical modules", tuple(canonical))]
         if self.importers:
@@ -181,13 +191,22 @@ class CanonicalContract(Contract):
     # -- helpers ----------------------------------------------------------------------------
 
     def _packages(self, graph: ProjectGraph) -> list[str]:
-        return sorted(ModuleExpression(self.package).matching(graph.modules))
+        return sorted(ModuleExpression(entry_point(self.package)[0]).matching(graph.modules))
+
+    def _in_package(self, module: str, package: str) -> bool:
+        """Whether `module` is inside one matched package: the package with its
+        descendants, or its `__init__` alone when `package` ends in `.__init__`."""
+        return module == package if entry_point(self.package)[1] else is_within(module, package)
 
     def _is_canonical(self, module: str) -> bool:
-        return any(is_within(module, c) for c in self.canonical)
+        for name in self.canonical:
+            entry, init_only = entry_point(name)
+            if module == entry or (not init_only and is_within(module, entry)):
+                return True
+        return False
 
     def _entry_points(self, package: str) -> str:
-        inside = [c for c in self.canonical if is_within(c, package)]
+        inside = [c for c in self.canonical if self._in_package(entry_point(c)[0], package)]
         if not inside:
             return "its canonical modules, and it has none"
         if len(inside) == 1:
@@ -199,13 +218,22 @@ class CanonicalContract(Contract):
         in `__all__`), to import an unlisted name from; None when none does, or several do.
         A name the canonical module only imports for itself is no part of its interface."""
         found = []
-        for module in self.canonical:
-            if not is_within(module, package) or module == importer:
+        for module in (entry_point(name)[0] for name in self.canonical):
+            if not self._in_package(module, package) or module == importer:
                 continue
             top = graph.top_level(module)
             if top is not None and top.exports(name):
                 found.append(module)
         return found[0] if len(found) == 1 else None
+
+
+def entry_point(name: str) -> tuple[str, bool]:
+    """The module a `canonical` entry (or `package`) names, and whether it names that
+    package's `__init__` alone (`pkg.sub.__init__`) rather than the module with its
+    descendants. For a plain module both mean the module."""
+    if name.endswith(INIT_ONLY):
+        return name[: -len(INIT_ONLY)], True
+    return name, False
 
 
 def _from_import(module: str, name: str, alias: str | None) -> str:

@@ -1,4 +1,11 @@
-"""`forbidden`: source modules do not import forbidden modules, directly or through a chain."""
+"""`forbidden`: source modules do not import forbidden modules, directly or through a chain.
+
+Like import-linter, each pair of a source and a forbidden module is checked on its own, and a
+pair that overlaps (the same module, or one inside the other) is skipped: with
+`forbidden_modules = ["shop.*"]`, `shop.web` may not import its siblings but may import
+itself. With `as_packages = false` each expression names its modules without their
+descendants.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Violation
+from ..model import Group, Violation, is_within
 from .base import Contract, outermost
 
 
@@ -19,6 +26,7 @@ class ForbiddenContract(Contract):
     source_modules: tuple[str, ...]
     forbidden_modules: tuple[str, ...]
     allow_indirect: bool = False
+    as_packages: bool = True
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
@@ -28,28 +36,32 @@ class ForbiddenContract(Contract):
                     "forbidden_modules",
                     f"'{text}' is outside the root packages; set include_external_packages = "
                     "true to check imports of external packages"))
-        if problems:
-            return problems
-        for source in self.matched(graph, "source_modules"):
-            for forbidden in self.matched(graph, "forbidden_modules"):
-                if _overlap(source, forbidden):
-                    problems.append(self.problem(
-                        "forbidden_modules",
-                        f"'{forbidden}' overlaps source module '{source}': a module cannot be "
-                        "both source and forbidden"))
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        sources = outermost(self.matched(graph, "source_modules"))
-        targets = {module: graph.covered([module])
-                   for module in outermost(self.matched(graph, "forbidden_modules"))}
-        forbidden = set().union(*targets.values())
-        direct = graph.direct_imports(graph.covered(sources), forbidden)
-        indirect = []
-        if not self.allow_indirect:
-            # A chain may pass through other source modules, never through a forbidden one.
-            for source in sources:
-                members = graph.covered([source])
+        def cover(module: str) -> set[str]:
+            return graph.covered([module]) if self.as_packages else {module}
+
+        named = self.matched(graph, "forbidden_modules")
+        direct: list[tuple[str, str]] = []
+        indirect: list[tuple[str, tuple[str, ...]]] = []
+        sources = self.matched(graph, "source_modules")
+        for source in sources:
+            apart = [f for f in named if not self._overlap(source, f)]
+            if self.as_packages:
+                # A source inside another is checked only for what the outer one may import:
+                # its chains are the outer source's, which may not leave it either.
+                enclosing = [s for s in sources if s != source and is_within(source, s)]
+                apart = [f for f in apart
+                         if all(self._overlap(outer, f) for outer in enclosing)]
+            if not apart:
+                continue
+            targets = {f: cover(f) for f in (outermost(apart) if self.as_packages else apart)}
+            forbidden = set().union(*targets.values())
+            members = cover(source)
+            direct += graph.direct_imports(members, forbidden)
+            if not self.allow_indirect:
+                # A chain may pass through other source modules, never through a forbidden one.
                 indirect += graph.chains_into(members, targets, members | forbidden)
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
@@ -67,6 +79,13 @@ class ForbiddenContract(Contract):
                   tuple(outermost(self.matched(graph, "forbidden_modules")))),
         ]
 
+    def _overlap(self, source: str, forbidden: str) -> bool:
+        """A pair that describes no forbiddable import: the same module or, as packages, one
+        inside the other."""
+        if source == forbidden:
+            return True
+        return self.as_packages and (is_within(source, forbidden) or is_within(forbidden, source))
+
     def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
         """An external package that nothing imports is not in the graph: that is the
         contract being kept, not a stale expression."""
@@ -78,6 +97,3 @@ def _names_external(text: str, graph: ProjectGraph) -> bool:
     first = text.split(".")[0]
     return "*" not in first and not graph.is_internal(first)
 
-
-def _overlap(a: str, b: str) -> bool:
-    return a == b or a.startswith(b + ".") or b.startswith(a + ".")

@@ -4,7 +4,9 @@ A module of `packages` is internal when it matches `internal` (descendants inclu
 a segment of its name below the package starts with `_` (dunder names such as `__main__`
 excepted); it is internal to its parent package (for `a._b.c`, to `a`). A name starting with
 `_` is internal to the package that holds the module it is imported from, or to the
-package itself when it is imported from the package's `__init__`; with `respect_all`, so is
+package itself when it is imported from the package's `__init__` (unless `private_names` is
+false, which leaves names to the modules: import-linter's `private_modules`); with
+`respect_all`, so is
 a name that the module's literal `__all__` does not list. `public` modules are never
 internal, nor is any name imported from them.
 
@@ -45,6 +47,7 @@ class InternalContract(Contract):
     internal: tuple[str, ...] = ()
     public: tuple[str, ...] = ()
     respect_all: bool = False
+    private_names: bool = True
 
     def static_problems(self) -> list[Problem]:
         problems = super().static_problems()
@@ -78,7 +81,7 @@ class InternalContract(Contract):
         }
         rules = _Rules(
             graph, packages, self.matched(graph, "internal"), self.matched(graph, "public"),
-            self.respect_all)
+            self.respect_all, self.private_names)
         violations = []
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):
@@ -116,12 +119,13 @@ class _Rules:
     """What is internal to whom, for one check."""
 
     def __init__(self, graph: ProjectGraph, packages: list[str], declared: list[str],
-                 public: list[str], respect_all: bool) -> None:
+                 public: list[str], respect_all: bool, private_names: bool) -> None:
         self.graph = graph
         self.packages = packages
         self.declared = declared
         self.public = public
         self.respect_all = respect_all
+        self.private_names = private_names
 
     def broken_by(self, item: ImportedItem) -> Reason | None:
         """The reason, if any, that the item's importer may not import it: of those whose
@@ -158,7 +162,7 @@ class _Rules:
         if self._package_of(module) is None or self._is_public(module):
             return []
         owner = module if self._is_package(module) else (module.rpartition(".")[0] or module)
-        if _is_private(name):
+        if self.private_names and _is_private(name):
             return [Reason(owner, "its name starts with '_'", of_module=False)]
         if self.respect_all and not _is_dunder(name):
             top = self.graph.top_level(module)

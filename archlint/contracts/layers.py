@@ -1,8 +1,11 @@
 """`layers`: higher layers may import lower ones, never the reverse, chains included.
 
 A layer entry is one module, or siblings on one level: `"a | b"` are independent of each
-other, `"a : b"` may import each other. With `containers`, layer names are relative to each
-container; `exhaustive` then requires every child of a container to sit in some layer.
+other, `"a : b"` may import each other; a name in parentheses, `"(a)"`, is optional (it may
+match no module). With `containers`, layer names are relative to each container;
+`exhaustive` then requires every child of a container to be named by a layer (a dotted layer
+name `x.y` names no child: the child `x` must be listed itself, as import-linter requires) or
+by `exhaustive_ignores`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
 class Layer:
     modules: tuple[str, ...]
     independent: bool
+    optional: frozenset[str] = frozenset()  # names written in parentheses
 
 
 def parse_layer(text: str) -> Layer:
@@ -30,11 +34,17 @@ def parse_layer(text: str) -> Layer:
         raise ValueError(f"'{text}' mixes '|' and ':'; a layer's siblings are either "
                          "independent ('|') or not (':')")
     separator = "|" if "|" in text else ":"
-    names = tuple(part.strip() for part in text.split(separator))
-    for name in names:
+    names: list[str] = []
+    optional: set[str] = set()
+    for part in text.split(separator):
+        name = part.strip()
+        if name.startswith("(") and name.endswith(")"):
+            name = name[1:-1].strip()
+            optional.add(name)
         if not _NAME.match(name):
             raise ValueError(f"'{text}': '{name}' is not a module name")
-    return Layer(names, independent=separator == "|")
+        names.append(name)
+    return Layer(tuple(names), independent=separator == "|", optional=frozenset(optional))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,6 +55,7 @@ class LayersContract(Contract):
     layers: tuple[str, ...]
     containers: tuple[str, ...] = ()
     exhaustive: bool = False
+    exhaustive_ignores: tuple[str, ...] = ()
 
     def static_problems(self) -> list[Problem]:
         problems = super().static_problems()
@@ -61,9 +72,20 @@ class LayersContract(Contract):
                 if name in seen:
                     problems.append(self.problem("layers", f"'{name}' is in more than one layer"))
                 seen.add(name)
+        for name in sorted(seen):
+            for other in sorted(seen):
+                if other.startswith(name + "."):
+                    problems.append(self.problem(
+                        "layers", f"'{other}' is inside '{name}': layers cannot nest"))
         if self.exhaustive and not self.containers:
             problems.append(self.problem("exhaustive", "needs 'containers': exhaustive means "
                                          "every child of a container is in a layer"))
+        if self.exhaustive_ignores and not self.exhaustive:
+            problems.append(self.problem("exhaustive_ignores", "needs exhaustive = true"))
+        for name in self.exhaustive_ignores:
+            if not name.isidentifier():
+                problems.append(self.problem(
+                    "exhaustive_ignores", f"'{name}' is not the name of a child module"))
         return problems
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
@@ -73,7 +95,10 @@ class LayersContract(Contract):
             return problems  # already said: the containers match nothing
         containers = containers or [""]
         for text in self.layers:
-            for name in parse_layer(text).modules:
+            layer = parse_layer(text)
+            for name in layer.modules:
+                if name in layer.optional:
+                    continue
                 if not any(_qualify(c, name) in graph.modules for c in containers):
                     where = f" in any container ({', '.join(containers)})" if self.containers else ""
                     problems.append(self.problem("layers", f"layer '{name}' matches no module{where}"))
@@ -122,10 +147,12 @@ class LayersContract(Contract):
         return bands
 
     def _unlisted(self, graph: ProjectGraph) -> list[Violation]:
-        """With `exhaustive`, a container child that is in no layer breaks the contract."""
+        """With `exhaustive`, a container child that no layer names (nor `exhaustive_ignores`)
+        breaks the contract. A dotted layer name names a grandchild, never the child."""
         if not self.exhaustive:
             return []
-        listed = {name.split(".")[0] for text in self.layers for name in parse_layer(text).modules}
+        listed = {name for text in self.layers for name in parse_layer(text).modules}
+        listed |= set(self.exhaustive_ignores)
         violations = []
         for container in self.matched(graph, "containers"):
             for child in sorted(graph.children(container)):
