@@ -32,7 +32,15 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .discovery import PackageTree, contract_files, discover_all, locate_package
+from .discovery import (
+    PackageTree,
+    SourceFile,
+    contract_files,
+    discover_all,
+    locate_package,
+    settled_before,
+    stamp_of,
+)
 from .files import write_cache_file
 from .model import Hop, Report
 from .serialize import from_data, to_data
@@ -41,7 +49,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 6
+FORMAT = 7
 
 
 class ResultCache:
@@ -73,60 +81,98 @@ class ResultCache:
             entry = json.loads(self._path.read_text(encoding="utf-8"))
             if not isinstance(entry, dict) or entry.get("key") != self._key:
                 return None
-            if self._nothing_changed(entry):
-                return from_data(Report, entry["report"], Hop)
-            return self._after_walking(entry)
+            return self._still_valid(entry)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
             return None  # an entry this archlint cannot read is a miss, never an error
 
-    def _after_walking(self, entry: dict) -> Report | None:
-        from .facts import FactStore
-        from .facts.project import read_sources
-
-        self.trees = trees = discover_all(self._settings)
-        walk = _walk_record(self._settings, trees)
-        if entry["without_source"] != walk["without_source"]:
-            return None
-        sources = {f.relative: f for tree in trees for f in tree.files}
+    def _still_valid(self, entry: dict) -> Report | None:
         recorded: dict[str, list] = entry["files"]
-        if recorded.keys() != sources.keys():
+        if self._folders_unchanged(entry):
+            edited = self._edited(recorded)  # no file added or removed: no walk needed
+            walk = None
+        else:
+            self.trees = trees = discover_all(self._settings)
+            walk = _walk_record(self._settings, trees)
+            sources = {f.relative: f for tree in trees for f in tree.files}
+            if entry["without_source"] != walk["without_source"] or (
+                    recorded.keys() != sources.keys()):
+                return None
+            edited = [source for relative, source in sources.items()
+                      if source.stamp is None or recorded[relative][0] != list(source.stamp)]
+        if edited and not self._same_facts(edited, recorded):
             return None
-        changed = [source for relative, source in sources.items()
-                   if source.stamp is None or recorded[relative][0] != list(source.stamp)]
-        if changed:
-            self.store = FactStore(self._cache_dir, self._version)
-            fresh = read_sources(self._settings.root, trees, changed, self.store)
-            for source in changed:
-                _, fingerprint, asked = recorded[source.relative]
-                if fresh.fingerprint(source.module, asked) != fingerprint:
-                    return None
-            fresh.save()
-        for source in changed:
+        for source in edited:
             recorded[source.relative][0] = list(source.stamp) if source.stamp else None
-        if changed or any(entry[name] != value for name, value in walk.items()):
-            entry.update(walk)
+        if edited or (walk is not None and any(entry[k] != v for k, v in walk.items())):
+            entry.update(walk or {})
             self._write(entry)
         return from_data(Report, entry["report"], Hop)
 
+    def _same_facts(self, edited: list[SourceFile], recorded: dict[str, list]) -> bool:
+        """Whether every edited file still says what the checks read of it: the same bytes,
+        or facts with the fingerprint they had (the edit kept every import)."""
+        from .facts import FactStore
+        from .facts.project import read_edited
+
+        changed = []
+        for source in edited:
+            try:
+                with open(source.path, "rb") as handle:
+                    digest = _digest(handle.read())
+            except OSError:
+                return False
+            if digest != recorded[source.relative][4]:
+                changed.append(source)
+        if not changed:
+            return True
+        self.store = FactStore(None, self._version)  # only the edited files are read
+        fresh = read_edited(self._settings.root, changed, self.store, self._walked_trees)
+        return all(fresh.fingerprint(source.module, recorded[source.relative][2])
+                   == recorded[source.relative][1] for source in changed)
+
+    def _walked_trees(self) -> list[PackageTree]:
+        if self.trees is None:
+            self.trees = discover_all(self._settings)
+        return self.trees
+
+    def _edited(self, recorded: dict[str, list]) -> list[SourceFile]:
+        """The recorded files whose stamp is not the one recorded (none may be added or
+        removed: every folder kept its mtime)."""
+        prefix = f"{self._settings.root}{os.sep}"
+        settled = settled_before()
+        edited = []
+        for relative, (stamp, _, _, module, _) in recorded.items():
+            status = os.stat(prefix + relative)
+            if stamp is None or [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
+                                 status.st_ino] != stamp:
+                edited.append(SourceFile(module, prefix + relative, relative,
+                                         stamp_of(status, settled)))
+        return edited
+
     def store_report(self, report: Report, facts: ProjectFacts,
                      trees: list[PackageTree]) -> None:
-        """Remember a freshly built report with the stamp and fingerprint of every file."""
+        """Remember a freshly built report with the stamp, digest and fingerprint of every
+        file."""
         files = {}
         for tree in trees:
             for source in tree.files:
                 asked = sorted(facts.asked.get(source.module, ()))
                 fingerprint = facts.fingerprint(source.module, asked)
                 stamp = list(source.stamp) if source.stamp is not None else None
-                files[source.relative] = [stamp, fingerprint, asked]
+                files[source.relative] = [stamp, fingerprint, asked, source.module,
+                                          facts.files[source.module].digest]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": to_data(report, Hop)}
         self._write(entry)
 
     def facts_store(self) -> FactStore:
-        """The fact store a build should use: the one this lookup loaded, or a new one."""
+        """The fact store a build should use, with what the lookup read already."""
         from .facts import FactStore
 
-        return self.store or FactStore(self._cache_dir, self._version)
+        store = FactStore(self._cache_dir, self._version)
+        if self.store is not None:
+            store.absorb(self.store)
+        return store
 
     def _write(self, entry: dict) -> None:
         """Write the entry; a cache folder that cannot be written costs speed, not the run."""
@@ -135,9 +181,9 @@ class ResultCache:
         except OSError:
             pass
 
-    def _nothing_changed(self, entry: dict) -> bool:
-        """Every root package where it was, every folder the walk read and every file with
-        the stamp it had: the walk would find the same files, unchanged."""
+    def _folders_unchanged(self, entry: dict) -> bool:
+        """Every root package where it was, and every folder the walk read with the mtime it
+        had: no file was added, removed or renamed since."""
         root = self._settings.root
         located = [locate_package(root, name, self._settings.source_roots)
                    for name in self._settings.root_packages]
@@ -146,19 +192,10 @@ class ResultCache:
             return False
         prefix = f"{root}{os.sep}"
         try:
-            for relative, mtime in entry["listed"]:
-                if mtime is None or os.stat(prefix + relative).st_mtime_ns != mtime:
-                    return False
-            for relative, (stamp, *_) in entry["files"].items():
-                if stamp is None:
-                    return False
-                status = os.stat(prefix + relative)
-                if [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
-                        status.st_ino] != stamp:
-                    return False
+            return all(mtime is not None and os.stat(prefix + relative).st_mtime_ns == mtime
+                       for relative, mtime in entry["listed"])
         except OSError:
             return False
-        return True
 
 
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list]:
@@ -170,6 +207,12 @@ def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list
         "without_source": [[*tree.without_source, *(r for r, _ in tree.unlisted),
                             *(r for r, _ in tree.shadowed)] for tree in trees],
     }
+
+
+def _digest(data: bytes) -> str:
+    from .facts.project import content_digest  # hashlib loads only when a file is hashed
+
+    return content_digest(data)
 
 
 def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:

@@ -193,3 +193,22 @@ def test_the_definition_search_never_misses_a_file_that_defines_a_wanted_name(fo
     wanted = [d for d in read_top_level(source).definitions if query.wants(d)]
     if wanted:
         assert query.may_define(source.encode("utf-8"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(sources())
+def test_python_reads_an_edited_file_as_the_scanner_does(source):
+    """A cache lookup reads a few edited files with Python's parser; a build reads them with
+    grimp's scanner. Their facts must be equal, or the cache would answer for a change."""
+    from archlint.facts.project import read_edited
+
+    with project_folder() as root:
+        scanned = facts_of(root, source)
+        settings_ = load_settings(root / "pyproject.toml")
+        trees = discover_all(settings_)
+        edited = [f for tree in trees for f in tree.files if f.module == "pkg.sub.mod"]
+        parsed = read_edited(root, edited, FactStore(None, "test"), lambda: trees)
+        statements = parsed.files["pkg.sub.mod"].statements
+        assert sorted((s.line, s.is_from, s.level, s.module,
+                       tuple((n.name, n.alias) for n in s.names), s.type_checking_only,
+                       s.in_function, s.guarded, s.suppressed) for s in statements) == scanned

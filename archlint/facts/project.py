@@ -76,7 +76,7 @@ class ProjectFacts:
             return ()
         top = self._parsed_top_level(module) if query.may_define(data) else None
         found = tuple(d for d in top.definitions if query.wants(d)) if top is not None else ()
-        if _digest(data) == facts.digest:
+        if content_digest(data) == facts.digest:
             self._store.put_definitions(facts.relative, facts.digest, query.key, found)
         return found
 
@@ -101,7 +101,7 @@ class ProjectFacts:
         if text is None or problem is not None:
             return None
         found = read_top_level(text)
-        if _digest(data) == facts.digest:  # not changed since its imports were read
+        if content_digest(data) == facts.digest:  # not changed since its imports were read
             self._store.put_top_level(facts.relative, facts.digest, found)
         return found
 
@@ -175,6 +175,42 @@ def read_sources(root: Path, trees: list[PackageTree], sources: list[SourceFile]
     return ProjectFacts(root, trees, files, store)
 
 
+def read_edited(root: Path, sources: list[SourceFile], store: FactStore,
+                trees: Callable[[], list[PackageTree]]) -> ProjectFacts:
+    """The facts of a few edited files, for the result cache to compare: each is parsed by
+    the running Python, which for a handful of files is quicker than loading grimp; a file
+    it cannot parse goes to the scanner (`trees()` gives the project's packages for it).
+    Both readings give the same facts (tests/test_facts.py holds them to it)."""
+    files: dict[str, FileFacts] = {}
+    scanned = []
+    for source in sources:
+        read = _read(source)
+        if isinstance(read, Unreadable):
+            files[source.module] = _problem_facts(source, "", read)
+            continue
+        data, status = read
+        text, problem = decode_source(data)
+        if problem is not None or text is None:
+            files[source.module] = _problem_facts(source, content_digest(data), problem)
+            continue
+        try:
+            tree = ast.parse(text)
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            scanned.append(source)
+            continue
+        facts = FileFacts(source.module, source.relative, source.is_package,
+                          content_digest(data), tuple(statements_from_tree(tree, split_lines(text))))
+        files[source.module] = facts
+        store.put(facts, stamp_of(status, settled_before()))
+    if scanned:
+        project = trees()
+        for facts, stamp in _read_files(project, scanned, store, None, _Spent()):
+            files[facts.module] = facts
+            if stamp is not False:
+                store.put(facts, stamp)
+    return ProjectFacts(root, [], files, store)
+
+
 class _Spent:
     """Seconds spent in each part of reading files, summed over the batches (the scanner
     runs beside them; `waiting` is the time spent waiting for it)."""
@@ -217,7 +253,7 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                         yield _problem_facts(source, "", read), False
                         continue
                     data, status = read
-                    digest = _digest(data)
+                    digest = content_digest(data)
                     stamp = stamp_of(status, settled_before())
                     cached = store.facts(source.relative, source.module, stamp, digest)
                     if cached is not None:
@@ -407,6 +443,6 @@ def _unreadable(facts: FileFacts) -> bool:
                for p in facts.problems)
 
 
-def _digest(data: bytes) -> str:
+def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 

@@ -111,6 +111,12 @@ class FactStore:
             entry[7][key] = tuple((d.name, d.kind, d.line, d.line_contents) for d in found)
             self._dirty = True
 
+    def absorb(self, other: FactStore) -> None:
+        """Take the entries another store read (the files a cache lookup read already)."""
+        if other._entries:
+            self._entries.update(other._entries)
+            self._dirty = True
+
     def keep_only(self, relatives: set[str]) -> None:
         """Forget the files that are gone."""
         gone = [r for r in self._entries if r not in relatives]
