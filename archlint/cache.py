@@ -49,7 +49,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 7
+FORMAT = 8
 
 
 class ResultCache:
@@ -87,24 +87,25 @@ class ResultCache:
 
     def _still_valid(self, entry: dict) -> Report | None:
         recorded: dict[str, list] = entry["files"]
-        if self._folders_unchanged(entry):
-            edited = self._edited(recorded)  # no file added or removed: no walk needed
-            walk = None
-        else:
+        walked = not self._folders_unchanged(entry)
+        if walked:
             self.trees = trees = discover_all(self._settings)
             walk = _walk_record(self._settings, trees)
             sources = {f.relative: f for tree in trees for f in tree.files}
-            if entry["without_source"] != walk["without_source"] or (
-                    recorded.keys() != sources.keys()):
+            if entry["trees"] != walk["trees"] or recorded.keys() != sources.keys():
                 return None
             edited = [source for relative, source in sources.items()
                       if source.stamp is None or recorded[relative][0] != list(source.stamp)]
+        else:
+            edited = self._edited(recorded)  # no file was added or removed: no walk needed
+            self.trees = _trees_from(self._settings, entry, edited)
         if edited and not self._same_facts(edited, recorded):
             return None
         for source in edited:
             recorded[source.relative][0] = list(source.stamp) if source.stamp else None
-        if edited or (walk is not None and any(entry[k] != v for k, v in walk.items())):
-            entry.update(walk or {})
+        if edited or (walked and entry["listed"] != walk["listed"]):
+            if walked:
+                entry.update(walk)
             self._write(entry)
         return from_data(Report, entry["report"], Hop)
 
@@ -131,8 +132,7 @@ class ResultCache:
                    == recorded[source.relative][1] for source in changed)
 
     def _walked_trees(self) -> list[PackageTree]:
-        if self.trees is None:
-            self.trees = discover_all(self._settings)
+        assert self.trees is not None, "set by the lookup before any file is read"
         return self.trees
 
     def _edited(self, recorded: dict[str, list]) -> list[SourceFile]:
@@ -141,7 +141,7 @@ class ResultCache:
         prefix = f"{self._settings.root}{os.sep}"
         settled = settled_before()
         edited = []
-        for relative, (stamp, _, _, module, _) in recorded.items():
+        for relative, (stamp, _, _, module, _, _) in recorded.items():
             status = os.stat(prefix + relative)
             if stamp is None or [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
                                  status.st_ino] != stamp:
@@ -160,7 +160,7 @@ class ResultCache:
                 fingerprint = facts.fingerprint(source.module, asked)
                 stamp = list(source.stamp) if source.stamp is not None else None
                 files[source.relative] = [stamp, fingerprint, asked, source.module,
-                                          facts.files[source.module].digest]
+                                          facts.files[source.module].digest, tree.name]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": to_data(report, Hop)}
         self._write(entry)
@@ -187,7 +187,7 @@ class ResultCache:
         root = self._settings.root
         located = [locate_package(root, name, self._settings.source_roots)
                    for name in self._settings.root_packages]
-        if None in located or entry["packages"] != [
+        if None in located or [tree[1] for tree in entry["trees"]] != [
                 directory.relative_to(root).as_posix() for directory in located]:
             return False
         prefix = f"{root}{os.sep}"
@@ -199,14 +199,39 @@ class ResultCache:
 
 
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list]:
-    """Where the walk found each root package, the folders it read with their mtimes, and the
-    modules that exist without a file archlint reads."""
+    """What the walk found besides the files: each root package (where, its folders without
+    `__init__.py`, what it could not list, what exists without a readable source, what is
+    shadowed), and every folder it read with its mtime."""
     return {
-        "packages": [tree.directory.relative_to(settings.root).as_posix() for tree in trees],
+        "trees": [[tree.name, tree.directory.relative_to(settings.root).as_posix(),
+                   list(tree.folders), [list(u) for u in tree.unlisted],
+                   list(tree.without_source), [list(s) for s in tree.shadowed]]
+                  for tree in trees],
         "listed": [[relative, mtime] for tree in trees for relative, mtime in tree.listed],
-        "without_source": [[*tree.without_source, *(r for r, _ in tree.unlisted),
-                            *(r for r, _ in tree.shadowed)] for tree in trees],
     }
+
+
+def _trees_from(settings: Settings, entry: dict, edited: list[SourceFile]) -> list[PackageTree]:
+    """The walk's trees rebuilt from an entry whose folders are all unchanged (so the walk
+    would find the same files), with the new stamps of the edited files."""
+    stamps = {source.relative: source.stamp for source in edited}
+    files_of: dict[str, list[SourceFile]] = {}
+    root = settings.root
+    for relative, (stamp, _, _, module, _, tree) in entry["files"].items():
+        stamp = stamps[relative] if relative in stamps else tuple(stamp) if stamp else None
+        files_of.setdefault(tree, []).append(
+            SourceFile(module, f"{root}{os.sep}{relative}", relative, stamp))
+    return [
+        PackageTree(name=name, directory=root / directory,
+                    files=tuple(sorted(files_of.get(name, ()), key=lambda f: f.relative)),
+                    folders=tuple(folders),
+                    listed=tuple((relative, mtime) for relative, mtime in entry["listed"]
+                                 if relative == directory
+                                 or relative.startswith(f"{directory}/")),
+                    unlisted=tuple(tuple(u) for u in unlisted), without_source=tuple(without),
+                    shadowed=tuple(tuple(s) for s in shadowed))
+        for name, directory, folders, unlisted, without, shadowed in entry["trees"]
+    ]
 
 
 def _digest(data: bytes) -> str:

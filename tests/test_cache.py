@@ -413,3 +413,19 @@ def test_shared_instances_are_stored_once_and_round_trip():
 class _Chains:
     chains: tuple[tuple[Hop, ...], ...]
     note: str
+
+
+def test_a_new_file_is_seen_after_a_build_that_needed_no_walk(cached):
+    """An edit that changes imports in a settled tree is rebuilt from the recorded walk; the
+    next check must still notice a file added after it."""
+    age(cached)
+    cached.check()
+    edit(cached, "app/core/plain.py", "import app.util\nimport app.web\n")
+    assert rows(cached.check()) == [
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+        ("app.core.plain", "app.web", "app/core/plain.py", 2)]
+    cached.files({"app/core/extra.py": "import app.web\n"})
+    assert rows(cached.check()) == [
+        ("app.core.extra", "app.web", "app/core/extra.py", 1),
+        ("app.core.models", "app.web.views", "app/core/models.py", 1),
+        ("app.core.plain", "app.web", "app/core/plain.py", 2)]
