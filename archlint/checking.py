@@ -68,8 +68,9 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
         with step(timings, "walk the root packages"):
             trees = discover_all(settings)
     store = cache.facts_store() if cache is not None else FactStore(None, __version__)
+    queries = [q for contract in contracts for q in contract.definition_queries()]
     with step(timings, "read facts"):
-        facts = read_project(settings.root, trees, store, progress, timings)
+        facts = read_project(settings.root, trees, store, progress, timings, queries)
     with step(timings, "resolve imports"):
         graph = resolve(settings, facts)
     with step(timings, "check contracts"):

@@ -137,7 +137,7 @@ def facts_of(root: Path, source: str) -> list[tuple]:
     read = facts.files["pkg.sub.mod"]
     assert read.problems == ()
     return sorted((s.line, s.is_from, s.level, s.module,
-                   tuple((n.name, n.alias) for n in s.names), s.type_checking_only,
+                   tuple(s.names), s.type_checking_only,
                    s.in_function, s.guarded, s.suppressed) for s in read.statements)
 
 
@@ -210,5 +210,5 @@ def test_python_reads_an_edited_file_as_the_scanner_does(source):
         parsed = read_edited(root, edited, FactStore(None, "test"), lambda: trees)
         statements = parsed.files["pkg.sub.mod"].statements
         assert sorted((s.line, s.is_from, s.level, s.module,
-                       tuple((n.name, n.alias) for n in s.names), s.type_checking_only,
+                       tuple(s.names), s.type_checking_only,
                        s.in_function, s.guarded, s.suppressed) for s in statements) == scanned

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
+from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
 from ..model import ERROR, WARNING, Group, Hop, Violation
 from ..patterns import InvalidExpression, ModuleExpression
@@ -95,6 +96,11 @@ class Contract:
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         raise NotImplementedError
+
+    def definition_queries(self) -> list[DefinitionQuery]:
+        """The top-level definitions the check will ask the graph for (the fact layer can
+        rule most files out while it reads them)."""
+        return []
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """The modules this contract names, grouped as its picture draws them."""

@@ -142,8 +142,8 @@ class CanonicalContract(Contract):
         for module, facts in graph.facts.files.items():
             if module in known or not checked(module):
                 continue
-            if any(name.name in self.symbols for statement in facts.statements
-                   if statement.is_from for name in statement.names):
+            if any(name in self.symbols for statement in facts.statements
+                   if statement.is_from for name, _ in statement.names):
                 found.add(module)
         return found
 

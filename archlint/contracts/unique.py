@@ -74,11 +74,14 @@ class UniqueContract(Contract):
             groups.append(Group("canonical", "canonical modules", tuple(canonical)))
         return groups
 
+    def definition_queries(self) -> list[DefinitionQuery]:
+        return [DefinitionQuery(self.names, self.kinds)]
+
     def check(self, graph: ProjectGraph) -> list[Violation]:
         allowed = graph.covered(self.matched(graph, "allow"))
         modules = sorted(m for m in graph.covered(self.matched(graph, "packages"))
                          if m in graph.files and m not in allowed)
-        query = DefinitionQuery(self.names, self.kinds)
+        query = self.definition_queries()[0]
         found: dict[str, list[Definition]] = {}
         for module in modules:
             path = graph.path_of(module)

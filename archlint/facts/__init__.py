@@ -11,7 +11,6 @@ from .model import (
     DefinedName,
     DefinitionQuery,
     FileFacts,
-    ImportedName,
     ImportStatement,
     TopLevel,
     Unreadable,
@@ -21,6 +20,6 @@ from .store import FactStore
 
 __all__ = [
     "GUARDED", "IN_FUNCTION", "TYPE_CHECKING_ONLY", "DefinedName", "DefinitionQuery", "FactStore", "FileFacts",
-    "ImportStatement", "ImportedName", "ProjectFacts", "TopLevel", "Unreadable", "decode_source",
+    "ImportStatement", "ProjectFacts", "TopLevel", "Unreadable", "decode_source",
     "read_project",
 ]

@@ -20,27 +20,21 @@ IN_FUNCTION = 2  # inside a function: runs when the function is called, not on i
 GUARDED = 4  # in a `try` whose handler catches ImportError: the module may be missing
 
 
-class ImportedName(NamedTuple):
-    """One name of an import statement: `a.b` (as `c`) of `import a.b as c`; `x` (as `y`)
-    of `from m import x as y`; `*` of a star import. (A named tuple, like ImportStatement:
-    tens of thousands are read from the fact cache on every build.)"""
-
-    name: str
-    alias: str | None = None
-
-
 class ImportStatement(NamedTuple):
     """An import statement as written: `from ..pkg.mod import x as y` is level 2, module
-    "pkg.mod", names (x as y); `import a.b` is level 0, module "", names (a.b).
+    "pkg.mod", names (("x", "y"),); `import a.b` is level 0, module "", names (("a.b", None),);
+    a star import has the name "*".
 
-    `line` is where the statement starts, `contents` that line as the reports show it."""
+    `line` is where the statement starts, `contents` that line as the reports show it. (A
+    named tuple of plain values: tens of thousands are read from the fact cache on every
+    build, and stored into it, as they are.)"""
 
     line: int
     contents: str
     is_from: bool
     level: int
     module: str
-    names: tuple[ImportedName, ...]
+    names: tuple[tuple[str, str | None], ...]  # (name, alias) pairs
     context: int = 0
     # Contract ids of an `# archlint: ignore[...]` comment on the statement's lines ("*" for a
     # bare `# archlint: ignore`): the statement's violations of those contracts are suppressed.
@@ -145,7 +139,23 @@ class DefinitionQuery:
         """Whether a file's bytes could hold a wanted definition: a cheap search that never
         says no to a file that has one, so only the files it says yes to are parsed. A file
         with non-ASCII bytes always may: Python reads `Ｍanager` as `Manager`."""
-        return not source.isascii() or self._candidates().search(source) is not None
+        if not source.isascii():
+            return True
+        literals = self._literals()
+        if literals is not None and not any(literal in source for literal in literals):
+            return False  # the quick test: none of the patterns' fixed parts occurs
+        return self._candidates().search(source) is not None
+
+    @functools.cache  # noqa: B019 - a frozen value with few instances
+    def _literals(self) -> tuple[bytes, ...] | None:
+        """The longest fixed part of each pattern (None when a pattern has none)."""
+        found = []
+        for pattern in self.names:
+            parts = [p for p in re.split(r"[*?]|\[[^\]]*\]", pattern) if p]
+            if not parts:
+                return None
+            found.append(max(parts, key=len).encode())
+        return tuple(found)
 
     @functools.cache  # noqa: B019 - a frozen value with few instances
     def _candidates(self) -> re.Pattern[bytes]:

@@ -17,7 +17,7 @@ import re
 import stat
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
@@ -136,17 +136,20 @@ class ProjectFacts:
 
 
 def read_project(root: Path, trees: list[PackageTree], store: FactStore,
-                 progress: Progress | None = None,
-                 timings: Timings | None = None) -> ProjectFacts:
-    """The facts of every file of `trees`, read where the cache cannot answer."""
+                 progress: Progress | None = None, timings: Timings | None = None,
+                 queries: Sequence[DefinitionQuery] = ()) -> ProjectFacts:
+    """The facts of every file of `trees`, read where the cache cannot answer. The
+    `queries` contracts will ask are answered "none" while a file's bytes are at hand, for
+    the files they rule out (so those files need not be read again)."""
     sources = [f for tree in trees for f in tree.files]
     store.keep_only({s.relative for s in sources})
-    return read_sources(root, trees, sources, store, progress, timings)
+    return read_sources(root, trees, sources, store, progress, timings, queries)
 
 
 def read_sources(root: Path, trees: list[PackageTree], sources: list[SourceFile],
                  store: FactStore, progress: Progress | None = None,
-                 timings: Timings | None = None) -> ProjectFacts:
+                 timings: Timings | None = None,
+                 queries: Sequence[DefinitionQuery] = ()) -> ProjectFacts:
     """The facts of some files of `trees`."""
     files: dict[str, FileFacts] = {}
     stale: list[SourceFile] = []
@@ -162,10 +165,8 @@ def read_sources(root: Path, trees: list[PackageTree], sources: list[SourceFile]
             stale.append(source)
     spent = _Spent()
     if stale:
-        for facts, stamp in _read_files(trees, stale, store, progress, spent):
+        for facts in _read_files(trees, stale, store, progress, spent, queries):
             files[facts.module] = facts
-            if stamp is not False:
-                store.put(facts, stamp)
     if timings is not None:
         timings.record(f"{len(sources) - len(stale)} files unchanged, {len(stale)} read, "
                        f"{spent.scanned} scanned", 0.0)
@@ -204,10 +205,8 @@ def read_edited(root: Path, sources: list[SourceFile], store: FactStore,
         store.put(facts, stamp_of(status, settled_before()))
     if scanned:
         project = trees()
-        for facts, stamp in _read_files(project, scanned, store, None, _Spent()):
+        for facts in _read_files(project, scanned, store, None, _Spent(), ()):
             files[facts.module] = facts
-            if stamp is not False:
-                store.put(facts, stamp)
     return ProjectFacts(root, [], files, store)
 
 
@@ -221,19 +220,18 @@ class _Spent:
 
 
 def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactStore,
-                progress: Progress | None, spent: _Spent):
-    """(facts, stamp) of each stale file; the stamp is False for facts not to store again.
+                progress: Progress | None, spent: _Spent,
+                queries: Sequence[DefinitionQuery]) -> Iterator[FileFacts]:
+    """The facts of each stale file, put into the store as they are read.
 
     Batch by batch: this thread reads and hashes a batch's files while grimp's scanner (which
     releases the interpreter) scans the batch before in a second thread, then reads that
-    batch's statements. A file that changes between being read and being scanned is read
-    again."""
+    batch's statements."""
     from concurrent.futures import ThreadPoolExecutor
 
     size = max(SCAN_BATCH, -(-len(stale) // SCAN_BATCHES))
     batches = deque(stale[start:start + size] for start in range(0, len(stale), size))
     scan_lines = _Scanner(trees)
-    attempts: dict[str, int] = {}
     done = 0
     scanning = None  # the batch being scanned: (files read, count, the scan's future)
     reported = -1
@@ -250,14 +248,14 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                 for source in batch:
                     read = _read(source)
                     if isinstance(read, Unreadable):
-                        yield _problem_facts(source, "", read), False
+                        yield _problem_facts(source, "", read)
                         continue
                     data, status = read
                     digest = content_digest(data)
                     stamp = stamp_of(status, settled_before())
                     cached = store.facts(source.relative, source.module, stamp, digest)
                     if cached is not None:
-                        yield cached, False  # the store took the new stamp already
+                        yield cached  # the store took the new stamp already
                         continue
                     to_scan[source.module] = (source, data, digest, status)
                 modules = [m for m, (_, data, _, _) in to_scan.items() if scannable(data)]
@@ -270,22 +268,15 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                 lines = future.result()
                 reading = time.perf_counter()
                 spent.waiting += reading - waiting
-                again = []
                 for module, (source, data, digest, status) in to_scan.items():
-                    if _moved(source, status):
-                        attempts[module] = attempts.get(module, 0) + 1
-                        if attempts[module] < 3:
-                            again.append(source)
-                            continue
-                        yield _problem_facts(source, digest, Unreadable(
-                            "unreadable-file", 1, "changed while being read; check again")), False
-                        continue
                     facts = _file_facts(source, data, digest, lines.get(module))
-                    yield facts, stamp_of(status, settled_before())
+                    # The stamp is the one taken before the read: a file edited meanwhile
+                    # has another one now, and is read again on the next run.
+                    store.put(facts, stamp_of(status, settled_before()),
+                              [q.key for q in queries if not q.may_define(data)])
+                    yield facts
                 spent.statements += time.perf_counter() - reading
-                done += count - len(again)
-                if again:
-                    batches.append(again)
+                done += count
             scanning = following
     if progress is not None:
         progress(len(stale), len(stale))
@@ -339,16 +330,6 @@ def _read(source: SourceFile) -> tuple[bytes, os.stat_result] | Unreadable:
         return Unreadable("unreadable-file", 1, f"cannot read: {exc.strerror}")
     finally:
         os.close(descriptor)
-
-
-def _moved(source: SourceFile, status: os.stat_result) -> bool:
-    """Whether the file changed after it was read (the scanner read it again meanwhile)."""
-    try:
-        now = os.stat(source.path)
-    except OSError:
-        return True
-    return ((now.st_mtime_ns, now.st_size, now.st_ctime_ns, now.st_ino)
-            != (status.st_mtime_ns, status.st_size, status.st_ctime_ns, status.st_ino))
 
 
 def _file_facts(source: SourceFile, data: bytes, digest: str, lines) -> FileFacts:

@@ -25,11 +25,11 @@ from .model import (
     GUARDED,
     IN_FUNCTION,
     TYPE_CHECKING_ONLY,
-    ImportedName,
     ImportStatement,
     Unreadable,
 )
 
+Names = tuple[tuple[str, str | None], ...]  # (name, alias) pairs of a statement
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
 # Lines a window may grow to when the running Python cannot parse the whole file.
 MAX_WINDOW = 400
@@ -94,17 +94,20 @@ def read_statements(text: str, lines: list[str], import_lines: Iterable[int]
         else:
             statements += found
     problems: list[Unreadable] = []
-    if hard:
-        tree = _parse(text)
-        for number in hard:
-            found = (_from_tree(tree, lines, number) if tree is not None
-                     else _from_window(lines, number))
-            if found:
-                statements += found
-            else:
-                problems.append(Unreadable(
-                    "syntax-error", number, "archlint could not read the import statement "
-                    "on this line; its imports are not checked"))
+    tree: ast.Module | None | bool = False  # the whole file's parse, when a window fails
+    for number in hard:
+        found = _from_window(lines, number)
+        if not found:
+            if tree is False:
+                tree = _parse(text)
+            if isinstance(tree, ast.Module):
+                found = _from_tree(tree, lines, number)
+        if found:
+            statements += found
+        else:
+            problems.append(Unreadable(
+                "syntax-error", number, "archlint could not read the import statement "
+                "on this line; its imports are not checked"))
     if "TYPE_CHECKING" in text and _SETS_TYPE_CHECKING.search(text):
         # the module runs its TYPE_CHECKING blocks itself
         statements = [_without(s, TYPE_CHECKING_ONLY) for s in statements]
@@ -225,8 +228,8 @@ def suppressions(lines: list[str], first: int, last: int) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _name_list(text: str, dotted: bool, plain: bool) -> tuple[ImportedName, ...] | None:
-    """`a as b, c` as ImportedNames (a trailing comma allowed); None when it is not one.
+def _name_list(text: str, dotted: bool, plain: bool) -> Names | None:
+    """`a as b, c` as (name, alias) pairs (a trailing comma allowed); None when it is not one.
     Names are NFKC-normalized unless the text is `plain` ASCII."""
     names = []
     for part in text.split(","):
@@ -244,7 +247,7 @@ def _name_list(text: str, dotted: bool, plain: bool) -> tuple[ImportedName, ...]
         if not plain:
             name = _normalized(name)
             alias = alias if alias is None else _normalized(alias)
-        names.append(ImportedName(name, alias))
+        names.append((name, alias))
     return tuple(names) or None
 
 
@@ -308,7 +311,7 @@ def _statement(tokens: list[str], line: int, contents: str, context: int) -> Imp
         raise _NotSimple
     if stream.peek() == "*":
         stream.take()
-        names: tuple[ImportedName, ...] = (ImportedName("*"),)
+        names: Names = (("*", None),)
     elif stream.peek() == "(":
         stream.take()
         names = tuple(_as_names(stream, closing=True))
@@ -364,17 +367,17 @@ def _alias(stream: _Stream) -> str | None:
     return _identifier(stream)
 
 
-def _dotted_as_names(stream: _Stream) -> Iterator[ImportedName]:
+def _dotted_as_names(stream: _Stream) -> Iterator[tuple[str, str | None]]:
     while True:
-        yield ImportedName(_dotted(stream), _alias(stream))
+        yield _dotted(stream), _alias(stream)
         if stream.peek() != ",":
             return
         stream.take()
 
 
-def _as_names(stream: _Stream, closing: bool) -> Iterator[ImportedName]:
+def _as_names(stream: _Stream, closing: bool) -> Iterator[tuple[str, str | None]]:
     while True:
-        yield ImportedName(_identifier(stream), _alias(stream))
+        yield _identifier(stream), _alias(stream)
         if stream.peek() != ",":
             return
         stream.take()
@@ -402,7 +405,7 @@ def _from_tree(tree: ast.Module, lines: list[str], number: int,
             continue
         contents = lines[number - 1].strip()
         last = (node.end_lineno or node.lineno) + offset
-        names = tuple(ImportedName(a.name, a.asname) for a in node.names)
+        names = tuple((a.name, a.asname) for a in node.names)
         if isinstance(node, ast.Import):
             found.append(ImportStatement(number, contents, False, 0, "", names, context,
                                          suppressions(lines, number, last)))
@@ -474,8 +477,9 @@ def _name_of(node: ast.expr) -> str | None:
 
 
 def _from_window(lines: list[str], number: int) -> list[ImportStatement]:
-    """For a file the running Python cannot parse: the statements on line `number`, read from
-    the smallest window of lines around it that parses on its own."""
+    """The statements on line `number`, read from the smallest window of lines around it that
+    parses on its own (quicker than parsing a large file, and possible where the running
+    Python cannot parse the whole file); where they sit is read as for the other lines."""
     column = _column(lines[number - 1])
     outer = _context(lines, number, column) if column else 0
     for start in range(number - 1, max(-1, number - 9), -1):

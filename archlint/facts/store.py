@@ -16,11 +16,12 @@ from __future__ import annotations
 import hashlib
 import marshal
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..files import write_cache_file
-from .model import DefinedName, FileFacts, ImportedName, ImportStatement, TopLevel, Unreadable
+from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
 
 FORMAT = 3
 FILE_NAME = "facts"
@@ -57,11 +58,14 @@ class FactStore:
             del self._entries[relative]  # not in the shape this archlint writes
             return None
 
-    def put(self, facts: FileFacts, stamp: tuple | None) -> None:
+    def put(self, facts: FileFacts, stamp: tuple | None, defines_none: Iterable[str] = ()) -> None:
+        """Keep a file's facts; `defines_none` are keys of DefinitionQueries it answers with
+        no definition (known from its bytes, without parsing it)."""
         self._entries[facts.relative] = [
             stamp, facts.digest, facts.module, facts.is_package,
             tuple(_unreadable_data(p) for p in facts.problems),
-            tuple(map(_statement_data, facts.statements)), None, {}]
+            tuple(map(_statement_data, facts.statements)), None,
+            dict.fromkeys(defines_none, ())]
         self._dirty = True
 
     def fingerprint(self, relative: str, digest: str) -> str | None:
@@ -162,9 +166,7 @@ def _grimp_version() -> str:
 
 
 def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
-    line, contents, is_from, level, module, names, context, suppressed = s
-    return (line, contents, is_from, level, module, tuple(map(tuple, names)), context,
-            suppressed)
+    return tuple(s)
 
 
 def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
@@ -178,11 +180,7 @@ def _facts(relative: str, entry: list[Any]) -> FileFacts:
         raise ValueError("not statements")
     return FileFacts(
         module=str(module), relative=relative, is_package=bool(is_package), digest=str(digest),
-        statements=tuple(
-            ImportStatement(line, contents, is_from, level, written,
-                            tuple(map(ImportedName._make, names)), context, suppressed)
-            for line, contents, is_from, level, written, names, context, suppressed
-            in statements),
+        statements=tuple(map(ImportStatement._make, statements)),
         problems=tuple(Unreadable(str(kind), int(line), str(message))
                        for kind, line, message in problems),
     )
