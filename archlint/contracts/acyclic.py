@@ -87,7 +87,7 @@ def _sibling_edges(graph: ProjectGraph, child_of: dict[str, str]) -> dict[str, d
             target = child_of.get(imported)
             if target is None or target == source or target in edges.get(source, {}):
                 continue
-            edges.setdefault(source, {})[target] = graph.hops(importer, imported)[0]
+            edges.setdefault(source, {})[target] = graph.hop(importer, imported)
     return edges
 
 

@@ -72,7 +72,8 @@ def _definition(d: Definition) -> dict[str, Any]:
 
 def _hop(hop: Hop) -> dict[str, Any]:
     return {"importer": hop.importer, "imported": hop.imported, "path": hop.path,
-            "line": hop.line, "line_contents": hop.line_contents}
+            "line": hop.line, "line_contents": hop.line_contents,
+            "in_function": hop.in_function, "type_checking_only": hop.type_checking_only}
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:

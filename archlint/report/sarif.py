@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..model import DIAGNOSTIC_KINDS, ERROR, WARNING, Diagnostic, Hop, Report, Violation
-from .text import FIXED_HINT, fixed_entry
+from .text import FIXED_HINT, fixed_entry, hop_note
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "archlint/v1"
@@ -112,7 +112,8 @@ def _location(path: str, line: int, source: str = "") -> dict[str, Any]:
 
 def _hop_location(number: int, hop: Hop) -> dict[str, Any]:
     location = _location(hop.path, hop.line, hop.line_contents)
-    return {"id": number, "message": {"text": f"{hop.importer} -> {hop.imported}"}, **location}
+    text = f"{hop.importer} -> {hop.imported}{hop_note(hop)}"
+    return {"id": number, "message": {"text": text}, **location}
 
 
 def _level(severity: str) -> str:

@@ -87,7 +87,8 @@ def _render_violation(v: Violation, stream: TextIO) -> None:
             stream.write(f"{DETAIL}{line}\n")
     else:
         if v.line_contents:
-            stream.write(f"{DETAIL}{v.line_contents}\n")
+            note = hop_note(v.chain[0]) if v.chain else ""
+            stream.write(f"{DETAIL}{v.line_contents}{note}\n")
         if not v.fix:
             stream.write(f"{DETAIL}{v.message}\n")
     if v.fix:
@@ -114,10 +115,19 @@ def definition_lines(definitions: tuple[Definition, ...]) -> list[str]:
 
 
 def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
-    """One aligned line per hop of a chain: `a -> b  path:line  source`."""
+    """One aligned line per hop of a chain: `a -> b  path:line  source`, and when the import
+    runs only in a function or never (`if TYPE_CHECKING:`), a note saying so."""
     width = max(len(f"{h.importer} -> {h.imported}") for h in hops)
-    return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  {h.line_contents}"
-            for h in hops]
+    return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  "
+            f"{h.line_contents}{hop_note(h)}" for h in hops]
+
+
+def hop_note(hop: Hop) -> str:
+    """`  (in a function)`, `  (under TYPE_CHECKING)`, both, or nothing: why the import may
+    not run when its module is imported."""
+    where = [text for flag, text in ((hop.in_function, "in a function"),
+                                     (hop.type_checking_only, "under TYPE_CHECKING")) if flag]
+    return f"  ({', '.join(where)})" if where else ""
 
 
 def chain_lines(hops: tuple[Hop, ...]) -> list[str]:
