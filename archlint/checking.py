@@ -74,7 +74,7 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
         graph = resolve(settings, facts)
     with step(timings, "check contracts"):
         report = check_graph(settings, contracts, graph, with_context=with_context,
-                             timings=timings)
+                             timings=timings, selection=bool(contract_ids))
     with step(timings, "write caches"):
         facts.save()
         if cache is not None:
@@ -83,21 +83,29 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,
-                with_context: bool = False, timings: Timings | None = None) -> Report:
-    """Run contracts against a built graph; invalid contracts fail together, before any check."""
+                with_context: bool = False, timings: Timings | None = None,
+                selection: bool = False) -> Report:
+    """Run contracts against a built graph; invalid contracts fail together, before any check.
+
+    With `selection` (`--contract`), `contracts` are not all of the project's, so a
+    suppression comment naming no checked contract, or none, is not judged."""
     problems = [p for contract in contracts for p in contract.graph_problems(graph)]
     if problems:
         raise ConfigError(problems)
     results = []
     diagnostics = list(graph.diagnostics)
+    suppressions = Suppressions(graph)
     for contract in contracts:
         with step(timings, f"{contract.id} ({contract.type_name})"):
             checked, violations, unmatched = _run(contract, graph, settings)
         diagnostics += unmatched
+        accepted = [v for v in violations if suppressions.accept(contract.id, v)]
         result = ContractResult(
             id=contract.id, name=contract.name, type=contract.type_name,
             description=contract.description, severity=contract.severity,
-            violations=tuple(sorted(violations, key=lambda v: v.sort_key())),
+            violations=tuple(sorted((v for v in violations if v not in accepted),
+                                    key=lambda v: v.sort_key())),
+            suppressed=tuple(sorted(accepted, key=lambda v: v.sort_key())),
         )
         if with_context:
             groups = tuple(contract.groups(checked))
@@ -106,12 +114,61 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
         results.append(result)
     diagnostics += (Diagnostic(p.kind, path, p.line, p.message, WARNING)
                     for path, p in graph.facts.problems_read_on_demand())
+    diagnostics += suppressions.unmatched({c.id for c in contracts}, every_contract=not selection)
     return Report(
         version=__version__,
         results=tuple(results),
         diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key())),
         project=_project_map(graph) if with_context else None,
     )
+
+
+class Suppressions:
+    """The `# archlint: ignore[...]` comments on the project's import statements: which
+    violations they accept, and which of them accept nothing."""
+
+    def __init__(self, graph: ProjectGraph) -> None:
+        self._graph = graph
+        self._used: set[tuple[str, int, str]] = set()  # (importer, line, contract id or "*")
+
+    def accept(self, contract_id: str, violation: Violation) -> bool:
+        """Whether a comment on the statement where the violation is reported (the first
+        import of its chain) names its contract, or is a bare `# archlint: ignore`."""
+        if not violation.chain:
+            return False
+        hop = violation.chain[0]
+        matching = {contract_id, "*"} & set(self._graph.suppressions(hop.importer, hop.line))
+        self._used.update((hop.importer, hop.line, name) for name in matching)
+        return bool(matching)
+
+    def unmatched(self, checked: set[str], every_contract: bool) -> list[Diagnostic]:
+        """One diagnostic per entry of a comment that accepted nothing: an id of a checked
+        contract; and when `every_contract` was checked, a bare comment and an id that no
+        contract has."""
+        found = []
+        for module, facts in sorted(self._graph.facts.files.items()):
+            for statement in facts.statements:
+                for name in statement.suppressed:
+                    if (module, statement.line, name) in self._used:
+                        continue
+                    message = _unmatched_suppression(name, checked, every_contract)
+                    if message is not None:
+                        found.append(Diagnostic("unmatched-suppression", facts.relative,
+                                                statement.line, f"{module}: {message}"))
+        return found
+
+
+def _unmatched_suppression(name: str, checked: set[str], every_contract: bool) -> str | None:
+    """What is wrong with one entry of a comment that accepted nothing; None when it cannot
+    be judged (it names a contract that was not checked)."""
+    if name in checked:
+        return (f"`# archlint: ignore[{name}]` suppresses no violation of this import; "
+                f"remove '{name}' from it")
+    if not every_contract:
+        return None
+    if name == "*":
+        return "`# archlint: ignore` suppresses no violation of this import; remove it"
+    return f"`# archlint: ignore[{name}]` names no contract{did_you_mean(name, checked)}"
 
 
 def _project_map(graph: ProjectGraph) -> ProjectMap:

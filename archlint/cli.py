@@ -10,6 +10,7 @@ import io
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -54,6 +55,9 @@ def cli() -> None:
 @click.option("--no-baseline", is_flag=True, help="Report every violation as new.")
 @click.option("--strict-baseline", is_flag=True,
               help="Also fail while the baseline records violations that are gone (for CI).")
+@click.option("--show-baselined", is_flag=True,
+              help="List baselined violations and diagnostics, and suppressed violations, one "
+                   "by one (default: a count per contract).")
 @click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
               metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
 @click.option("--no-cache", is_flag=True,
@@ -61,8 +65,8 @@ def cli() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
           output: Path | None, baseline_file: Path | None, no_baseline: bool,
-          strict_baseline: bool, graphs_folder: Path | None, no_cache: bool,
-          verbose: bool) -> int:
+          strict_baseline: bool, show_baselined: bool, graphs_folder: Path | None,
+          no_cache: bool, verbose: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
     started = time.perf_counter()
     if baseline_file is not None and no_baseline:
@@ -81,6 +85,7 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
             progress.clear()
     if known is not None:
         report = baseline.apply(report, known, strict=strict_baseline)
+    report = replace(report, show_baselined=show_baselined)
     render = REPORTERS[output_format]
     if output is None:
         render(report, sys.stdout)

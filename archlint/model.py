@@ -44,6 +44,9 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
                    "statements the running Python cannot parse", True),
     DiagnosticKind("unmatched-ignore", "A contract's ignore entry matches no import; remove "
                    "it.", "unmatched ignore entry", "unmatched ignore entries", False),
+    DiagnosticKind("unmatched-suppression", "An `# archlint: ignore[...]` comment on an import "
+                   "statement suppresses no violation, or names no contract; remove it.",
+                   "unmatched suppression", "unmatched suppressions", False),
 )}
 
 
@@ -166,7 +169,9 @@ class Fixed:
     """Occurrences the baseline records that no longer occur: `count` of them are gone.
 
     A violation entry names `contract_id`, `importer`, `imported` and `symbol`; a diagnostic
-    entry names `kind`, `path` and `message` (the other fields stay empty).
+    entry names `kind`, `path` and `message` (the other fields stay empty). A `cycle` entry is
+    an import between two children of a package (`importer`, `imported`) that no longer closes
+    an import cycle.
     """
 
     count: int
@@ -177,6 +182,7 @@ class Fixed:
     kind: str = ""
     path: str = ""
     message: str = ""
+    cycle: bool = False
 
     @property
     def is_diagnostic(self) -> bool:
@@ -226,6 +232,8 @@ class ProjectMap:
 class ContractResult:
     """The verdict of one contract.
 
+    `suppressed` holds the violations an `# archlint: ignore[...]` comment on their import
+    statement accepts: reported as such, never failing, never in `violations`.
     `groups` and `context` are filled only when pictures are asked for: the contract's
     structure and the allowed imports between its groups (at most `CONTEXT_LIMIT`, with the
     number left out in `context_omitted`), so renderers never need the graph.
@@ -237,6 +245,7 @@ class ContractResult:
     description: str
     severity: str
     violations: tuple[Violation, ...]
+    suppressed: tuple[Violation, ...] = ()
     groups: tuple[Group, ...] = ()
     context: tuple[Hop, ...] = ()
     context_omitted: int = 0
@@ -265,6 +274,7 @@ class Summary:
     baselined: int
     unparsed_files: int
     fixed: int
+    suppressed: int = 0
 
 
 @dataclass(frozen=True)
@@ -276,6 +286,9 @@ class Report:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     fixed: tuple[Fixed, ...] = field(default=())
     strict_baseline: bool = False
+    # Reporters list baselined violations and diagnostics (and, in text and github, the
+    # suppressed violations) one by one only when this is set; otherwise they count them.
+    show_baselined: bool = False
     # Filled only when pictures are asked for (check with `with_context`).
     project: ProjectMap | None = None
 
@@ -292,6 +305,7 @@ class Report:
             baselined=baselined,
             unparsed_files=sum(1 for d in self.diagnostics if d.kind == "syntax-error"),
             fixed=sum(f.count for f in self.fixed),
+            suppressed=sum(len(r.suppressed) for r in self.results),
         )
 
     @property

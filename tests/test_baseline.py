@@ -53,6 +53,14 @@ RECORDED = """\
 """
 BASELINED_TEXT = """\
 ✗ no-core  Only the services use core
+  not shown: 2 baselined violations (--show-baselined lists them)
+✓ low-alone  low stays alone
+diagnostics
+  not shown: 1 baselined diagnostic (--show-baselined lists them)
+2 contracts: 1 kept, 1 broken · 2 violations (0 new, 2 baselined) · 1 unresolved import
+"""
+BASELINED_LISTED = """\
+✗ no-core  Only the services use core
   app/low.py:1  app.low -> app.core  (baselined)
       import app.core
       app.low imports app.core, which it is forbidden to use
@@ -78,7 +86,7 @@ def baseline_text(project) -> str:
 
 def verdicts(project, *args: str) -> tuple[int, list[tuple], list[tuple]]:
     """(exit code, violations as (contract, importer, line, baselined), fixed entries)."""
-    result = project.cli("check", "--format", "json", *args)
+    result = project.cli("check", "--format", "json", "--show-baselined", *args)
     data = json.loads(result.out)
     jsonschema.validate(data, SCHEMA)
     violations = [(c["id"], v["importer"], v["line"], v["baselined"])
@@ -97,9 +105,11 @@ def test_the_whole_ratchet(legacy):
            "recorded\n", "")
     assert baseline_text(project) == RECORDED
 
-    # green: everything known is listed as baselined
+    # green: everything known is counted, and listed as baselined on request
     result = project.cli("check")
     assert (result.code, result.out) == (0, BASELINED_TEXT)
+    result = project.cli("check", "--show-baselined")
+    assert (result.code, result.out) == (0, BASELINED_LISTED)
 
     # a new violation fails, and only it is new; so does a second occurrence of a known one
     project.files({"app/third.py": "import app.core\n",
@@ -169,7 +179,7 @@ def test_moving_an_import_to_another_line_keeps_it_baselined(legacy):
     })
     assert verdicts(project, "--strict-baseline") == (0, [
         ("no-core", "app.low", 4, True), ("no-core", "app.other", 1, True)], [])
-    result = project.cli("check")
+    result = project.cli("check", "--show-baselined")
     assert ("  app/legacy.py:4  unresolved-import  app.legacy imports app.gone, which does not "
             "exist  (baselined)\n") in result.out
 

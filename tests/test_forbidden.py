@@ -641,7 +641,8 @@ def test_cli_json_output_of_a_broken_project(project):
         "schema_version": 1,
         "archlint_version": "0.1.0",
         "summary": {"contracts": 2, "kept": 1, "broken": 1, "violations": 1, "new": 1,
-                    "baselined": 0, "fixed": 0},
+                    "baselined": 0, "fixed": 0, "suppressed": 0, "baselined_diagnostics": 0},
+        "baselined_listed": False,
         "contracts": [
             {
                 "id": "no-db",
@@ -665,6 +666,8 @@ def test_cli_json_output_of_a_broken_project(project):
                     "fingerprint": fingerprint,
                     "baselined": False,
                 }],
+                "baselined_violations": 0,
+                "suppressed": [],
             },
             {
                 "id": "tools-alone",
@@ -674,6 +677,8 @@ def test_cli_json_output_of_a_broken_project(project):
                 "severity": "error",
                 "status": "kept",
                 "violations": [],
+                "baselined_violations": 0,
+                "suppressed": [],
             },
         ],
         "diagnostics": [{
