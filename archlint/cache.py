@@ -41,7 +41,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 5
+FORMAT = 6
 
 
 class ResultCache:

@@ -106,6 +106,7 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
             violations=tuple(sorted((v for v in violations if v not in accepted),
                                     key=lambda v: v.sort_key())),
             suppressed=tuple(sorted(accepted, key=lambda v: v.sort_key())),
+            cycles=tuple(contract.cycles(checked)),
         )
         if with_context:
             groups = tuple(contract.groups(checked))

@@ -84,7 +84,8 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         if progress is not None:
             progress.clear()
     if known is not None:
-        report = baseline.apply(report, known, strict=strict_baseline)
+        report = baseline.apply(report, known, strict=strict_baseline,
+                                every_contract=not contract_ids)
     report = replace(report, show_baselined=show_baselined)
     render = REPORTERS[output_format]
     if output is None:
@@ -141,7 +142,7 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
     report = run_check(settings.config_file, contract_ids=contract_ids,
                        use_cache=not no_cache, with_context=True)
     if known is not None:
-        report = baseline.apply(report, known)
+        report = baseline.apply(report, known, every_contract=not contract_ids)
     _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
           err=False, root=settings.root, project_map=project_map)
     return EXIT_OK
@@ -231,7 +232,7 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
         after = outcome.after
         known = baseline.for_check(load_settings(config), None)
         if known is not None:  # judged as `archlint check` would judge it
-            after = baseline.apply(after, known)
+            after = baseline.apply(after, known, every_contract=not contract_ids)
         click.echo(f"check{' after fixing' if outcome.written else ''}: {summary_line(after)}")
         return after.exit_code
     return EXIT_OK
@@ -270,7 +271,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
     """Record the current violations so that `check` fails only on new ones."""
     settings = load_settings(config)
     path = baseline.default_path(settings)
-    recorded = baseline.load(path)
+    recorded = baseline.load(path, settings)
     if recorded is None and update:
         raise UsageError(f"no baseline to update at {shown(path)}: create it with "
                          "`archlint baseline`")
@@ -279,15 +280,23 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
                          "(add new violations to it with --allow-growth)")
     report = run_check(settings.config_file, use_cache=not no_cache)
     current = baseline.record(report)
-    wanted = current if recorded is None or allow_growth else baseline.shrink(recorded, current)
+    renamed = baseline.renames(recorded, report) if recorded is not None else {}
+    for old, new in renamed.items():
+        click.echo(f"the entries of contract '{old}', which no contract has, are recorded "
+                   f"under '{new}'")
+    if recorded is None or allow_growth:
+        wanted = current
+    else:
+        wanted = baseline.shrink(recorded.renamed(renamed), current)
+    rewrite = recorded is None or wanted != recorded or bool(recorded.duplicates)
     if recorded is None:
         click.echo(f"baseline written to {shown(path)}: {_recorded(wanted)}")
-    elif wanted == recorded:
+    elif not rewrite:
         click.echo(f"baseline {shown(path)} is up to date: {_recorded(wanted)}")
     else:
         click.echo(f"baseline {shown(path)} updated: {_recorded(wanted)} "
                    f"({recorded.total} before)")
-    if recorded is None or wanted != recorded:
+    if rewrite:
         baseline.write(path, wanted, report.version)
     outcome = baseline.apply(report, wanted)
     unrecorded = outcome.summary.new
@@ -302,7 +311,10 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
 def _recorded(known: baseline.Baseline) -> str:
     violations = sum(known.violations.values())
     diagnostics = sum(known.diagnostics.values())
-    return f"{plural(violations, 'violation')} and {plural(diagnostics, 'diagnostic')} recorded"
+    cycles = (f", {plural(len(known.cycles), 'dependency in an import cycle', 'dependencies in import cycles')}"
+              if known.cycles else "")
+    return (f"{plural(violations, 'violation')}{cycles} and "
+            f"{plural(diagnostics, 'diagnostic')} recorded")
 
 
 @cli.command()

@@ -47,6 +47,15 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
     DiagnosticKind("unmatched-suppression", "An `# archlint: ignore[...]` comment on an import "
                    "statement suppresses no violation, or names no contract; remove it.",
                    "unmatched suppression", "unmatched suppressions", False),
+    DiagnosticKind("unknown-baseline-contract", "The baseline records entries of a contract "
+                   "id that no contract has: the contract was deleted, or renamed (then the "
+                   "entries count for the renamed one). A warning; an error with "
+                   "--strict-baseline.", "unknown contract in the baseline",
+                   "unknown contracts in the baseline", False),
+    DiagnosticKind("duplicate-baseline-entry", "The baseline holds an entry more than once, as "
+                   "a merge of two branches leaves it; it counts once, with its largest count. "
+                   "A warning; an error with --strict-baseline.", "duplicate baseline entry",
+                   "duplicate baseline entries", False),
 )}
 
 
@@ -62,6 +71,18 @@ class Hop:
     line_contents: str
     in_function: bool = False
     type_checking_only: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class CycleDependency:
+    """Two children of `package` in an import cycle: `importer` imports `imported` (`hop` is
+    the statement that explains it) and `imported` leads back to `importer`. What a baseline
+    records of an acyclic contract: removing an import never adds one."""
+
+    package: str
+    importer: str
+    imported: str
+    hop: Hop
 
 
 @dataclass(frozen=True, order=True)
@@ -83,7 +104,9 @@ class Violation:
     For a direct violation `chain` holds the single offending import; for an indirect one it
     holds every hop from `importer` to `imported`. A violation about definitions rather than
     imports (`unique`) has no chain and lists every `definitions` of its symbol, the original
-    first.
+    first. A violation that closes an import cycle (`acyclic`) names in `cycle` the two
+    children of a package between which it does: the baseline knows it by that pair, not by
+    the import a heuristic nominates to break the cycle today.
     """
 
     contract_id: str
@@ -98,6 +121,7 @@ class Violation:
     fix: str | None = None
     baselined: bool = False
     definitions: tuple[Definition, ...] = ()
+    cycle: tuple[str, str] | None = None
 
     @property
     def is_indirect(self) -> bool:
@@ -246,6 +270,8 @@ class ContractResult:
     severity: str
     violations: tuple[Violation, ...]
     suppressed: tuple[Violation, ...] = ()
+    # acyclic: every dependency between two children that lies on a cycle (see Violation.cycle)
+    cycles: tuple[CycleDependency, ...] = ()
     groups: tuple[Group, ...] = ()
     context: tuple[Hop, ...] = ()
     context_omitted: int = 0

@@ -4,6 +4,7 @@ ImportError handler is an optional import, a warning; docs/diagnostics.md lists 
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -139,3 +140,8 @@ def test_diagnostics_page_lists_every_kind_in_order():
     text = (DOCS / "diagnostics.md").read_text(encoding="utf-8")
     listed = re.findall(r"^## `([a-z-]+)`", text, re.M)
     assert listed == list(DIAGNOSTIC_KINDS)
+
+
+def test_the_json_schema_knows_every_kind():
+    schema = json.loads((DOCS / "json-schema.json").read_text(encoding="utf-8"))
+    assert schema["$defs"]["diagnostic_kind"]["enum"] == list(DIAGNOSTIC_KINDS)

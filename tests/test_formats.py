@@ -89,7 +89,8 @@ def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project)
     ]
     assert [r["id"] for r in rules[3:]] == [
         "syntax-error", "unreadable-file", "unresolved-import", "optional-import",
-        "unsupported-syntax", "unmatched-ignore", "unmatched-suppression"]
+        "unsupported-syntax", "unmatched-ignore", "unmatched-suppression",
+        "unknown-baseline-contract", "duplicate-baseline-entry"]
     rows = [
         (r["ruleId"], r["ruleIndex"], r["level"], r["baselineState"],
          r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
