@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -251,10 +251,78 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
     settings = load_settings(config, start=start)
     graph = build_graph(settings, use_cache=use_cache)
     for module in (importer, imported):
-        if module not in graph.modules:
-            raise UsageError(f"no module '{module}' in the graph"
-                             f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
+        _require_module(graph, module)
     starts, ends = graph.covered([importer]), graph.covered([imported])
     chains = graph.chains_between(starts, ends, starts | ends)
     ordered = sorted(chains, key=lambda chain: (len(chain), chain))
     return [graph.chain_hops(chain) for chain in ordered]
+
+
+@dataclass(frozen=True)
+class Importers:
+    """Who imports `module` (or a module inside it) from outside it: every import statement
+    of a direct importer, and for each module that reaches it only through other modules,
+    one shortest chain."""
+
+    module: str
+    direct: tuple[Hop, ...]
+    through_chains: tuple[tuple[Hop, ...], ...]
+
+
+def importers(module: str, config: Path | None = None, *, use_cache: bool = True,
+              start: Path | None = None) -> Importers:
+    """`archlint explain --importers MODULE`: the direct importers of the module and of the
+    modules inside it, with every statement, and the modules that import it through a chain,
+    each with one shortest chain (nearest first, then by name)."""
+    from .graph import build_graph
+
+    settings = load_settings(config, start=start)
+    graph = build_graph(settings, use_cache=use_cache)
+    _require_module(graph, module)
+    inside = graph.covered([module])
+    toward: dict[str, str] = {}  # importer -> the module one step nearer to `module`
+    level = sorted(inside)
+    order: list[str] = []
+    while level:
+        following = []
+        for target in level:
+            for importer in sorted(graph.importers_of(target)):
+                if importer not in inside and importer not in toward:
+                    toward[importer] = target
+                    following.append(importer)
+                    order.append(importer)
+        level = sorted(following)
+    direct = tuple(hop for importer in sorted(m for m in order if toward[m] in inside)
+                   for target in sorted(graph.successors(importer)) if target in inside
+                   for hop in graph.hops(importer, target))
+    chains = []
+    for importer in order:
+        if toward[importer] in inside:
+            continue
+        chain = [importer]
+        while chain[-1] not in inside:
+            chain.append(toward[chain[-1]])
+        chains.append(graph.chain_hops(tuple(chain)))
+    chains.sort(key=lambda hops: (len(hops), hops[0].importer))
+    return Importers(module, direct, tuple(chains))
+
+
+def _require_module(graph: ProjectGraph, module: str) -> None:
+    """A usage error, with what to do, unless `module` is in the graph."""
+    if module in graph.modules:
+        return
+    if graph.is_internal(module):
+        raise UsageError(f"no module '{module}' in the graph"
+                         f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
+    roots = ", ".join(graph.root_packages)
+    if not graph.external_included:
+        raise UsageError(
+            f"no module '{module}' in the graph: it is outside the root packages ({roots}); "
+            "imports of other packages are in the graph with include_external_packages = "
+            "true in [tool.archlint]")
+    top = module.split(".")[0]
+    if top != module and top in graph.modules:
+        raise UsageError(f"no module '{module}' in the graph: a package outside the root "
+                         f"packages is one module, '{top}'")
+    raise UsageError(f"no module '{module}' in the graph: no module of {roots} imports it"
+                     f"{did_you_mean(module, graph.modules, cutoff=0.85)}")

@@ -19,6 +19,7 @@ from . import baseline
 from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
+from .checking import importers as find_importers
 from .errors import ArchlintError, ConfigError, UsageError
 from .files import write_atomic
 from .model import printable
@@ -170,13 +171,24 @@ def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
 
 
 @cli.command()
-@click.argument("importer")
-@click.argument("imported")
+@click.argument("modules", nargs=-1, metavar="IMPORTER IMPORTED | --importers MODULE")
+@click.option("--importers", is_flag=True,
+              help="List every module that imports MODULE, directly or through a chain.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
-def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -> int:
-    """Show every chain of imports from IMPORTER to IMPORTED (packages included)."""
+def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
+            no_cache: bool) -> int:
+    """Show every chain of imports from IMPORTER to IMPORTED (packages included), or with
+    --importers, who imports MODULE."""
+    if importers:
+        if len(modules) != 1:
+            raise UsageError("explain --importers takes one MODULE")
+        _explain_importers(find_importers(modules[0], config, use_cache=not no_cache))
+        return EXIT_OK
+    if len(modules) != 2:
+        raise UsageError("explain takes IMPORTER IMPORTED, or --importers MODULE")
+    importer, imported = modules
     chains = find_chains(importer, imported, config, use_cache=not no_cache)
     if not chains:
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
@@ -191,6 +203,26 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
         for line in hop_lines(chain):
             click.echo(printable(f"   {line}"))
     return EXIT_OK
+
+
+def _explain_importers(found) -> None:
+    """Direct importers with every statement, then one line per module that imports the
+    module through a chain: the chain's modules, nearest first."""
+    direct_modules = sorted({hop.importer for hop in found.direct})
+    if not direct_modules:
+        click.echo(f"nothing imports {found.module}, directly or through a chain")
+        return
+    click.echo(f"{found.module} is imported by {plural(len(direct_modules), 'module')} "
+               f"directly and {len(found.through_chains)} more through a chain")
+    click.echo(f"directly ({plural(len(found.direct), 'import')}):")
+    for line in hop_lines(found.direct):
+        click.echo(printable(f"  {line}"))
+    if found.through_chains:
+        click.echo(f"through a chain (`archlint explain IMPORTER {found.module}` shows "
+                   "every hop):")
+    for chain in found.through_chains:
+        modules = " -> ".join([chain[0].importer, *(hop.imported for hop in chain)])
+        click.echo(printable(f"  {modules}  ({plural(len(chain), 'import')})"))
 
 
 @cli.command()

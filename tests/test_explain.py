@@ -119,3 +119,54 @@ def test_check_marks_the_hops_in_text_and_json(project):
         [("app.low.other", 3, False, True), ("app.mid.service", 3, False, False)],
         [("app.low.util", 2, True, False)],
     ]
+
+
+def test_importers_directly_and_through_chains(project):
+    project.settings(["app"]).files({
+        **WHY_FILES,
+        "app/top.py": "import app.low.other\n",
+        "app/high/inner.py": "import app.high.api\n",  # inside the module asked about
+    }).contracts(LOW_NOT_HIGH)
+    result = project.cli("explain", "--importers", "app.high")
+    assert (result.code, result.err) == (0, "")
+    assert result.out == (
+        "app.high is imported by 2 modules directly and 2 more through a chain\n"
+        "directly (3 imports):\n"
+        "  app.low.util -> app.high.api     app/low/util.py:2  import app.high.api  (in a function)\n"
+        "  app.mid.service -> app.high.api  app/mid/service.py:2  from app.high import api"
+        "  (in a function)\n"
+        "  app.mid.service -> app.high.api  app/mid/service.py:3  from app.high import api\n"
+        "through a chain (`archlint explain IMPORTER app.high` shows every hop):\n"
+        "  app.low.other -> app.mid.service -> app.high.api  (2 imports)\n"
+        "  app.top -> app.low.other -> app.mid.service -> app.high.api  (3 imports)\n"
+    )
+    assert project.cli("explain", "--importers", "app.top").out == (
+        "nothing imports app.top, directly or through a chain\n")
+
+
+def test_explain_asks_for_the_right_arguments(project):
+    project.settings(["app"]).files(FILES).contracts(NO_CONTRACTS)
+    assert project.cli("explain", "app.low").err == (
+        "archlint: error: explain takes IMPORTER IMPORTED, or --importers MODULE\n")
+    assert project.cli("explain", "--importers", "app.low", "app.high").err == (
+        "archlint: error: explain --importers takes one MODULE\n")
+
+
+def test_a_module_outside_the_root_packages_points_at_include_external_packages(project):
+    project.settings(["app"]).files({**FILES, "app/cli.py": "import rich.console\n"})
+    project.contracts(NO_CONTRACTS)
+    result = project.cli("explain", "app", "rich")
+    assert (result.code, result.err) == (
+        2, "archlint: error: no module 'rich' in the graph: it is outside the root packages "
+           "(app); imports of other packages are in the graph with include_external_packages "
+           "= true in [tool.archlint]\n")
+    project.settings(["app"], include_external_packages=True)
+    assert project.cli("explain", "--importers", "rich.console").err == (
+        "archlint: error: no module 'rich.console' in the graph: a package outside the root "
+        "packages is one module, 'rich'\n")
+    assert project.cli("explain", "app", "rich").out == (
+        "1 chain from app to rich\n"
+        "1. app.cli -> rich  (1 import)\n"
+        "   app.cli -> rich  app/cli.py:1  import rich.console\n")
+    assert project.cli("explain", "app", "click").err == (
+        "archlint: error: no module 'click' in the graph: no module of app imports it\n")
