@@ -20,7 +20,7 @@ from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
 from .checking import importers as find_importers
-from .errors import ArchlintError, ConfigError, UsageError
+from .errors import ArchlintError, ConfigError, Terminated, UsageError
 from .files import write_atomic
 from .model import printable
 from .progress import ScanProgress
@@ -356,9 +356,17 @@ def init(no_cache: bool) -> int:
     from .scaffold import init as scaffold  # builds a graph: loads grimp only when run
 
     done = scaffold(Path.cwd(), use_cache=not no_cache)
-    click.echo(f"root packages: {', '.join(done.root_packages)}")
+    for package in (*done.layout.distributed, *filter(None, [done.layout.tests])):
+        click.echo(f"root package {package.name}: {package.path} ({package.reason})")
+    if done.layout.left_out:
+        click.echo(f"left out: {', '.join(done.layout.left_out)} (Python files, but no package "
+                   "the project distributes)")
     click.echo(f"wrote [tool.archlint] to {shown(done.config_file)}")
-    click.echo(f"wrote {shown(done.contract_file)}: a starter contract, no import cycles")
+    layers = "" if done.layers is None else (
+        f"; {plural(len(done.layers.layers), 'layer')} of {done.layers.package} to review, "
+        "commented out")
+    click.echo(f"wrote {shown(done.contract_file)}: no import cycles inside "
+               f"{', '.join(done.cycles_in)}{layers}")
     click.echo(f"wrote {shown(done.baseline_file)}: {_recorded(done.recorded)}")
     click.echo("`archlint check` passes now, and fails on the next new violation")
     return EXIT_OK
@@ -372,6 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("archlint: interrupted", err=True)
         return 130
+    except Terminated:
+        click.echo("archlint: terminated", err=True)
+        return 143
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE
