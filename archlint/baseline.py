@@ -97,7 +97,10 @@ class Baseline:
 
 def record(report: Report) -> Baseline:
     """Everything in the report that a baseline can hold: for a contract about cycles, the
-    pairs of modules that close one instead of its violations."""
+    pairs of modules that close one instead of its violations; of the diagnostics, the errors
+    of the kinds a baseline may record (a warning fails nothing, and recording one would only
+    make a strict baseline fail when it goes, as an optional import does once the module is
+    generated)."""
     violations: Counter[ViolationKey] = Counter()
     cycles: set[CycleKey] = set()
     for result in report.results:
@@ -107,8 +110,7 @@ def record(report: Report) -> Baseline:
                 violations[violation.identity] += violation.occurrences
     return Baseline(
         violations=violations,
-        diagnostics=Counter(d.identity for d in report.diagnostics
-                            if DIAGNOSTIC_KINDS[d.kind].baselined),
+        diagnostics=Counter(d.identity for d in report.diagnostics if _recordable(d)),
         cycles=frozenset(cycles),
     )
 
@@ -188,7 +190,7 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     diagnostics = []
     for diagnostic in report.diagnostics:
         key = diagnostic.identity
-        known = DIAGNOSTIC_KINDS[diagnostic.kind].baselined and known_diagnostics[key] > 0
+        known = _recordable(diagnostic) and known_diagnostics[key] > 0
         known_diagnostics[key] -= known
         diagnostics.append(replace(diagnostic, baselined=known))
     checked_cycles = {(result.id, c.importer, c.imported)
@@ -210,6 +212,10 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     every_diagnostic = sorted(diagnostics + problems, key=lambda d: d.sort_key())
     return replace(report, results=tuple(results), diagnostics=tuple(every_diagnostic),
                    fixed=tuple(fixed), strict_baseline=strict)
+
+
+def _recordable(diagnostic: Diagnostic) -> bool:
+    return DIAGNOSTIC_KINDS[diagnostic.kind].baselined and diagnostic.severity == ERROR
 
 
 def _new_cycle_dependencies(result: ContractResult, baseline: Baseline,

@@ -17,7 +17,8 @@ WARNING = "warning"
 class DiagnosticKind:
     """What a Diagnostic can be: its name (no contract may take it as its id: SARIF rules
     share ids), what it means, how summaries count it, and whether a baseline may record it
-    (facts about the code may be; a mistake in the contracts is fixed instead)."""
+    (errors that are facts about the code may be; a mistake in the contracts is fixed
+    instead, and a warning fails nothing)."""
 
     name: str
     description: str
@@ -37,11 +38,11 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
                    "does not exist.", "unresolved import", "unresolved imports", True),
     DiagnosticKind("optional-import", "An import of a module under a root package that does "
                    "not exist, in a try block that handles ImportError.", "optional import",
-                   "optional imports", True),
+                   "optional imports", False),
     DiagnosticKind("unsupported-syntax", "A statement the running Python cannot parse; the "
                    "names it defines are read from its first line only.",
                    "statement the running Python cannot parse",
-                   "statements the running Python cannot parse", True),
+                   "statements the running Python cannot parse", False),
     DiagnosticKind("unmatched-ignore", "A contract's ignore entry matches no import; remove "
                    "it.", "unmatched ignore entry", "unmatched ignore entries", False),
     DiagnosticKind("unmatched-suppression", "An `# archlint: ignore[...]` comment on an import "

@@ -145,3 +145,23 @@ def test_diagnostics_page_lists_every_kind_in_order():
 def test_the_json_schema_knows_every_kind():
     schema = json.loads((DOCS / "json-schema.json").read_text(encoding="utf-8"))
     assert schema["$defs"]["diagnostic_kind"]["enum"] == list(DIAGNOSTIC_KINDS)
+
+
+def test_a_repository_passes_whether_or_not_its_version_module_is_generated(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": """
+            try:
+                from app._version import version
+            except ImportError:
+                version = "0.0.0"
+        """,
+    }).contracts(NO_CYCLES)
+    # a warning is not recorded: the baseline is the same with or without the module
+    assert project.cli("baseline").out == (
+        "baseline written to contracts/baseline.json: 0 violations and 0 diagnostics "
+        "recorded\n")
+    assert project.cli("check", "--strict-baseline").code == 0
+    project.files({"app/_version.py": "version = '1.4.0'\n"})
+    assert project.cli("check", "--strict-baseline").out == (
+        "✓ no-cycles  no-cycles\n"
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined)\n")
