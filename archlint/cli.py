@@ -212,8 +212,10 @@ def _explain_importers(found) -> None:
     if not direct_modules:
         click.echo(f"nothing imports {found.module}, directly or through a chain")
         return
+    chained = (f"{len(found.through_chains)} more through a chain" if found.through_chains
+               else "by none through a chain")
     click.echo(f"{found.module} is imported by {plural(len(direct_modules), 'module')} "
-               f"directly and {len(found.through_chains)} more through a chain")
+               f"directly, and {chained}")
     click.echo(f"directly ({plural(len(found.direct), 'import')}):")
     for line in hop_lines(found.direct):
         click.echo(printable(f"  {line}"))

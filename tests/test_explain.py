@@ -130,7 +130,7 @@ def test_importers_directly_and_through_chains(project):
     result = project.cli("explain", "--importers", "app.high")
     assert (result.code, result.err) == (0, "")
     assert result.out == (
-        "app.high is imported by 2 modules directly and 2 more through a chain\n"
+        "app.high is imported by 2 modules directly, and 2 more through a chain\n"
         "directly (3 imports):\n"
         "  app.low.util -> app.high.api     app/low/util.py:2  import app.high.api  (in a function)\n"
         "  app.mid.service -> app.high.api  app/mid/service.py:2  from app.high import api"
