@@ -493,3 +493,26 @@ def test_duplicate_entries_from_a_union_merge_count_once_with_the_larger_count(l
                           '"imported": "app.core", "symbol": null, "count": 1}\n',
                           '"count": 2}\n') == baseline_text(project)
     assert project.cli("check", "--strict-baseline").code == 0
+
+
+def test_many_fixed_entries_are_counted_per_contract(project):
+    users = {f"app/user{n:02}.py": "import app.core\n" for n in range(12)}
+    project.settings(["app"]).files({"app/__init__.py": "", "app/core.py": "", **users})
+    project.contracts("""
+        [[contracts]]
+        id = "no-core"
+        type = "forbidden"
+        source_modules = [%s]
+        forbidden_modules = ["app.core"]
+    """ % ", ".join(f'"app.user{n:02}"' for n in range(12)))
+    project.cli("baseline")
+    project.files({relative: "" for relative in users})
+    result = project.cli("check")
+    assert result.out.endswith(
+        "fixed — run `archlint baseline --update`\n"
+        "  no-core  12 gone\n"
+        "  12 entries in all (--show-baselined lists them)\n"
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · "
+        "12 fixed since the baseline\n")
+    listed = project.cli("check", "--show-baselined").out
+    assert "  no-core  app.user11 -> app.core\n" in listed
