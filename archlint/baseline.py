@@ -89,8 +89,8 @@ class Baseline:
         if not renames:
             return self
         violations: Counter[ViolationKey] = Counter()
-        for (contract, *rest), count in self.violations.items():
-            violations[(renames.get(contract, contract), *rest)] += count  # type: ignore[arg-type]
+        for (contract, importer, imported, symbol), count in self.violations.items():
+            violations[(renames.get(contract, contract), importer, imported, symbol)] += count
         cycles = frozenset((renames.get(c, c), a, b) for c, a, b in self.cycles)
         return replace(self, violations=violations, cycles=cycles)
 

@@ -76,10 +76,18 @@ def find_layout(root: Path) -> Layout:
 # -- metadata ----------------------------------------------------------------------------------
 
 
+def _lookup(table: dict[str, Any], *keys: str) -> dict[str, Any]:
+    """The table at `keys` inside `table`, or {} where a key is missing or not a table."""
+    for key in keys:
+        found = table.get(key)
+        table = found if isinstance(found, dict) else {}
+    return table
+
+
 def _from_metadata(root: Path, pyproject: dict[str, Any],
                    setup_cfg: configparser.ConfigParser) -> list[FoundPackage]:
     """The packages the metadata names, in the order it names them; [] when it names none."""
-    tool = pyproject.get("tool", {}) if isinstance(pyproject.get("tool"), dict) else {}
+    tool = _lookup(pyproject, "tool")
     for reader in (_setuptools, _hatch, _poetry, _flit):
         found = reader(root, tool)
         if found:
@@ -99,10 +107,8 @@ def _from_metadata(root: Path, pyproject: dict[str, Any],
 
 
 def _setuptools(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
-    table = tool.get("setuptools")
-    if not isinstance(table, dict):
-        return []
-    package_dir = table.get("package-dir") if isinstance(table.get("package-dir"), dict) else {}
+    table = _lookup(tool, "setuptools")
+    package_dir = _lookup(table, "package-dir")
     base = str(package_dir.get("", "")).strip("/")
     packages = table.get("packages")
     reason = "pyproject.toml [tool.setuptools]"
@@ -124,8 +130,7 @@ def _setuptools(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
 
 
 def _hatch(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
-    wheel = tool.get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
-    packages = wheel.get("packages") if isinstance(wheel, dict) else None
+    packages = _lookup(tool, "hatch", "build", "targets", "wheel").get("packages")
     if not isinstance(packages, list):
         return []
     found = []
@@ -137,8 +142,7 @@ def _hatch(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
 
 
 def _poetry(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
-    table = tool.get("poetry")
-    packages = table.get("packages") if isinstance(table, dict) else None
+    packages = _lookup(tool, "poetry").get("packages")
     if not isinstance(packages, list):
         return []
     found = []
@@ -152,8 +156,7 @@ def _poetry(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
 
 
 def _flit(root: Path, tool: dict[str, Any]) -> list[FoundPackage]:
-    module = tool.get("flit", {}).get("module", {})
-    name = module.get("name") if isinstance(module, dict) else None
+    name = _lookup(tool, "flit", "module").get("name")
     if not isinstance(name, str) or "." in name:
         return []
     for folder in _default_source_folders(root):
@@ -202,11 +205,8 @@ def _cfg_mapping(text: str) -> dict[str, str]:
 
 def _project_name(pyproject: dict[str, Any], tool: dict[str, Any],
                   setup_cfg: configparser.ConfigParser) -> str | None:
-    candidates = [pyproject.get("project", {}).get("name") if isinstance(
-        pyproject.get("project"), dict) else None]
-    if isinstance(tool.get("poetry"), dict):
-        candidates.append(tool["poetry"].get("name"))
-    candidates.append(setup_cfg.get("metadata", "name", fallback=None))
+    candidates = [_lookup(pyproject, "project").get("name"), _lookup(tool, "poetry").get("name"),
+                  setup_cfg.get("metadata", "name", fallback=None)]
     for name in candidates:
         if isinstance(name, str) and name.strip():
             return _normalized(name)

@@ -235,8 +235,11 @@ def test_init_on_a_fresh_src_layout_package_writes_archlint_toml(project):
      [("shop", "", "a package in the project root")]),
     # a package named src is a package, not a source folder
     ({"src/__init__.py": "", "src/app.py": ""}, [("src", "", "a package in the project root")]),
+    # tables that are not what the tools expect are no metadata
+    ({"pyproject.toml": 'tool = { hatch = "x", poetry = 3, setuptools = [] }\n',
+      "shop/__init__.py": ""}, [("shop", "", "a package in the project root")]),
 ], ids=["project-name", "setuptools-find", "setuptools-packages", "hatch", "poetry", "flit",
-        "setup-cfg", "folders", "src-package"])
+        "setup-cfg", "folders", "src-package", "odd-tables"])
 def test_the_distributed_packages_come_from_the_metadata(tmp_path, files, found):
     for relative, text in files.items():
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
