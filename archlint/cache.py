@@ -49,7 +49,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 8
+FORMAT = 9
 
 
 class ResultCache:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,7 +75,7 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
         graph = resolve(settings, facts)
     with step(timings, "check contracts"):
         report = check_graph(settings, contracts, graph, with_context=with_context,
-                             timings=timings)
+                             timings=timings, selection=bool(contract_ids))
     with step(timings, "write caches"):
         facts.save()
         if cache is not None:
@@ -84,21 +84,30 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,
-                with_context: bool = False, timings: Timings | None = None) -> Report:
-    """Run contracts against a built graph; invalid contracts fail together, before any check."""
+                with_context: bool = False, timings: Timings | None = None,
+                selection: bool = False) -> Report:
+    """Run contracts against a built graph; invalid contracts fail together, before any check.
+
+    With `selection` (`--contract`), `contracts` are not all of the project's, so a
+    suppression comment naming no checked contract, or none, is not judged."""
     problems = [p for contract in contracts for p in contract.graph_problems(graph)]
     if problems:
         raise ConfigError(problems)
     results = []
     diagnostics = list(graph.diagnostics)
+    suppressions = Suppressions(graph)
     for contract in contracts:
         with step(timings, f"{contract.id} ({contract.type_name})"):
             checked, violations, unmatched = _run(contract, graph, settings)
         diagnostics += unmatched
+        accepted = [v for v in violations if suppressions.accept(contract.id, v)]
         result = ContractResult(
             id=contract.id, name=contract.name, type=contract.type_name,
             description=contract.description, severity=contract.severity,
-            violations=tuple(sorted(violations, key=lambda v: v.sort_key())),
+            violations=tuple(sorted((v for v in violations if v not in accepted),
+                                    key=lambda v: v.sort_key())),
+            suppressed=tuple(sorted(accepted, key=lambda v: v.sort_key())),
+            cycles=tuple(contract.cycles(checked)),
         )
         if with_context:
             groups = tuple(contract.groups(checked))
@@ -107,12 +116,61 @@ def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGra
         results.append(result)
     diagnostics += (Diagnostic(p.kind, path, p.line, p.message, DIAGNOSTIC_KINDS[p.kind].severity)
                     for path, p in graph.facts.problems_read_on_demand())
+    diagnostics += suppressions.unmatched({c.id for c in contracts}, every_contract=not selection)
     return Report(
         version=__version__,
         results=tuple(results),
         diagnostics=tuple(sorted(set(diagnostics), key=lambda d: d.sort_key())),
         project=_project_map(graph) if with_context else None,
     )
+
+
+class Suppressions:
+    """The `# archlint: ignore[...]` comments on the project's import statements: which
+    violations they accept, and which of them accept nothing."""
+
+    def __init__(self, graph: ProjectGraph) -> None:
+        self._graph = graph
+        self._used: set[tuple[str, int, str]] = set()  # (importer, line, contract id or "*")
+
+    def accept(self, contract_id: str, violation: Violation) -> bool:
+        """Whether a comment on the statement where the violation is reported (the first
+        import of its chain) names its contract, or is a bare `# archlint: ignore`."""
+        if not violation.chain:
+            return False
+        hop = violation.chain[0]
+        matching = {contract_id, "*"} & set(self._graph.suppressions(hop.importer, hop.line))
+        self._used.update((hop.importer, hop.line, name) for name in matching)
+        return bool(matching)
+
+    def unmatched(self, checked: set[str], every_contract: bool) -> list[Diagnostic]:
+        """One diagnostic per entry of a comment that accepted nothing: an id of a checked
+        contract; and when `every_contract` was checked, a bare comment and an id that no
+        contract has."""
+        found = []
+        for module, facts in sorted(self._graph.facts.files.items()):
+            for statement in facts.statements:
+                for name in statement.suppressed:
+                    if (module, statement.line, name) in self._used:
+                        continue
+                    message = _unmatched_suppression(name, checked, every_contract)
+                    if message is not None:
+                        found.append(Diagnostic("unmatched-suppression", facts.relative,
+                                                statement.line, f"{module}: {message}"))
+        return found
+
+
+def _unmatched_suppression(name: str, checked: set[str], every_contract: bool) -> str | None:
+    """What is wrong with one entry of a comment that accepted nothing; None when it cannot
+    be judged (it names a contract that was not checked)."""
+    if name in checked:
+        return (f"`# archlint: ignore[{name}]` suppresses no violation of this import; "
+                f"remove '{name}' from it")
+    if not every_contract:
+        return None
+    if name == "*":
+        return "`# archlint: ignore` suppresses no violation of this import; remove it"
+    return f"`# archlint: ignore[{name}]` names no contract{did_you_mean(name, checked)}"
 
 
 def _project_map(graph: ProjectGraph) -> ProjectMap:
@@ -194,10 +252,78 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
     settings = load_settings(config, start=start)
     graph = build_graph(settings, use_cache=use_cache)
     for module in (importer, imported):
-        if module not in graph.modules:
-            raise UsageError(f"no module '{module}' in the graph"
-                             f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
+        _require_module(graph, module)
     starts, ends = graph.covered([importer]), graph.covered([imported])
     chains = graph.chains_between(starts, ends, starts | ends)
     ordered = sorted(chains, key=lambda chain: (len(chain), chain))
     return [graph.chain_hops(chain) for chain in ordered]
+
+
+@dataclass(frozen=True)
+class Importers:
+    """Who imports `module` (or a module inside it) from outside it: every import statement
+    of a direct importer, and for each module that reaches it only through other modules,
+    one shortest chain."""
+
+    module: str
+    direct: tuple[Hop, ...]
+    through_chains: tuple[tuple[Hop, ...], ...]
+
+
+def importers(module: str, config: Path | None = None, *, use_cache: bool = True,
+              start: Path | None = None) -> Importers:
+    """`archlint explain --importers MODULE`: the direct importers of the module and of the
+    modules inside it, with every statement, and the modules that import it through a chain,
+    each with one shortest chain (nearest first, then by name)."""
+    from .graph import build_graph
+
+    settings = load_settings(config, start=start)
+    graph = build_graph(settings, use_cache=use_cache)
+    _require_module(graph, module)
+    inside = graph.covered([module])
+    toward: dict[str, str] = {}  # importer -> the module one step nearer to `module`
+    level = sorted(inside)
+    order: list[str] = []
+    while level:
+        following = []
+        for target in level:
+            for importer in sorted(graph.importers_of(target)):
+                if importer not in inside and importer not in toward:
+                    toward[importer] = target
+                    following.append(importer)
+                    order.append(importer)
+        level = sorted(following)
+    direct = tuple(hop for importer in sorted(m for m in order if toward[m] in inside)
+                   for target in sorted(graph.successors(importer)) if target in inside
+                   for hop in graph.hops(importer, target))
+    chains = []
+    for importer in order:
+        if toward[importer] in inside:
+            continue
+        chain = [importer]
+        while chain[-1] not in inside:
+            chain.append(toward[chain[-1]])
+        chains.append(graph.chain_hops(tuple(chain)))
+    chains.sort(key=lambda hops: (len(hops), hops[0].importer))
+    return Importers(module, direct, tuple(chains))
+
+
+def _require_module(graph: ProjectGraph, module: str) -> None:
+    """A usage error, with what to do, unless `module` is in the graph."""
+    if module in graph.modules:
+        return
+    if graph.is_internal(module):
+        raise UsageError(f"no module '{module}' in the graph"
+                         f"{did_you_mean(module, graph.modules, cutoff=0.85)}")
+    roots = ", ".join(graph.root_packages)
+    if not graph.external_included:
+        raise UsageError(
+            f"no module '{module}' in the graph: it is outside the root packages ({roots}); "
+            "imports of other packages are in the graph with include_external_packages = "
+            "true in [tool.archlint]")
+    top = module.split(".")[0]
+    if top != module and top in graph.modules:
+        raise UsageError(f"no module '{module}' in the graph: a package outside the root "
+                         f"packages is one module, '{top}'")
+    raise UsageError(f"no module '{module}' in the graph: no module of {roots} imports it"
+                     f"{did_you_mean(module, graph.modules, cutoff=0.85)}")

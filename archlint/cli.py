@@ -10,6 +10,7 @@ import io
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -18,7 +19,8 @@ from . import baseline
 from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
-from .errors import ArchlintError, ConfigError, UsageError
+from .checking import importers as find_importers
+from .errors import ArchlintError, ConfigError, Terminated, UsageError
 from .files import write_atomic
 from .model import printable
 from .progress import ScanProgress
@@ -54,6 +56,9 @@ def cli() -> None:
 @click.option("--no-baseline", is_flag=True, help="Report every violation as new.")
 @click.option("--strict-baseline", is_flag=True,
               help="Also fail while the baseline records violations that are gone (for CI).")
+@click.option("--show-baselined", is_flag=True,
+              help="List baselined violations and diagnostics, and suppressed violations, one "
+                   "by one (default: a count per contract).")
 @click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
               metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
 @click.option("--no-cache", is_flag=True,
@@ -61,8 +66,8 @@ def cli() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
           output: Path | None, baseline_file: Path | None, no_baseline: bool,
-          strict_baseline: bool, graphs_folder: Path | None, no_cache: bool,
-          verbose: bool) -> int:
+          strict_baseline: bool, show_baselined: bool, graphs_folder: Path | None,
+          no_cache: bool, verbose: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
     started = time.perf_counter()
     if baseline_file is not None and no_baseline:
@@ -80,7 +85,9 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         if progress is not None:
             progress.clear()
     if known is not None:
-        report = baseline.apply(report, known, strict=strict_baseline)
+        report = baseline.apply(report, known, strict=strict_baseline,
+                                every_contract=not contract_ids)
+    report = replace(report, show_baselined=show_baselined)
     render = REPORTERS[output_format]
     if output is None:
         render(report, sys.stdout)
@@ -136,7 +143,7 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
     report = run_check(settings.config_file, contract_ids=contract_ids,
                        use_cache=not no_cache, with_context=True)
     if known is not None:
-        report = baseline.apply(report, known)
+        report = baseline.apply(report, known, every_contract=not contract_ids)
     _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
           err=False, root=settings.root, project_map=project_map)
     return EXIT_OK
@@ -164,13 +171,24 @@ def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
 
 
 @cli.command()
-@click.argument("importer")
-@click.argument("imported")
+@click.argument("modules", nargs=-1, metavar="IMPORTER IMPORTED | --importers MODULE")
+@click.option("--importers", is_flag=True,
+              help="List every module that imports MODULE, directly or through a chain.")
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
               help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
 @click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
-def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -> int:
-    """Show every chain of imports from IMPORTER to IMPORTED (packages included)."""
+def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
+            no_cache: bool) -> int:
+    """Show every chain of imports from IMPORTER to IMPORTED (packages included), or with
+    --importers, who imports MODULE."""
+    if importers:
+        if len(modules) != 1:
+            raise UsageError("explain --importers takes one MODULE")
+        _explain_importers(find_importers(modules[0], config, use_cache=not no_cache))
+        return EXIT_OK
+    if len(modules) != 2:
+        raise UsageError("explain takes IMPORTER IMPORTED, or --importers MODULE")
+    importer, imported = modules
     chains = find_chains(importer, imported, config, use_cache=not no_cache)
     if not chains:
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
@@ -185,6 +203,28 @@ def explain(importer: str, imported: str, config: Path | None, no_cache: bool) -
         for line in hop_lines(chain):
             click.echo(printable(f"   {line}"))
     return EXIT_OK
+
+
+def _explain_importers(found) -> None:
+    """Direct importers with every statement, then one line per module that imports the
+    module through a chain: the chain's modules, nearest first."""
+    direct_modules = sorted({hop.importer for hop in found.direct})
+    if not direct_modules:
+        click.echo(f"nothing imports {found.module}, directly or through a chain")
+        return
+    chained = (f"{len(found.through_chains)} more through a chain" if found.through_chains
+               else "by none through a chain")
+    click.echo(f"{found.module} is imported by {plural(len(direct_modules), 'module')} "
+               f"directly, and {chained}")
+    click.echo(f"directly ({plural(len(found.direct), 'import')}):")
+    for line in hop_lines(found.direct):
+        click.echo(printable(f"  {line}"))
+    if found.through_chains:
+        click.echo(f"through a chain (`archlint explain IMPORTER {found.module}` shows "
+                   "every hop):")
+    for chain in found.through_chains:
+        modules = " -> ".join([chain[0].importer, *(hop.imported for hop in chain)])
+        click.echo(printable(f"  {modules}  ({plural(len(chain), 'import')})"))
 
 
 @cli.command()
@@ -226,7 +266,7 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
         after = outcome.after
         known = baseline.for_check(load_settings(config), None)
         if known is not None:  # judged as `archlint check` would judge it
-            after = baseline.apply(after, known)
+            after = baseline.apply(after, known, every_contract=not contract_ids)
         click.echo(f"check{' after fixing' if outcome.written else ''}: {summary_line(after)}")
         return after.exit_code
     return EXIT_OK
@@ -265,7 +305,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
     """Record the current violations so that `check` fails only on new ones."""
     settings = load_settings(config)
     path = baseline.default_path(settings)
-    recorded = baseline.load(path)
+    recorded = baseline.load(path, settings)
     if recorded is None and update:
         raise UsageError(f"no baseline to update at {shown(path)}: create it with "
                          "`archlint baseline`")
@@ -274,15 +314,23 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
                          "(add new violations to it with --allow-growth)")
     report = run_check(settings.config_file, use_cache=not no_cache)
     current = baseline.record(report)
-    wanted = current if recorded is None or allow_growth else baseline.shrink(recorded, current)
+    renamed = baseline.renames(recorded, report) if recorded is not None else {}
+    for old, new in renamed.items():
+        click.echo(f"the entries of contract '{old}', which no contract has, are recorded "
+                   f"under '{new}'")
+    if recorded is None or allow_growth:
+        wanted = current
+    else:
+        wanted = baseline.shrink(recorded.renamed(renamed), current)
+    rewrite = recorded is None or wanted != recorded or bool(recorded.duplicates)
     if recorded is None:
         click.echo(f"baseline written to {shown(path)}: {_recorded(wanted)}")
-    elif wanted == recorded:
+    elif not rewrite:
         click.echo(f"baseline {shown(path)} is up to date: {_recorded(wanted)}")
     else:
         click.echo(f"baseline {shown(path)} updated: {_recorded(wanted)} "
                    f"({recorded.total} before)")
-    if recorded is None or wanted != recorded:
+    if rewrite:
         baseline.write(path, wanted, report.version)
     outcome = baseline.apply(report, wanted)
     unrecorded = outcome.summary.new
@@ -297,7 +345,10 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
 def _recorded(known: baseline.Baseline) -> str:
     violations = sum(known.violations.values())
     diagnostics = sum(known.diagnostics.values())
-    return f"{plural(violations, 'violation')} and {plural(diagnostics, 'diagnostic')} recorded"
+    cycles = (f", {plural(len(known.cycles), 'dependency in an import cycle', 'dependencies in import cycles')}"
+              if known.cycles else "")
+    return (f"{plural(violations, 'violation')}{cycles} and "
+            f"{plural(diagnostics, 'diagnostic')} recorded")
 
 
 @cli.command()
@@ -307,9 +358,17 @@ def init(no_cache: bool) -> int:
     from .scaffold import init as scaffold  # builds a graph: loads grimp only when run
 
     done = scaffold(Path.cwd(), use_cache=not no_cache)
-    click.echo(f"root packages: {', '.join(done.root_packages)}")
+    for package in (*done.layout.distributed, *filter(None, [done.layout.tests])):
+        click.echo(f"root package {package.name}: {package.path} ({package.reason})")
+    if done.layout.left_out:
+        click.echo(f"left out: {', '.join(done.layout.left_out)} (Python files, but no package "
+                   "the project distributes)")
     click.echo(f"wrote [tool.archlint] to {shown(done.config_file)}")
-    click.echo(f"wrote {shown(done.contract_file)}: a starter contract, no import cycles")
+    layers = "" if done.layers is None else (
+        f"; {plural(len(done.layers.layers), 'layer')} of {done.layers.package} to review, "
+        "commented out")
+    click.echo(f"wrote {shown(done.contract_file)}: no import cycles inside "
+               f"{', '.join(done.cycles_in)}{layers}")
     click.echo(f"wrote {shown(done.baseline_file)}: {_recorded(done.recorded)}")
     click.echo("`archlint check` passes now, and fails on the next new violation")
     return EXIT_OK
@@ -323,6 +382,9 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("archlint: interrupted", err=True)
         return 130
+    except Terminated:
+        click.echo("archlint: terminated", err=True)
+        return 143
     except click.ClickException as exc:
         exc.show()
         return EXIT_USAGE

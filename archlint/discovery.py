@@ -155,9 +155,11 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
                 pending.append((entry.path, relative, f"{dotted}.{name}",
                                 _mtime(entry.stat, follow_symlinks=False)))
     files, shadowed = _without_shadowed(files)
-    with_files = {f.module.rsplit(".", i)[0] for f in files for i in range(f.module.count(".") + 1)}
-    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
     sourced = {f.module for f in files}
+    # a folder is a module when it holds a module, read or not (only excluded files inside)
+    held = sourced | set(unread)
+    with_files = {m.rsplit(".", i)[0] for m in held for i in range(m.count(".") + 1)}
+    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
     return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders,
                        listed=tuple(sorted(listed)), unlisted=tuple(sorted(unlisted)),
                        without_source=tuple(sorted(set(unread) - sourced)),

@@ -46,6 +46,11 @@ class UsageError(ArchlintError):
     """The command line asks for something that cannot be done."""
 
 
+class Terminated(BaseException):
+    """SIGTERM arrived while a command was writing files: raised so its clean-up runs (a
+    BaseException, like KeyboardInterrupt, so no handler of errors swallows it)."""
+
+
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """A ' (did you mean 'x'?)' suffix when a close match exists, else ''."""
     import difflib  # loads only when a name is wrong, not on every check

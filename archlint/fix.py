@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import libcst as cst
+import libcst.matchers as matchers
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .checking import check
@@ -319,7 +320,7 @@ def _new_alias(name: str, alias: str | None) -> cst.ImportAlias:
 
 
 def _statement(new: _NewImport) -> cst.SimpleStatementLine:
-    names = [_new_alias(n, a) for n, a in new.aliases]
+    names = [_new_alias(n, a) for n, a in sorted(new.aliases, key=_name_order)]
     names = [a.with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
              for a in names[:-1]] + names[-1:]
     node = cst.ImportFrom(module=_dotted(new.target), names=names)
@@ -374,11 +375,23 @@ def _uncommented(whitespace):
     return whitespace
 
 
+def _name_order(pair: tuple[str, str | None]) -> tuple:
+    """The order isort and ruff give imported names by default: constants (`TIMEOUT`), then
+    classes (`Manager`), then the rest, each alphabetically ignoring case."""
+    name, alias = pair
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return kind, name.lower(), name, alias or ""
+
+
 def _with_names(line: cst.SimpleStatementLine,
                 pairs: list[tuple[str, str | None]]) -> cst.SimpleStatementLine:
-    """Append names to the line's `from module import ...`, in its layout."""
+    """Add names to the line's `from module import ...`, in its layout: in sorted order when
+    its names are sorted and carry no comments (a comment stays with its name), else at the
+    end."""
     node = line.body[0]
     present = {_alias_of(a) for a in node.names}
+    keys = [_name_order(_alias_of(a)) for a in node.names]
+    keep_sorted = keys == sorted(keys) and not matchers.findall(node, matchers.Comment())
     names = list(node.names)
     for pair in pairs:
         if pair in present:
@@ -394,4 +407,8 @@ def _with_names(line: cst.SimpleStatementLine,
         names[-1] = last.with_changes(comma=cst.Comma(
             whitespace_before=_comma(last).whitespace_before, whitespace_after=separator))
         names.append(_new_alias(*pair).with_changes(comma=last.comma))
+    if keep_sorted:  # each place keeps its comma and line break; the names move
+        ordered = sorted(names, key=lambda a: _name_order(_alias_of(a)))
+        names = [place.with_changes(name=name.name, asname=name.asname)
+                 for place, name in zip(names, ordered)]
     return line.with_changes(body=[node.with_changes(names=names), *line.body[1:]])

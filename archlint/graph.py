@@ -128,9 +128,15 @@ class ProjectGraph:
         return tuple(sorted({item.hop(self) for item in self._edges.get(importer, ())
                              if item.module == imported}))
 
+    def hop(self, importer: str, imported: str) -> Hop:
+        """The import statement that explains why `importer` imports `imported`: the first
+        that runs when the module is imported, else the first by line."""
+        return min(self.hops(importer, imported),
+                   key=lambda h: (h.in_function or h.type_checking_only, h.line))
+
     def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
-        """The first import statement of every link in a chain of modules."""
-        return tuple(self.hops(a, b)[0] for a, b in zip(chain, chain[1:]))
+        """The explaining import statement (see `hop`) of every link in a chain of modules."""
+        return tuple(self.hop(a, b) for a, b in zip(chain, chain[1:]))
 
     def direct_imports(self, importers: Iterable[str], imported: set[str]) -> Iterator[tuple[str, str]]:
         """Every (importer, imported) edge from `importers` into `imported`, sorted."""

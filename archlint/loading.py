@@ -114,8 +114,10 @@ def select(contracts: Iterable[Contract], ids: Iterable[str]) -> list[Contract]:
     known = {c.id for c in contracts}
     unknown = [i for i in wanted if i not in known]
     if unknown:
+        listing = ", ".join(c.id for c in contracts) or "none"
         raise ConfigError([
-            Problem(f"no contract with id '{i}'{did_you_mean(i, known)}", key="--contract")
+            Problem(f"no contract with id '{i}'{did_you_mean(i, known)}; the contracts are: "
+                    f"{listing}", key="--contract")
             for i in unknown
         ])
     return [c for c in contracts if c.id in wanted]

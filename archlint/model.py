@@ -17,7 +17,8 @@ WARNING = "warning"
 class DiagnosticKind:
     """What a Diagnostic can be: its name (no contract may take it as its id: SARIF rules
     share ids), what it means, how summaries count it, and whether a baseline may record it
-    (facts about the code may be; a mistake in the contracts is fixed instead)."""
+    (errors that are facts about the code may be; a mistake in the contracts is fixed
+    instead, and a warning fails nothing)."""
 
     name: str
     description: str
@@ -36,18 +37,30 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
                    "are not checked.", "unreadable file", "unreadable files", True),
     DiagnosticKind("shadowed-file", "A module file beside a package of the same name: "
                    "Python imports the package, never this file, so it is not checked.",
-                   "shadowed file", "shadowed files", True, WARNING),
+                   "shadowed file", "shadowed files", False, WARNING),
     DiagnosticKind("unresolved-import", "An import of a module under a root package that "
                    "does not exist.", "unresolved import", "unresolved imports", True),
     DiagnosticKind("optional-import", "An import of a module under a root package that does "
                    "not exist, in a try block that handles ImportError.", "optional import",
-                   "optional imports", True, WARNING),
+                   "optional imports", False, WARNING),
     DiagnosticKind("unsupported-syntax", "A statement the running Python cannot parse; the "
                    "names it defines are read from its first line only.",
                    "statement the running Python cannot parse",
-                   "statements the running Python cannot parse", True, WARNING),
+                   "statements the running Python cannot parse", False, WARNING),
     DiagnosticKind("unmatched-ignore", "A contract's ignore entry matches no import; remove "
                    "it.", "unmatched ignore entry", "unmatched ignore entries", False),
+    DiagnosticKind("unmatched-suppression", "An `# archlint: ignore[...]` comment on an import "
+                   "statement suppresses no violation, or names no contract; remove it.",
+                   "unmatched suppression", "unmatched suppressions", False),
+    DiagnosticKind("unknown-baseline-contract", "The baseline records entries of a contract "
+                   "id that no contract has: the contract was deleted, or renamed (then the "
+                   "entries count for the renamed one). A warning; an error with "
+                   "--strict-baseline.", "unknown contract in the baseline",
+                   "unknown contracts in the baseline", False),
+    DiagnosticKind("duplicate-baseline-entry", "The baseline holds an entry more than once, as "
+                   "a merge of two branches leaves it; it counts once, with its largest count. "
+                   "A warning; an error with --strict-baseline.", "duplicate baseline entry",
+                   "duplicate baseline entries", False),
 )}
 
 
@@ -63,6 +76,18 @@ class Hop:
     line_contents: str
     in_function: bool = False
     type_checking_only: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class CycleDependency:
+    """Two children of `package` in an import cycle: `importer` imports `imported` (`hop` is
+    the statement that explains it) and `imported` leads back to `importer`. What a baseline
+    records of an acyclic contract: removing an import never adds one."""
+
+    package: str
+    importer: str
+    imported: str
+    hop: Hop
 
 
 @dataclass(frozen=True, order=True)
@@ -84,7 +109,9 @@ class Violation:
     For a direct violation `chain` holds the single offending import; for an indirect one it
     holds every hop from `importer` to `imported`. A violation about definitions rather than
     imports (`unique`) has no chain and lists every `definitions` of its symbol, the original
-    first.
+    first. A violation that closes an import cycle (`acyclic`) names in `cycle` the two
+    children of a package between which it does: the baseline knows it by that pair, not by
+    the import a heuristic nominates to break the cycle today.
     """
 
     contract_id: str
@@ -99,6 +126,7 @@ class Violation:
     fix: str | None = None
     baselined: bool = False
     definitions: tuple[Definition, ...] = ()
+    cycle: tuple[str, str] | None = None
 
     @property
     def is_indirect(self) -> bool:
@@ -170,7 +198,9 @@ class Fixed:
     """Occurrences the baseline records that no longer occur: `count` of them are gone.
 
     A violation entry names `contract_id`, `importer`, `imported` and `symbol`; a diagnostic
-    entry names `kind`, `path` and `message` (the other fields stay empty).
+    entry names `kind`, `path` and `message` (the other fields stay empty). A `cycle` entry is
+    an import between two children of a package (`importer`, `imported`) that no longer closes
+    an import cycle.
     """
 
     count: int
@@ -181,6 +211,7 @@ class Fixed:
     kind: str = ""
     path: str = ""
     message: str = ""
+    cycle: bool = False
 
     @property
     def is_diagnostic(self) -> bool:
@@ -230,6 +261,8 @@ class ProjectMap:
 class ContractResult:
     """The verdict of one contract.
 
+    `suppressed` holds the violations an `# archlint: ignore[...]` comment on their import
+    statement accepts: reported as such, never failing, never in `violations`.
     `groups` and `context` are filled only when pictures are asked for: the contract's
     structure and the allowed imports between its groups (at most `CONTEXT_LIMIT`, with the
     number left out in `context_omitted`), so renderers never need the graph.
@@ -241,6 +274,9 @@ class ContractResult:
     description: str
     severity: str
     violations: tuple[Violation, ...]
+    suppressed: tuple[Violation, ...] = ()
+    # acyclic: every dependency between two children that lies on a cycle (see Violation.cycle)
+    cycles: tuple[CycleDependency, ...] = ()
     groups: tuple[Group, ...] = ()
     context: tuple[Hop, ...] = ()
     context_omitted: int = 0
@@ -269,6 +305,7 @@ class Summary:
     baselined: int
     unparsed_files: int
     fixed: int
+    suppressed: int = 0
 
 
 @dataclass(frozen=True)
@@ -280,6 +317,9 @@ class Report:
     diagnostics: tuple[Diagnostic, ...] = field(default=())
     fixed: tuple[Fixed, ...] = field(default=())
     strict_baseline: bool = False
+    # Reporters list baselined violations and diagnostics (and, in text and github, the
+    # suppressed violations) one by one only when this is set; otherwise they count them.
+    show_baselined: bool = False
     # Filled only when pictures are asked for (check with `with_context`).
     project: ProjectMap | None = None
 
@@ -296,6 +336,7 @@ class Report:
             baselined=baselined,
             unparsed_files=sum(1 for d in self.diagnostics if d.kind == "syntax-error"),
             fixed=sum(f.count for f in self.fixed),
+            suppressed=sum(len(r.suppressed) for r in self.results),
         )
 
     @property

@@ -86,9 +86,9 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
         config = find_config((start or Path.cwd()).resolve())
         if config is None:
             raise ConfigError([Problem(
-                "no configuration found: add [tool.archlint] to pyproject.toml or create "
-                "archlint.toml (searched from "
-                f"{(start or Path.cwd()).resolve()} upwards)"
+                "no configuration found (searched for archlint.toml, and pyproject.toml with "
+                f"[tool.archlint], from {(start or Path.cwd()).resolve()} upwards): run "
+                "`archlint init` in the project root to set archlint up, or pass --config FILE"
             )])
     elif not config.is_file():
         raise ConfigError([Problem("configuration file not found", file=shown(config))])

@@ -7,9 +7,12 @@ clearly lightest, so the nominated breaker is not a tie.
 
 from __future__ import annotations
 
+import random
+
 import pytest
 from conftest import chains, rows
 
+from archlint.contracts.acyclic import _components
 from archlint.errors import ConfigError, Problem
 from archlint.model import Diagnostic
 
@@ -324,3 +327,35 @@ def test_package_matching_nothing_is_a_config_error(project):
         Problem("'app.*.nope' matches no module", file="contracts/contracts.toml", line=1,
                 contract_id="no-cycles", key="packages"),
     )
+
+
+def test_strongly_connected_components_agree_with_reachability():
+    rng = random.Random(17)
+    for _ in range(200):
+        nodes = [f"n{i}" for i in range(rng.randint(1, 12))]
+        edges = {a: {b for b in nodes if b != a and rng.random() < 0.2} for a in nodes}
+        reach = {a: _reachable(edges, a) for a in nodes}
+        component = _components(edges)
+        for a in nodes:
+            for b in nodes:
+                assert (component[a] == component[b]) == (b in reach[a] and a in reach[b])
+
+
+def _reachable(edges: dict[str, set[str]], start: str) -> set[str]:
+    seen, pending = {start}, [start]
+    while pending:
+        for following in edges[pending.pop()] - seen:
+            seen.add(following)
+            pending.append(following)
+    return seen
+
+
+def test_the_result_lists_every_dependency_on_a_cycle(project):
+    project.settings(["app"]).files({
+        **TWO_CYCLE, "app/c.py": "import app.a.two\n",  # c is on no cycle
+    }).contracts(contract())
+    cycles = result(project.check()).cycles
+    assert [(c.package, c.importer, c.imported, c.hop.path, c.hop.line) for c in cycles] == [
+        ("app", "app.a", "app.b", "app/a/one.py", 1),
+        ("app", "app.b", "app.a", "app/b.py", 2),
+    ]

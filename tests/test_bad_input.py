@@ -108,8 +108,9 @@ CONFIG_CASES = [
         "nothere in {root} or {root}/src"),
     ConfigCase(
         "no configuration found", lambda p: None, ("check",),
-        "archlint: error: no configuration found: add [tool.archlint] to pyproject.toml or "
-        "create archlint.toml (searched from {root} upwards)"),
+        "archlint: error: no configuration found (searched for archlint.toml, and "
+        "pyproject.toml with [tool.archlint], from {root} upwards): run `archlint init` in the "
+        "project root to set archlint up, or pass --config FILE"),
     ConfigCase(
         "configuration file given but missing", lambda p: None, ("check", "--config", "nope.toml"),
         "archlint: error: nope.toml: configuration file not found"),
@@ -130,7 +131,8 @@ CONFIG_CASES = [
         "archlint: error: contracts/contracts.toml: key 'contracts': expected [[contracts]] tables"),
     ConfigCase(
         "unknown contract id on the command line", base, ("check", "--contract", "no-c"),
-        "archlint: error: key '--contract': no contract with id 'no-c' (did you mean 'no-b'?)"),
+        "archlint: error: key '--contract': no contract with id 'no-c' (did you mean 'no-b'?); "
+        "the contracts are: no-b"),
     ConfigCase(
         "output folder not writable (its parent is a file)",
         lambda p: (base(p), write(p, "blocker", b"")),

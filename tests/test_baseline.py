@@ -53,6 +53,14 @@ RECORDED = """\
 """
 BASELINED_TEXT = """\
 ✗ no-core  Only the services use core
+  not shown: 2 baselined violations (--show-baselined lists them)
+✓ low-alone  low stays alone
+diagnostics
+  not shown: 1 baselined diagnostic (--show-baselined lists them)
+2 contracts: 1 kept, 1 broken · 2 violations (0 new, 2 baselined) · 1 unresolved import
+"""
+BASELINED_LISTED = """\
+✗ no-core  Only the services use core
   app/low.py:1  app.low -> app.core  (baselined)
       import app.core
       app.low imports app.core, which it is forbidden to use
@@ -78,7 +86,7 @@ def baseline_text(project) -> str:
 
 def verdicts(project, *args: str) -> tuple[int, list[tuple], list[tuple]]:
     """(exit code, violations as (contract, importer, line, baselined), fixed entries)."""
-    result = project.cli("check", "--format", "json", *args)
+    result = project.cli("check", "--format", "json", "--show-baselined", *args)
     data = json.loads(result.out)
     jsonschema.validate(data, SCHEMA)
     violations = [(c["id"], v["importer"], v["line"], v["baselined"])
@@ -97,9 +105,11 @@ def test_the_whole_ratchet(legacy):
            "recorded\n", "")
     assert baseline_text(project) == RECORDED
 
-    # green: everything known is listed as baselined
+    # green: everything known is counted, and listed as baselined on request
     result = project.cli("check")
     assert (result.code, result.out) == (0, BASELINED_TEXT)
+    result = project.cli("check", "--show-baselined")
+    assert (result.code, result.out) == (0, BASELINED_LISTED)
 
     # a new violation fails, and only it is new; so does a second occurrence of a known one
     project.files({"app/third.py": "import app.core\n",
@@ -169,7 +179,7 @@ def test_moving_an_import_to_another_line_keeps_it_baselined(legacy):
     })
     assert verdicts(project, "--strict-baseline") == (0, [
         ("no-core", "app.low", 4, True), ("no-core", "app.other", 1, True)], [])
-    result = project.cli("check")
+    result = project.cli("check", "--show-baselined")
     assert ("  app/legacy.py:4  unresolved-import  app.legacy imports app.gone, which does not "
             "exist  (baselined)\n") in result.out
 
@@ -294,3 +304,215 @@ def test_applying_a_baseline_leaves_the_checked_report_as_it_was(legacy):
     assert (report.fixed, report.strict_baseline, report.exit_code) == ((), False, 1)
     assert (applied.fixed, applied.exit_code) == ((), 0)
     assert baseline.apply(report, recorded, strict=True) == applied
+
+
+# Two cycles between the children of app: a <-> b and c <-> d. Removing c's import of d breaks
+# the second, and the import nominated to break the first moves from app.a's to app.b.m0's.
+CYCLES = {
+    "app/__init__.py": "",
+    "app/a.py": "import app.b.m0\n",
+    "app/b/__init__.py": "",
+    "app/b/m0.py": "import app.a\nimport app.d\n",
+    "app/b/m1.py": "import app.c\nimport app.d\n",
+    "app/c.py": "import app.d\n",
+    "app/d.py": "import app.c\n",
+}
+NO_CYCLES = """
+    [[contracts]]
+    id = "no-cycles"
+    name = "No cycles between the parts of app"
+    type = "acyclic"
+    packages = ["app"]
+"""
+CYCLES_RECORDED = """\
+{
+  "schema_version": 1,
+  "archlint_version": "0.1.0",
+  "violations": [],
+  "cycles": [
+    {"contract": "no-cycles", "importer": "app.a", "imported": "app.b"},
+    {"contract": "no-cycles", "importer": "app.b", "imported": "app.a"},
+    {"contract": "no-cycles", "importer": "app.c", "imported": "app.d"},
+    {"contract": "no-cycles", "importer": "app.d", "imported": "app.c"}
+  ],
+  "diagnostics": []
+}
+"""
+
+
+def test_removing_an_import_never_makes_a_cycle_violation_new(project):
+    project.settings(["app"]).files(CYCLES).contracts(NO_CYCLES)
+    assert verdicts(project)[1] == [("no-cycles", "app.a", 1, False),
+                                    ("no-cycles", "app.d", 1, False)]
+    result = project.cli("baseline")
+    assert result.out == ("baseline written to contracts/baseline.json: 0 violations, "
+                          "4 dependencies in import cycles and 0 diagnostics recorded\n")
+    assert baseline_text(project) == CYCLES_RECORDED
+
+    project.files({"app/c.py": ""})
+    code, violations, fixed = verdicts(project)
+    # the nominated import is another one now; the cycle it breaks is known
+    assert (code, violations) == (0, [("no-cycles", "app.b.m0", 1, True)])
+    assert fixed == [
+        {"contract": "no-cycles", "importer": "app.c", "imported": "app.d", "symbol": None,
+         "count": 1, "cycle": True},
+        {"contract": "no-cycles", "importer": "app.d", "imported": "app.c", "symbol": None,
+         "count": 1, "cycle": True},
+    ]
+    assert project.cli("check").out.endswith(
+        "fixed — run `archlint baseline --update`\n"
+        "  no-cycles  app.c -> app.d  (no longer in a cycle)\n"
+        "  no-cycles  app.d -> app.c  (no longer in a cycle)\n"
+        "1 contract: 0 kept, 1 broken · 1 violation (0 new, 1 baselined) · "
+        "2 fixed since the baseline\n")
+    result = project.cli("baseline", "--update")
+    assert result.out == (
+        "baseline contracts/baseline.json updated: 0 violations, 2 dependencies in import "
+        "cycles and 0 diagnostics recorded (4 before)\n")
+    assert project.cli("check", "--strict-baseline").code == 0
+
+    # a new cycle is new, even where the import nominated to break it is known: d -> a closes
+    # a -> b -> d -> a, and cutting the known a -> b breaks it
+    project.files({"app/d.py": "import app.a\n"})
+    code, violations, _ = verdicts(project)
+    assert (code, violations) == (1, [("no-cycles", "app.a", 1, True),
+                                      ("no-cycles", "app.b.m0", 2, False),
+                                      ("no-cycles", "app.d", 1, False)])
+    assert ("  app/d.py:1  app.d -> app.a\n"
+            "      import app.a\n"
+            "      app.d imports app.a, and app.a leads back to app.d: a dependency on an import "
+            "cycle between children of app that the baseline does not record\n"
+            ) in project.cli("check").out
+
+
+def test_leaving_type_checking_imports_out_keeps_a_cycle_baseline(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/a.py": "import app.b\nimport app.c\n",
+        "app/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import app.a\n",
+        "app/c.py": "import app.a\nimport app.b\n",
+    }).contracts(NO_CYCLES)
+    project.cli("baseline")
+    assert project.cli("check", "--strict-baseline").code == 0
+    project.settings(["app"], exclude_type_checking_imports=True)
+    code, violations, fixed = verdicts(project)
+    assert code == 0
+    assert all(baselined for *_, baselined in violations)
+    # without b's import of a, b is on no cycle: only a <-> c is left
+    assert [(f["importer"], f["imported"]) for f in fixed] == [
+        ("app.a", "app.b"), ("app.b", "app.a"), ("app.c", "app.b")]
+
+
+UNKNOWN = ("the baseline records 2 entries of contract 'no-core-old', which no contract has")
+
+
+def test_entries_of_a_deleted_contract_are_reported_and_fail_strict(legacy):
+    project = legacy
+    project.cli("baseline")
+    path = project.root / "contracts" / "baseline.json"
+    text = path.read_text(encoding="utf-8").replace('"no-core"', '"no-core-old"')
+    path.write_text(text.replace('"importer": "app.low"', '"importer": "app.gone"')
+                    .replace('"importer": "app.other"', '"importer": "app.gone2"'),
+                    encoding="utf-8")
+    result = project.cli("check", "--show-baselined")
+    assert result.code == 1  # the two violations are new: nothing records them
+    assert (f"  contracts/baseline.json:5  unknown-baseline-contract  {UNKNOWN} (deleted or "
+            "renamed); `archlint baseline --update` removes them\n") in result.out
+    assert result.out.endswith(" · 1 unknown contract in the baseline\n")
+
+    # with the violations recorded again, the stale entries only warn, unless strict
+    project.cli("baseline", "--update", "--allow-growth")
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '  "violations": [\n',
+        '  "violations": [\n    {"contract": "deleted", "importer": "app.low", '
+        '"imported": "app.x", "symbol": null, "count": 1},\n'), encoding="utf-8")
+    assert project.cli("check").code == 0
+    strict = project.cli("check", "--strict-baseline")
+    assert strict.code == 1
+    assert ("  contracts/baseline.json:5  unknown-baseline-contract  the baseline records 1 entry "
+            "of contract 'deleted', which no contract has (deleted or renamed); `archlint "
+            "baseline --update` removes them\n") in strict.out
+    # a run of some contracts cannot tell: it says nothing
+    assert "unknown-baseline-contract" not in project.cli(
+        "check", "--strict-baseline", "--contract", "no-core").out
+    project.cli("baseline", "--update")
+    assert '"deleted"' not in baseline_text(project)
+    assert project.cli("check", "--strict-baseline").code == 0
+
+
+def test_a_renamed_contract_keeps_its_entries_and_update_moves_them(legacy):
+    project = legacy
+    project.cli("baseline")
+    project.contracts(CONTRACTS.replace('id = "no-core"', 'id = "core-for-services"'))
+    result = project.cli("check")
+    assert result.code == 0
+    assert ("  contracts/baseline.json:5  unknown-baseline-contract  the baseline records 2 "
+            "entries of contract 'no-core', which no contract has; they match violations of "
+            "'core-for-services', so they count for it (renamed?); `archlint baseline --update` "
+            "records them under 'core-for-services'\n") in result.out
+    assert result.out.endswith("2 contracts: 1 kept, 1 broken · 2 violations (0 new, "
+                               "2 baselined) · 1 unresolved import · 1 unknown contract in the "
+                               "baseline\n")
+    assert project.cli("check", "--strict-baseline").code == 1
+    result = project.cli("baseline", "--update")
+    assert result.out == (
+        "the entries of contract 'no-core', which no contract has, are recorded under "
+        "'core-for-services'\n"
+        "baseline contracts/baseline.json updated: 2 violations and 1 diagnostic recorded "
+        "(3 before)\n")
+    assert baseline_text(project) == RECORDED.replace('"no-core"', '"core-for-services"')
+    assert project.cli("check", "--strict-baseline").code == 0
+
+
+def test_duplicate_entries_from_a_union_merge_count_once_with_the_larger_count(legacy):
+    project = legacy
+    project.files({"app/third.py": "import app.core\n\ndef f():\n    import app.core\n"})
+    project.cli("baseline")
+    path = project.root / "contracts" / "baseline.json"
+    # two branches each changed the entry of app.third; a union merge kept both lines
+    merged = baseline_text(project).replace(
+        '    {"contract": "no-core", "importer": "app.third", "imported": "app.core", '
+        '"symbol": null, "count": 2}\n',
+        '    {"contract": "no-core", "importer": "app.third", "imported": "app.core", '
+        '"symbol": null, "count": 2},\n'
+        '    {"contract": "no-core", "importer": "app.third", "imported": "app.core", '
+        '"symbol": null, "count": 1}\n')
+    assert merged != baseline_text(project)
+    path.write_text(merged, encoding="utf-8")
+    result = project.cli("check")
+    assert result.code == 0  # the known violations stay known
+    assert ("  contracts/baseline.json:7  duplicate-baseline-entry  the baseline holds the entry "
+            "no-core  app.third -> app.core 2 times (lines 7, 8), as a merge of two branches "
+            "leaves it, counted once with the largest count, 2; `archlint baseline --update` "
+            "writes it once\n") in result.out
+    assert project.cli("check", "--strict-baseline").code == 1
+    result = project.cli("baseline", "--update")
+    assert result.out == ("baseline contracts/baseline.json updated: 4 violations and "
+                          "1 diagnostic recorded (5 before)\n")
+    assert merged.replace('"count": 2},\n    {"contract": "no-core", "importer": "app.third", '
+                          '"imported": "app.core", "symbol": null, "count": 1}\n',
+                          '"count": 2}\n') == baseline_text(project)
+    assert project.cli("check", "--strict-baseline").code == 0
+
+
+def test_many_fixed_entries_are_counted_per_contract(project):
+    users = {f"app/user{n:02}.py": "import app.core\n" for n in range(12)}
+    project.settings(["app"]).files({"app/__init__.py": "", "app/core.py": "", **users})
+    project.contracts("""
+        [[contracts]]
+        id = "no-core"
+        type = "forbidden"
+        source_modules = [%s]
+        forbidden_modules = ["app.core"]
+    """ % ", ".join(f'"app.user{n:02}"' for n in range(12)))
+    project.cli("baseline")
+    project.files({relative: "" for relative in users})
+    result = project.cli("check")
+    assert result.out.endswith(
+        "fixed — run `archlint baseline --update`\n"
+        "  no-core  12 gone\n"
+        "  12 entries in all (--show-baselined lists them)\n"
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · "
+        "12 fixed since the baseline\n")
+    listed = project.cli("check", "--show-baselined").out
+    assert "  no-core  app.user11 -> app.core\n" in listed

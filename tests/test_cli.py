@@ -75,16 +75,19 @@ def test_json_report_matches_the_schema_and_the_facts(project):
     data = json.loads(result.out)
     jsonschema.validate(data, SCHEMA)
     assert data["summary"] == {"contracts": 2, "kept": 1, "broken": 1, "violations": 1,
-                               "new": 1, "baselined": 0, "fixed": 0}
+                               "new": 1, "baselined": 0, "fixed": 0,
+                               "suppressed": 0, "baselined_diagnostics": 0}
     [violation] = data["contracts"][0]["violations"]
     assert violation == {
         "importer": "app.a", "imported": "app.c", "symbol": None, "path": "app/a.py", "line": 2,
         "line_contents": "import app.b",
         "chain": [
             {"importer": "app.a", "imported": "app.b", "path": "app/a.py", "line": 2,
-             "line_contents": "import app.b"},
+             "line_contents": "import app.b", "in_function": False,
+             "type_checking_only": False},
             {"importer": "app.b", "imported": "app.c", "path": "app/b.py", "line": 1,
-             "line_contents": "from app import c"},
+             "line_contents": "from app import c", "in_function": False,
+             "type_checking_only": False},
         ],
         "message": "app.a depends on app.c through a chain of imports; it is forbidden to use it",
         "fix": None, "fingerprint": violation["fingerprint"], "baselined": False,

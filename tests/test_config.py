@@ -20,8 +20,9 @@ def test_no_configuration_found(project, tmp_path):
     with pytest.raises(ConfigError) as error:
         load_settings(start=tmp_path)
     assert str(error.value) == (
-        "no configuration found: add [tool.archlint] to pyproject.toml or create archlint.toml "
-        f"(searched from {tmp_path} upwards)")
+        "no configuration found (searched for archlint.toml, and pyproject.toml with "
+        f"[tool.archlint], from {tmp_path} upwards): run `archlint init` in the project root "
+        "to set archlint up, or pass --config FILE")
 
 
 def test_configuration_is_found_from_a_subfolder_and_archlint_toml_works(project):
@@ -283,7 +284,7 @@ def test_unknown_contract_id_on_the_command_line(project):
     result = project.cli("check", "--contract", "a-not-c")
     assert (result.code, result.err) == (
         2, "archlint: error: key '--contract': no contract with id 'a-not-c' "
-           "(did you mean 'a-not-b'?)\n")
+           "(did you mean 'a-not-b'?); the contracts are: a-not-b\n")
 
 
 def test_unknown_option_is_a_usage_error(project):

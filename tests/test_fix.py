@@ -127,10 +127,39 @@ def test_moving_names_join_the_existing_canonical_import(project):
     assert fixed(project, "app/api.py") == source("""
         from app.core.manager import (
             TIMEOUT,
-            get_manager,
             Manager,
+            get_manager,
         )
         from app.core.legacy import helper
+    """)
+
+
+def test_moved_names_keep_a_sorted_import_sorted_and_leave_an_unsorted_one_alone(project):
+    # the order isort and ruff check: constants, classes, then the rest, ignoring case
+    setup(project, {"app/api.py": """
+        from app.core.manager import TIMEOUT, get_manager
+        from app.core.legacy import helper, Manager
+        from app.services.compat import Manager as M
+    """, "app/views.py": """
+        from app.core.manager import get_manager, TIMEOUT  # kept as written
+        from app.core.legacy import Manager
+    """, "app/admin.py": """
+        import os
+        from app.services.compat import get_manager
+        from app.core.legacy import Manager
+    """})
+    assert fixed(project, "app/api.py") == source("""
+        from app.core.manager import TIMEOUT, Manager, Manager as M, get_manager
+        from app.core.legacy import helper
+    """)
+    read = (project.root / "app/views.py").read_text(encoding="utf-8")
+    assert read == source("""
+        from app.core.manager import get_manager, TIMEOUT, Manager  # kept as written
+    """)
+    # names from two lines that meet in a new import are written in order
+    assert (project.root / "app/admin.py").read_text(encoding="utf-8") == source("""
+        import os
+        from app.core.manager import Manager, get_manager
     """)
 
 

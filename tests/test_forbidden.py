@@ -710,7 +710,8 @@ def test_cli_json_output_of_a_broken_project(project):
         "schema_version": 1,
         "archlint_version": "0.1.0",
         "summary": {"contracts": 2, "kept": 1, "broken": 1, "violations": 1, "new": 1,
-                    "baselined": 0, "fixed": 0},
+                    "baselined": 0, "fixed": 0, "suppressed": 0, "baselined_diagnostics": 0},
+        "baselined_listed": False,
         "contracts": [
             {
                 "id": "no-db",
@@ -727,12 +728,15 @@ def test_cli_json_output_of_a_broken_project(project):
                     "line": 2,
                     "line_contents": "from app import db",
                     "chain": [{"importer": "app.ui", "imported": "app.db", "path": "app/ui.py",
-                               "line": 2, "line_contents": "from app import db"}],
+                               "line": 2, "line_contents": "from app import db",
+                               "in_function": False, "type_checking_only": False}],
                     "message": "app.ui imports app.db, which it is forbidden to use",
                     "fix": None,
                     "fingerprint": fingerprint,
                     "baselined": False,
                 }],
+                "baselined_violations": 0,
+                "suppressed": [],
             },
             {
                 "id": "tools-alone",
@@ -742,6 +746,8 @@ def test_cli_json_output_of_a_broken_project(project):
                 "severity": "error",
                 "status": "kept",
                 "violations": [],
+                "baselined_violations": 0,
+                "suppressed": [],
             },
         ],
         "diagnostics": [{

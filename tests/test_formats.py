@@ -70,7 +70,7 @@ def ci_project(project):
 
 
 def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project):
-    result = ci_project(project).cli("check", "--format", "sarif")
+    result = ci_project(project).cli("check", "--format", "sarif", "--show-baselined")
     assert (result.code, result.err) == (1, "")
     sarif = json.loads(result.out)
     validator = jsonschema.Draft4Validator(SARIF_SCHEMA,
@@ -88,8 +88,10 @@ def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project)
         ("old-no-db", "old code, never the database", "old code, never the database", "error"),
     ]
     assert [r["id"] for r in rules[3:]] == [
-        "syntax-error", "unreadable-file", "shadowed-file", "unresolved-import", "optional-import",
-        "unsupported-syntax", "unmatched-ignore"]
+        "syntax-error", "unreadable-file", "shadowed-file", "unresolved-import",
+        "optional-import",
+        "unsupported-syntax", "unmatched-ignore", "unmatched-suppression",
+        "unknown-baseline-contract", "duplicate-baseline-entry"]
     rows = [
         (r["ruleId"], r["ruleIndex"], r["level"], r["baselineState"],
          r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
@@ -119,6 +121,26 @@ def test_sarif_validates_against_the_2_1_0_schema_and_carries_the_facts(project)
     }
 
 
+def test_sarif_counts_baselined_results_and_marks_suppressed_ones(project):
+    ci_project(project).files({"app/ui.py": "from app.core.impl import Engine as E\n"
+                                            "import app.service  # archlint: ignore[ui-no-db]\n"})
+    result = project.cli("check", "--format", "sarif")
+    run = json.loads(result.out)["runs"][0]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"],
+             r.get("suppressions")) for r in run["results"]] == [
+        ("core-canonical", 1, None),
+        ("ui-no-db", 2, [{"kind": "inSource", "justification":
+                          "an `# archlint: ignore` comment on the import statement"}]),
+    ]
+    assert [n["message"]["text"] for n in run["invocations"][0]["toolExecutionNotifications"]] == [
+        "fixed — run `archlint baseline --update`: old-no-db  app.old -> app.service",
+        "old-no-db: 1 baselined violation not listed (archlint check --show-baselined lists them)",
+        "1 baselined diagnostic not listed (archlint check --show-baselined lists them)",
+    ]
+    validator = jsonschema.Draft4Validator(SARIF_SCHEMA)
+    assert [error.message for error in validator.iter_errors(json.loads(result.out))] == []
+
+
 def test_sarif_paths_are_uri_references(project):
     project.settings(["app"]).files({"app/__init__.py": "", "app/x y.py": "import app.gone\n"})
     project.contracts("""
@@ -141,9 +163,8 @@ def test_github_format_line_by_line(project):
         "fix: from app.core.api import Engine as E",
         "::warning file=app/ui.py,line=2,title=ui-no-db::app.ui depends on app.db through a "
         "chain of imports; it is forbidden to use it",
-        "::notice file=app/old.py,line=1,title=old-no-db::app.old imports app.db, which it is "
-        "forbidden to use",
-        "::notice file=app/bad.py,line=1,title=syntax-error::invalid syntax: def (:",
+        "old-no-db: not annotated: 1 baselined violation (--show-baselined annotates them)",
+        "not annotated: 1 baselined diagnostic (--show-baselined annotates them)",
         "::notice title=archlint baseline::fixed — run `archlint baseline --update`: "
         "old-no-db  app.old -> app.service",
         "3 contracts: 0 kept, 3 broken · 3 violations (2 new, 1 baselined) · "
@@ -153,6 +174,21 @@ def test_github_format_line_by_line(project):
     assert strict.out.splitlines()[4] == (
         "::error title=archlint baseline::fixed — run `archlint baseline --update`: "
         "old-no-db  app.old -> app.service")
+    listed = project.cli("check", "--format", "github", "--show-baselined")
+    assert listed.out.splitlines() == [
+        "::error file=app/ui.py,line=1,title=core-canonical::app.ui imports Engine from "
+        "app.core.impl; Engine is imported only from its canonical module app.core.api%0A"
+        "fix: from app.core.api import Engine as E",
+        "::warning file=app/ui.py,line=2,title=ui-no-db::app.ui depends on app.db through a "
+        "chain of imports; it is forbidden to use it",
+        "::notice file=app/old.py,line=1,title=old-no-db::app.old imports app.db, which it is "
+        "forbidden to use",
+        "::notice file=app/bad.py,line=1,title=syntax-error::invalid syntax: def (:",
+        "::notice title=archlint baseline::fixed — run `archlint baseline --update`: "
+        "old-no-db  app.old -> app.service",
+        "3 contracts: 0 kept, 3 broken · 3 violations (2 new, 1 baselined) · "
+        "1 file did not parse · 1 fixed since the baseline",
+    ]
 
 
 def test_github_format_escapes_what_the_runner_would_misread(project):

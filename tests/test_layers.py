@@ -372,6 +372,18 @@ def test_exhaustive_reports_each_unlisted_child_of_each_container(project):
     assert report.exit_code == 1
 
 
+def test_an_unlisted_folder_without_init_is_reported_at_the_contract(project):
+    project.settings(["app"]).files({
+        "app/__init__.py": "",
+        "app/shop/__init__.py": "",
+        "app/shop/views.py": "",
+        "app/shop/models.py": "",
+        "app/shop/templates/project/hooks/post_gen.py": "",
+    }).contracts(containers(names='["app.shop"]', extra="exhaustive = true"))
+    assert rows(project.check()) == [
+        ("app.shop.templates", "app.shop", "contracts/contracts.toml", 1)]
+
+
 def test_exhaustive_is_kept_when_every_child_is_listed(project):
     project.settings(["app"]).files({
         "app/__init__.py": "",

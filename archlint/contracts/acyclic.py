@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Hop, Violation
+from ..model import CycleDependency, Group, Hop, Violation
 from .base import Contract
 
 
@@ -39,6 +39,29 @@ class AcyclicContract(Contract):
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         violations: list[Violation] = []
+        for package, children in self._packages(graph):
+            violations += self._cycles_in(graph, package, children)
+        return violations
+
+    def cycles(self, graph: ProjectGraph) -> list[CycleDependency]:
+        """Every pair of children of a checked package where the first imports the second and
+        the second leads back to the first: the dependencies on a cycle, whichever imports are
+        nominated to break it. Removing an import never adds one, so a baseline that records
+        these survives every improvement."""
+        found: list[CycleDependency] = []
+        for package, children in self._packages(graph):
+            child_of = {m: c for c in children for m in graph.covered([c])}
+            edges = _sibling_edges(graph, child_of)
+            component = _components({a: set(targets) for a, targets in edges.items()})
+            found += [CycleDependency(package, a, b, hop)
+                      for a, targets in edges.items() for b, hop in targets.items()
+                      if component[a] == component[b]]
+        return sorted(found)
+
+    def _packages(self, graph: ProjectGraph) -> list[tuple[str, list[str]]]:
+        """Each checked package, level by level down to `depth`, with its children (sorted),
+        when it has two or more."""
+        found = []
         level = self.matched(graph, "packages")
         skipped = set(self.matched(graph, "skip_descendants"))
         seen: set[str] = set()  # a package listed and also reached by depth is checked once
@@ -50,10 +73,10 @@ class AcyclicContract(Contract):
                 seen.add(package)
                 children = sorted(graph.children(package))
                 if len(children) >= 2:
-                    violations += self._cycles_in(graph, package, children)
+                    found.append((package, children))
                 next_level += [child for child in children if child not in skipped]
             level = next_level
-        return violations
+        return found
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """Each listed package with its children, between which cycles are looked for."""
@@ -80,7 +103,7 @@ class AcyclicContract(Contract):
                     line=hop.line, line_contents=hop.line_contents,
                     message=(f"{importer} imports {imported}, closing the cycle {cycle} between "
                              f"children of {package}; removing this import breaks it"),
-                    chain=(hop, *cycle_hops),
+                    chain=(hop, *cycle_hops), cycle=(a, b),
                 ))
         return violations
 
@@ -94,8 +117,46 @@ def _sibling_edges(graph: ProjectGraph, child_of: dict[str, str]) -> dict[str, d
             target = child_of.get(imported)
             if target is None or target == source or target in edges.get(source, {}):
                 continue
-            edges.setdefault(source, {})[target] = graph.hops(importer, imported)[0]
+            edges.setdefault(source, {})[target] = graph.hop(importer, imported)
     return edges
+
+
+def _components(edges: dict[str, set[str]]) -> dict[str, int]:
+    """The strongly connected component of every node, numbered by its root's index (Tarjan's
+    algorithm, iterative): two nodes share a number when each reaches the other."""
+    nodes = sorted(set(edges) | {b for targets in edges.values() for b in targets})
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    for root in nodes:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(edges.get(root, ()))))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    work.append((successor, iter(sorted(edges.get(successor, ())))))
+                    break
+                if successor not in component:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        component[member] = index[node]
+                        if member == node:
+                            break
+    return component
 
 
 def _shortest_path(edges: dict[str, dict[str, Hop]], start: str, goal: str) -> list[str]:

@@ -13,7 +13,7 @@ from typing import ClassVar
 from ..errors import Problem, did_you_mean
 from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
-from ..model import ERROR, WARNING, Group, Hop, Violation
+from ..model import ERROR, WARNING, CycleDependency, Group, Hop, Violation
 from ..patterns import InvalidExpression, ModuleExpression
 
 SEVERITIES = (ERROR, WARNING)
@@ -105,6 +105,11 @@ class Contract:
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """The modules this contract names, grouped as its picture draws them."""
         raise NotImplementedError
+
+    def cycles(self, graph: ProjectGraph) -> list[CycleDependency]:
+        """For a contract about cycles: the dependencies that lie on one, which a baseline
+        records instead of the violations (see acyclic); none for other types."""
+        return []
 
     def matched(self, graph: ProjectGraph, key: str) -> list[str]:
         """The modules a key's expressions name, sorted (without descendants)."""

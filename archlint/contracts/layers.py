@@ -148,7 +148,9 @@ class LayersContract(Contract):
 
     def _unlisted(self, graph: ProjectGraph) -> list[Violation]:
         """With `exhaustive`, a container child that no layer names (nor `exhaustive_ignores`)
-        breaks the contract. A dotted layer name names a grandchild, never the child."""
+        breaks the contract. A dotted layer name names a grandchild, never the child. It is
+        reported at its file; a folder without `__init__.py` has none, so at the contract,
+        where it is to be listed."""
         if not self.exhaustive:
             return []
         listed = {name for text in self.layers for name in parse_layer(text).modules}
@@ -158,9 +160,12 @@ class LayersContract(Contract):
             for child in sorted(graph.children(container)):
                 if child.rsplit(".", 1)[-1] in listed:
                     continue
+                path, line = graph.path_of(child), 1
+                if child not in graph.files:
+                    path, line = self.origin.file, self.origin.line or 1
                 violations.append(Violation(
                     contract_id=self.id, importer=child, imported=container,
-                    path=graph.path_of(child), line=1, line_contents="",
+                    path=path, line=line, line_contents="",
                     message=f"{child} is in no layer of {container}; with exhaustive = true "
                             "every child of a container must be listed",
                     chain=(),

@@ -1,24 +1,42 @@
 """`--format github`: GitHub Actions workflow commands, one per line, which the runner turns
 into annotations on the pull request's files. New problems are errors (or warnings, for
-warning-severity contracts and diagnostics); baselined ones are notices."""
+warning-severity contracts and diagnostics). Baselined and suppressed ones are counted per
+contract in plain log lines; with `show_baselined` they are notices."""
 
 from __future__ import annotations
 
 from typing import TextIO
 
 from ..model import WARNING, Report
-from .text import FIXED_HINT, fixed_entry, summary_line
+from .text import FIXED_HINT, fixed_entry, not_shown, plural, summary_line
 
 
 def render(report: Report, stream: TextIO) -> None:
+    shown = report.show_baselined
     for result in report.results:
         for v in result.violations:
+            if v.baselined and not shown:
+                continue
             message = f"{v.message}\nfix: {v.fix}" if v.fix else v.message
             stream.write(_command(_kind(v.baselined, result.severity), message, file=v.path,
                                   line=v.line, title=result.id))
+        for v in result.suppressed if shown else ():
+            stream.write(_command("notice", f"{v.message} (suppressed)", file=v.path,
+                                  line=v.line, title=result.id))
     for d in report.diagnostics:
+        if d.baselined and not shown:
+            continue
         stream.write(_command(_kind(d.baselined, d.severity), d.message, file=d.path,
                               line=d.line, title=d.kind))
+    if not shown:
+        for result in report.results:
+            if hidden := not_shown(result):
+                stream.write(f"{result.id}: not annotated: {hidden} "
+                             "(--show-baselined annotates them)\n")
+        diagnostics = sum(1 for d in report.diagnostics if d.baselined)
+        if diagnostics:
+            stream.write(f"not annotated: {plural(diagnostics, 'baselined diagnostic')} "
+                         "(--show-baselined annotates them)\n")
     for entry in report.fixed:
         stream.write(_command("error" if report.strict_baseline else "notice",
                               f"fixed {FIXED_HINT}: {fixed_entry(entry)}",

@@ -16,7 +16,10 @@ def render(report: Report, stream: TextIO) -> None:
 
 
 def to_dict(report: Report) -> dict[str, Any]:
+    """The report; baselined violations and diagnostics are counted, and listed only with
+    `show_baselined`; suppressed violations are always listed, apart."""
     summary = report.summary
+    shown = report.show_baselined
     return {
         "schema_version": SCHEMA_VERSION,
         "archlint_version": report.version,
@@ -28,7 +31,10 @@ def to_dict(report: Report) -> dict[str, Any]:
             "new": summary.new,
             "baselined": summary.baselined,
             "fixed": summary.fixed,
+            "suppressed": summary.suppressed,
+            "baselined_diagnostics": sum(1 for d in report.diagnostics if d.baselined),
         },
+        "baselined_listed": shown,
         "contracts": [
             {
                 "id": result.id,
@@ -37,11 +43,14 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "description": result.description,
                 "severity": result.severity,
                 "status": result.status,
-                "violations": [_violation(v) for v in result.violations],
+                "violations": [_violation(v) for v in result.violations
+                               if shown or not v.baselined],
+                "baselined_violations": sum(1 for v in result.violations if v.baselined),
+                "suppressed": [_violation(v) for v in result.suppressed],
             }
             for result in report.results
         ],
-        "diagnostics": [_diagnostic(d) for d in report.diagnostics],
+        "diagnostics": [_diagnostic(d) for d in report.diagnostics if shown or not d.baselined],
         "fixed": [_fixed(f) for f in report.fixed],
     }
 
@@ -72,7 +81,8 @@ def _definition(d: Definition) -> dict[str, Any]:
 
 def _hop(hop: Hop) -> dict[str, Any]:
     return {"importer": hop.importer, "imported": hop.imported, "path": hop.path,
-            "line": hop.line, "line_contents": hop.line_contents}
+            "line": hop.line, "line_contents": hop.line_contents,
+            "in_function": hop.in_function, "type_checking_only": hop.type_checking_only}
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
@@ -83,5 +93,8 @@ def _diagnostic(d: Diagnostic) -> dict[str, Any]:
 def _fixed(f: Fixed) -> dict[str, Any]:
     if f.is_diagnostic:
         return {"kind": f.kind, "path": f.path, "message": f.message, "count": f.count}
-    return {"contract": f.contract_id, "importer": f.importer, "imported": f.imported,
-            "symbol": f.symbol, "count": f.count}
+    found = {"contract": f.contract_id, "importer": f.importer, "imported": f.imported,
+             "symbol": f.symbol, "count": f.count}
+    if f.cycle:
+        found["cycle"] = True
+    return found

@@ -2,8 +2,10 @@
 
 One rule per contract (and one per diagnostic kind), one result per violation and diagnostic
 with file, line and message. Fingerprints go to `partialFingerprints`, so a code-scanning
-service follows a violation when its line moves; baselined results are notes with
-`baselineState` "unchanged". Baseline entries that are gone become tool notifications.
+service follows a violation when its line moves. Baselined results are left out, and counted
+per contract in a tool notification (with `show_baselined`, they are notes with
+`baselineState` "unchanged"); suppressed violations are results with an `inSource`
+suppression. Baseline entries that are gone become tool notifications.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..model import DIAGNOSTIC_KINDS, ERROR, WARNING, Diagnostic, Hop, Report, Violation
-from .text import FIXED_HINT, fixed_entry
+from .text import FIXED_HINT, fixed_entry, hop_note, plural
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "archlint/v1"
@@ -29,13 +31,21 @@ def to_dict(report: Report) -> dict[str, Any]:
              for r in report.results]
     rules += [_diagnostic_rule(kind.name, kind.description) for kind in DIAGNOSTIC_KINDS.values()]
     index = {rule["id"]: number for number, rule in enumerate(rules)}
+    shown = report.show_baselined
     results = [
         _violation_result(v, index[r.id], r.severity)
-        for r in report.results for v in r.violations
-    ] + [_diagnostic_result(d, index[d.kind]) for d in report.diagnostics]
+        for r in report.results for v in r.violations if shown or not v.baselined
+    ] + [
+        _violation_result(v, index[r.id], r.severity, suppressed=True)
+        for r in report.results for v in r.suppressed
+    ] + [_diagnostic_result(d, index[d.kind]) for d in report.diagnostics
+         if shown or not d.baselined]
     level = "error" if report.strict_baseline else "note"
     notifications = [{"level": level, "message": {"text": f"fixed {FIXED_HINT}: {fixed_entry(f)}"}}
                      for f in report.fixed]
+    if not shown:
+        notifications += [{"level": "note", "message": {"text": text}}
+                          for text in not_listed(report)]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -70,9 +80,10 @@ def _diagnostic_rule(kind: str, text: str) -> dict[str, Any]:
             "fullDescription": {"text": text}, "defaultConfiguration": {"level": "error"}}
 
 
-def _violation_result(v: Violation, rule_index: int, severity: str) -> dict[str, Any]:
+def _violation_result(v: Violation, rule_index: int, severity: str,
+                      suppressed: bool = False) -> dict[str, Any]:
     message = f"{v.message}. Fix: {v.fix}" if v.fix else v.message
-    result = {
+    result: dict[str, Any] = {
         "ruleId": v.contract_id,
         "ruleIndex": rule_index,
         "level": "note" if v.baselined else _level(severity),
@@ -85,7 +96,25 @@ def _violation_result(v: Violation, rule_index: int, severity: str) -> dict[str,
     if v.is_indirect:
         result["relatedLocations"] = [_hop_location(number, hop)
                                       for number, hop in enumerate(v.chain)]
+    if suppressed:
+        result["suppressions"] = [{"kind": "inSource", "justification":
+                                   "an `# archlint: ignore` comment on the import statement"}]
     return result
+
+
+def not_listed(report: Report) -> list[str]:
+    """What the report counts instead of listing: the baselined violations of each contract
+    and the baselined diagnostics, one sentence each."""
+    counts = [(r.id, sum(1 for v in r.violations if v.baselined)) for r in report.results]
+    texts = [f"{contract}: {plural(count, 'baselined violation')} not listed {LIST_HINT}"
+             for contract, count in counts if count]
+    diagnostics = sum(1 for d in report.diagnostics if d.baselined)
+    if diagnostics:
+        texts.append(f"{plural(diagnostics, 'baselined diagnostic')} not listed {LIST_HINT}")
+    return texts
+
+
+LIST_HINT = "(archlint check --show-baselined lists them)"
 
 
 def _diagnostic_result(d: Diagnostic, rule_index: int) -> dict[str, Any]:
@@ -112,7 +141,8 @@ def _location(path: str, line: int, source: str = "") -> dict[str, Any]:
 
 def _hop_location(number: int, hop: Hop) -> dict[str, Any]:
     location = _location(hop.path, hop.line, hop.line_contents)
-    return {"id": number, "message": {"text": f"{hop.importer} -> {hop.imported}"}, **location}
+    text = f"{hop.importer} -> {hop.imported}{hop_note(hop)}"
+    return {"id": number, "message": {"text": text}, **location}
 
 
 def _level(severity: str) -> str:

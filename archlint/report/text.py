@@ -35,69 +35,107 @@ def render(report: Report, stream: TextIO) -> None:
 
 def _render(report: Report, stream: TextIO, kept_mark: str, broken_mark: str) -> None:
     for result in report.results:
-        _render_result(result, stream, kept_mark, broken_mark)
+        _render_result(result, stream, kept_mark, broken_mark, report.show_baselined)
+    listed = [d for d in report.diagnostics if report.show_baselined or not d.baselined]
+    hidden = len(report.diagnostics) - len(listed)
     if report.diagnostics:
         stream.write("diagnostics\n")
-        for d in report.diagnostics:
+        for d in listed:
             baselined = "  (baselined)" if d.baselined else ""
             stream.write(f"{INDENT}{d.path}:{d.line}  {d.kind}  {d.message}{baselined}\n")
+        if hidden:
+            stream.write(f"{INDENT}not shown: {plural(hidden, 'baselined diagnostic')} "
+                         f"{SHOW_HINT}\n")
     if report.fixed:
         stream.write(f"fixed {FIXED_HINT}\n")
-        for entry in report.fixed:
-            stream.write(f"{INDENT}{fixed_entry(entry)}\n")
+        for line in fixed_lines(report.fixed, report.show_baselined):
+            stream.write(f"{INDENT}{line}\n")
     stream.write(summary_line(report) + "\n")
 
 
 FIXED_HINT = "— run `archlint baseline --update`"
+SHOW_HINT = "(--show-baselined lists them)"
+# Beyond this many fixed baseline entries, the text report counts them per contract.
+MAX_FIXED_LISTED = 10
 
 
 def fixed_entry(entry: Fixed) -> str:
     """A baseline entry that is gone, as one line: what it was, and how many went."""
     if entry.is_diagnostic:
         what = f"{entry.path}  {entry.kind}  {entry.message}"
+    elif entry.cycle:
+        what = f"{entry.contract_id}  {entry.importer} -> {entry.imported}  (no longer in a cycle)"
     else:
         symbol = f"  [{entry.symbol}]" if entry.symbol else ""
         what = f"{entry.contract_id}  {entry.importer} -> {entry.imported}{symbol}"
     return what if entry.count == 1 else f"{what}  ({entry.count} gone)"
 
 
-def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broken_mark: str) -> None:
-    if result.kept:
-        stream.write(f"{kept_mark} {result.id}  {result.name}\n")
-        return
-    note = "  (warning: does not fail the run)" if result.severity == WARNING else ""
-    stream.write(f"{broken_mark} {result.id}  {result.name}{note}\n")
-    if result.description:
+def fixed_lines(fixed: tuple[Fixed, ...], show_all: bool) -> list[str]:
+    """The fixed entries one per line; beyond MAX_FIXED_LISTED (unless `show_all`), how many
+    are gone per contract and per diagnostic kind."""
+    if show_all or len(fixed) <= MAX_FIXED_LISTED:
+        return [fixed_entry(entry) for entry in fixed]
+    gone: dict[str, int] = {}
+    for entry in fixed:
+        what = entry.kind if entry.is_diagnostic else entry.contract_id
+        gone[what] = gone.get(what, 0) + entry.count
+    return [f"{what}  {count} gone" for what, count in gone.items()] + [
+        f"{plural(len(fixed), 'entry', 'entries')} in all {SHOW_HINT}"]
+
+
+def not_shown(result: ContractResult) -> str:
+    """`140 baselined violations, 2 suppressed by a comment`, or "" when none of either."""
+    baselined = sum(1 for v in result.violations if v.baselined)
+    parts = [plural(baselined, "baselined violation")] if baselined else []
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed by a comment")
+    return ", ".join(parts)
+
+
+def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broken_mark: str,
+                   show_all: bool) -> None:
+    listed = [v for v in result.violations if show_all or not v.baselined]
+    note = ""
+    if not result.kept and result.severity == WARNING:
+        note = "  (warning: does not fail the run)"
+    stream.write(f"{kept_mark if result.kept else broken_mark} {result.id}  {result.name}{note}\n")
+    if listed and result.description:
         for line in result.description.strip().splitlines():
             stream.write(f"{INDENT}{line.strip()}\n")
-    for violation in result.violations:
+    for violation in listed:
         _render_violation(violation, stream)
+    if show_all:
+        for violation in result.suppressed:
+            _render_violation(violation, stream, "  (suppressed)")
+    elif hidden := not_shown(result):
+        stream.write(f"{INDENT}not shown: {hidden} {SHOW_HINT}\n")
 
 
-def _render_violation(v: Violation, stream: TextIO) -> None:
+def _render_violation(v: Violation, stream: TextIO, mark: str = "") -> None:
+    mark = mark or ("  (baselined)" if v.baselined else "")
     if v.definitions:
-        _render_definitions(v, stream)
+        _render_definitions(v, stream, mark)
         return
     symbol = f"  [{v.symbol}]" if v.symbol else ""
-    baselined = "  (baselined)" if v.baselined else ""
-    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{baselined}\n")
+    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{mark}\n")
     if len(v.chain) > 1:
         stream.write(f"{DETAIL}{v.message}\n")
         for line in chain_lines(v.chain):
             stream.write(f"{DETAIL}{line}\n")
     else:
         if v.line_contents:
-            stream.write(f"{DETAIL}{v.line_contents}\n")
+            note = hop_note(v.chain[0]) if v.chain else ""
+            stream.write(f"{DETAIL}{v.line_contents}{note}\n")
         if not v.fix:
             stream.write(f"{DETAIL}{v.message}\n")
     if v.fix:
         stream.write(f"{DETAIL}fix: {v.fix}\n")
 
 
-def _render_definitions(v: Violation, stream: TextIO) -> None:
+def _render_definitions(v: Violation, stream: TextIO, mark: str) -> None:
     """A name defined in several modules: where, then every definition, the original first."""
-    baselined = "  (baselined)" if v.baselined else ""
-    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer}  [{v.symbol}]{baselined}\n")
+    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer}  [{v.symbol}]{mark}\n")
     stream.write(f"{DETAIL}{v.message}\n")
     for line in definition_lines(v.definitions):
         stream.write(f"{DETAIL}{line}\n")
@@ -114,10 +152,19 @@ def definition_lines(definitions: tuple[Definition, ...]) -> list[str]:
 
 
 def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
-    """One aligned line per hop of a chain: `a -> b  path:line  source`."""
+    """One aligned line per hop of a chain: `a -> b  path:line  source`, and when the import
+    runs only in a function or never (`if TYPE_CHECKING:`), a note saying so."""
     width = max(len(f"{h.importer} -> {h.imported}") for h in hops)
-    return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  {h.line_contents}"
-            for h in hops]
+    return [f"{f'{h.importer} -> {h.imported}'.ljust(width)}  {h.path}:{h.line}  "
+            f"{h.line_contents}{hop_note(h)}" for h in hops]
+
+
+def hop_note(hop: Hop) -> str:
+    """`  (in a function)`, `  (under TYPE_CHECKING)`, both, or nothing: why the import may
+    not run when its module is imported."""
+    where = [text for flag, text in ((hop.in_function, "in a function"),
+                                     (hop.type_checking_only, "under TYPE_CHECKING")) if flag]
+    return f"  ({', '.join(where)})" if where else ""
 
 
 def chain_lines(hops: tuple[Hop, ...]) -> list[str]:
@@ -139,6 +186,8 @@ def summary_line(report: Report) -> str:
         f"{plural(s.contracts, 'contract')}: {s.kept} kept, {s.broken} broken",
         f"{plural(s.violations, 'violation')} ({s.new} new, {s.baselined} baselined)",
     ]
+    if s.suppressed:
+        parts.append(f"{s.suppressed} suppressed")
     for kind in DIAGNOSTIC_KINDS.values():
         count = sum(1 for d in report.diagnostics if d.kind == kind.name)
         if count:
