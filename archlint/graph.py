@@ -363,6 +363,10 @@ class _Resolver:
                         target, item_name, missing = f"{base}.{name}", None, f"{base}.{name}"
                         if target not in modules:
                             target, item_name = base, name
+                    if target not in modules and base in existing:
+                        # a module without a readable source (excluded, compiled): an
+                        # import of its package, as `import base` counts by grimp's rule
+                        target, item_name = base.rpartition(".")[0], None
                     if target not in modules:
                         target, item_name = self._external(missing), None
                     if target is not None and not skipped:

@@ -165,3 +165,26 @@ def test_a_repository_passes_whether_or_not_its_version_module_is_generated(proj
     assert project.cli("check", "--strict-baseline").out == (
         "✓ no-cycles  no-cycles\n"
         "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined)\n")
+
+
+def test_every_form_of_importing_an_excluded_module_is_an_import_of_its_package(project):
+    """`from x.gen_pb2 import Order` runs x's package as `import x.gen_pb2` does: all three
+    statements are edges to shop.generated, so a contract on it sees them all."""
+    project.settings(["shop"], exclude=["shop/generated/*_pb2.py"]).files({
+        "shop/__init__.py": "",
+        "shop/generated/orders_pb2.py": "",
+        "shop/api.py": """
+            from shop.generated import orders_pb2
+            import shop.generated.orders_pb2
+            from shop.generated.orders_pb2 import Order
+        """,
+    }).contracts("""
+        [[contracts]]
+        id = "api-not-generated"
+        type = "forbidden"
+        source_modules = ["shop.api"]
+        forbidden_modules = ["shop.generated"]
+    """)
+    assert [(v.importer, v.imported, v.line) for v in project.check().results[0].violations] == [
+        ("shop.api", "shop.generated", 1), ("shop.api", "shop.generated", 2),
+        ("shop.api", "shop.generated", 3)]
