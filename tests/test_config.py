@@ -291,3 +291,17 @@ def test_unknown_option_is_a_usage_error(project):
     result = project.cli("check", "--formt", "json")
     assert result.code == 2
     assert "--formt" in result.err.splitlines()[-1]
+
+
+def test_a_near_miss_in_an_ignore_entry_gets_a_suggestion(project):
+    project.settings(["app"]).files({**PACKAGE, "app/domain.py": ""}).contracts("""
+        [[contracts]]
+        id = "typo"
+        type = "forbidden"
+        source_modules = ["app.a"]
+        forbidden_modules = ["app.b"]
+        ignore = ["app.a -> app.domian"]
+    """)
+    assert problems(project) == [
+        "contracts/contracts.toml:1: contract 'typo', key 'ignore': 'app.a -> app.domian': "
+        "'app.domian' matches no module (did you mean 'app.domain'?)"]

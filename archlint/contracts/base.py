@@ -84,8 +84,10 @@ class Contract:
             importer, imported = parse_ignore(entry)
             for side in (importer, imported):
                 if not side.matching(graph.modules):
+                    hint = "" if side.has_wildcard else did_you_mean(
+                        str(side), graph.modules, cutoff=0.85)
                     problems.append(self.problem(
-                        "ignore", f"'{entry}': '{side}' matches no module"))
+                        "ignore", f"'{entry}': '{side}' matches no module{hint}"))
         return problems
 
     def may_match_nothing(self, key: str, text: str, graph: ProjectGraph) -> bool:
