@@ -244,13 +244,14 @@ def _context(graph: ProjectGraph, groups: tuple[Group, ...],
 
 
 def explain(importer: str, imported: str, config: Path | None = None, *,
-            use_cache: bool = True, start: Path | None = None) -> list[tuple[Hop, ...]]:
+            use_cache: bool = True, start: Path | None = None,
+            timings: Timings | None = None) -> list[tuple[Hop, ...]]:
     """Every chain by which `importer` (or a module inside it) reaches `imported` (or a module
     inside it): the shortest chain for each pair of modules, sorted by length then name."""
     from .graph import build_graph
 
     settings = load_settings(config, start=start)
-    graph = build_graph(settings, use_cache=use_cache)
+    graph = build_graph(settings, use_cache=use_cache, timings=timings)
     for module in (importer, imported):
         _require_module(graph, module)
     starts, ends = graph.covered([importer]), graph.covered([imported])
@@ -271,14 +272,14 @@ class Importers:
 
 
 def importers(module: str, config: Path | None = None, *, use_cache: bool = True,
-              start: Path | None = None) -> Importers:
+              start: Path | None = None, timings: Timings | None = None) -> Importers:
     """`archlint explain --importers MODULE`: the direct importers of the module and of the
     modules inside it, with every statement, and the modules that import it through a chain,
     each with one shortest chain (nearest first, then by name)."""
     from .graph import build_graph
 
     settings = load_settings(config, start=start)
-    graph = build_graph(settings, use_cache=use_cache)
+    graph = build_graph(settings, use_cache=use_cache, timings=timings)
     _require_module(graph, module)
     inside = graph.covered([module])
     toward: dict[str, str] = {}  # importer -> the module one step nearer to `module`

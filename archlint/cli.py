@@ -6,12 +6,15 @@ configuration error; 3 internal error. `main(argv)` is the one error boundary.
 
 from __future__ import annotations
 
+import functools
 import io
 import sys
 import time
 import traceback
 from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -28,11 +31,46 @@ from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, plural, summary_line
 from .settings import load_settings, shown
-from .timing import Timings
+from .timing import Timings, step
 
-EXIT_OK, EXIT_BROKEN, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 # explain prints each chain in full, so a hub imported by thousands of modules is capped.
 MAX_EXPLAINED_CHAINS = 50
+
+
+# Where a command run with --verbose keeps its Timings (click's per-invocation metadata).
+TIMINGS = "archlint.timings"
+
+config_option = click.option(
+    "--config", type=click.Path(path_type=Path, dir_okay=False),
+    help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+no_cache_option = click.option(
+    "--no-cache", is_flag=True,
+    help="Neither read nor update archlint's caches (the facts of each file, the results).")
+
+
+def verbose_option(command: Callable[..., int]) -> Callable[..., int]:
+    """`--verbose`/`-v` on a command: the time of each phase and contract on stderr when it
+    ends, and a traceback should it fail with an internal error (see `main`)."""
+    @click.option("--verbose", "-v", is_flag=True,
+                  help="Print the time of each phase and contract, and a traceback on an "
+                       "internal error.")
+    @functools.wraps(command)
+    def timed(*args: Any, verbose: bool, **kwargs: Any) -> int:
+        timings = click.get_current_context().meta[TIMINGS] = Timings() if verbose else None
+        started = time.perf_counter()
+        try:
+            return command(*args, **kwargs)
+        finally:
+            if timings is not None:
+                for line in timings.lines():
+                    click.echo(line, err=True)
+                click.echo(f"done in {time.perf_counter() - started:.2f}s", err=True)
+    return timed
+
+
+def _timings() -> Timings | None:
+    return click.get_current_context().meta.get(TIMINGS)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -42,8 +80,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@config_option
 @click.option("--contract", "contract_ids", multiple=True, metavar="ID",
               help="Check only this contract (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(sorted(REPORTERS)), default="text",
@@ -61,26 +98,23 @@ def cli() -> None:
                    "by one (default: a count per contract).")
 @click.option("--graphs", "graphs_folder", type=click.Path(path_type=Path, file_okay=False),
               metavar="DIR", help="Also draw the broken contracts into DIR (dot, svg, html).")
-@click.option("--no-cache", is_flag=True,
-              help="Ignore and do not update the import and result caches.")
-@click.option("--verbose", "-v", is_flag=True, help="Timings, and tracebacks on internal errors.")
+@no_cache_option
+@verbose_option
 def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str,
           output: Path | None, baseline_file: Path | None, no_baseline: bool,
           strict_baseline: bool, show_baselined: bool, graphs_folder: Path | None,
-          no_cache: bool, verbose: bool) -> int:
+          no_cache: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
-    started = time.perf_counter()
     if baseline_file is not None and no_baseline:
         raise UsageError("--baseline and --no-baseline exclude each other")
     settings = load_settings(config)
     # Read first: a missing or corrupt baseline is an error before a long check, not after.
     known = None if no_baseline else baseline.for_check(settings, baseline_file)
     progress = ScanProgress.for_terminal(sys.stderr)
-    timings = Timings() if verbose else None
     try:
         report = run_check(settings.config_file, contract_ids=contract_ids,
                            use_cache=not no_cache, with_context=graphs_folder is not None,
-                           progress=progress, timings=timings)
+                           progress=progress, timings=_timings())
     finally:
         if progress is not None:
             progress.clear()
@@ -101,18 +135,14 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         click.echo(summary_line(report))
         click.echo(f"report written to {output}")
     if graphs_folder is not None:
-        _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False, err=True,
-              root=settings.root)
-    if timings is not None:
-        for line in timings.lines():
-            click.echo(line, err=True)
-        click.echo(f"checked in {time.perf_counter() - started:.2f}s", err=True)
+        with step(_timings(), "draw"):
+            _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False,
+                  err=True, root=settings.root)
     return report.exit_code
 
 
 @cli.command()
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@config_option
 @click.option("--contract", "contract_ids", multiple=True, metavar="ID",
               help="Draw this contract, even when kept (repeatable; default: every broken one).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
@@ -129,7 +159,8 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
 @click.option("--map", "project_map", is_flag=True,
               help="Also draw the project map: every package and the imports between them, "
                    "with every contract's violations (project_map.*).")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@no_cache_option
+@verbose_option
 def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
           formats: tuple[str, ...], depth: int | None, baseline_file: Path | None,
           no_baseline: bool, project_map: bool, no_cache: bool) -> int:
@@ -141,11 +172,13 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
         out = settings.root / settings.graphs
     known = None if no_baseline else baseline.for_check(settings, baseline_file)
     report = run_check(settings.config_file, contract_ids=contract_ids,
-                       use_cache=not no_cache, with_context=True)
+                       use_cache=not no_cache, with_context=True, timings=_timings())
     if known is not None:
         report = baseline.apply(report, known, every_contract=not contract_ids)
-    _draw(report, out, formats or DEFAULT_FORMATS, depth=depth, draw_kept=bool(contract_ids),
-          err=False, root=settings.root, project_map=project_map)
+    with step(_timings(), "draw"):
+        _draw(report, out, formats or DEFAULT_FORMATS, depth=depth,
+              draw_kept=bool(contract_ids), err=False, root=settings.root,
+              project_map=project_map)
     return EXIT_OK
 
 
@@ -174,9 +207,9 @@ def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
 @click.argument("modules", nargs=-1, metavar="IMPORTER IMPORTED | --importers MODULE")
 @click.option("--importers", is_flag=True,
               help="List every module that imports MODULE, directly or through a chain.")
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@config_option
+@no_cache_option
+@verbose_option
 def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
             no_cache: bool) -> int:
     """Show every chain of imports from IMPORTER to IMPORTED (packages included), or with
@@ -184,12 +217,14 @@ def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
     if importers:
         if len(modules) != 1:
             raise UsageError("explain --importers takes one MODULE")
-        _explain_importers(find_importers(modules[0], config, use_cache=not no_cache))
+        _explain_importers(find_importers(modules[0], config, use_cache=not no_cache,
+                                          timings=_timings()))
         return EXIT_OK
     if len(modules) != 2:
         raise UsageError("explain takes IMPORTER IMPORTED, or --importers MODULE")
     importer, imported = modules
-    chains = find_chains(importer, imported, config, use_cache=not no_cache)
+    chains = find_chains(importer, imported, config, use_cache=not no_cache,
+                         timings=_timings())
     if not chains:
         click.echo(f"{importer} does not import {imported}, directly or through a chain")
         return EXIT_OK
@@ -228,21 +263,21 @@ def _explain_importers(found) -> None:
 
 
 @cli.command()
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@config_option
 @click.option("--contract", "contract_ids", multiple=True, metavar="ID",
               help="Fix only this contract's violations (repeatable).")
 @click.option("--diff", "mode", flag_value="diff", default=True,
               help="Print the changes as a unified diff and change nothing (the default).")
 @click.option("--write", "mode", flag_value="write",
               help="Rewrite the files (atomically), then check again.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@no_cache_option
+@verbose_option
 def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache: bool) -> int:
     """Rewrite every canonical-import violation to its fix statement."""
     from .fix import fix as run_fix  # libcst loads only when fixing
 
     outcome = run_fix(config, contract_ids=contract_ids, write=mode == "write",
-                      use_cache=not no_cache)
+                      use_cache=not no_cache, timings=_timings())
     plan = outcome.plan
     if not outcome.written:
         for file_fix in plan.files:
@@ -274,6 +309,7 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
 
 @cli.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@verbose_option
 def migrate(path: Path | None) -> int:
     """Convert an import-linter configuration (.importlinter, setup.cfg, pyproject.toml or
     PATH) into [tool.archlint] and contracts/*.toml."""
@@ -293,13 +329,13 @@ def migrate(path: Path | None) -> int:
 
 
 @cli.command("baseline")
-@click.option("--config", type=click.Path(path_type=Path, dir_okay=False),
-              help="pyproject.toml or archlint.toml to use (default: found from here upwards).")
+@config_option
 @click.option("--update", is_flag=True,
               help="Shrink the baseline: drop or lower the entries that no longer occur.")
 @click.option("--allow-growth", is_flag=True,
               help="Record the current violations as they are, new ones included.")
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@no_cache_option
+@verbose_option
 def baseline_command(config: Path | None, update: bool, allow_growth: bool,
                      no_cache: bool) -> int:
     """Record the current violations so that `check` fails only on new ones."""
@@ -312,7 +348,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
     if recorded is not None and not (update or allow_growth):
         raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
                          "(add new violations to it with --allow-growth)")
-    report = run_check(settings.config_file, use_cache=not no_cache)
+    report = run_check(settings.config_file, use_cache=not no_cache, timings=_timings())
     current = baseline.record(report)
     renamed = baseline.renames(recorded, report) if recorded is not None else {}
     for old, new in renamed.items():
@@ -352,12 +388,13 @@ def _recorded(known: baseline.Baseline) -> str:
 
 
 @cli.command()
-@click.option("--no-cache", is_flag=True, help="Ignore and do not update the import cache.")
+@no_cache_option
+@verbose_option
 def init(no_cache: bool) -> int:
     """Set up archlint here: [tool.archlint], a starter contract and a baseline."""
     from .scaffold import init as scaffold  # builds a graph: loads grimp only when run
 
-    done = scaffold(Path.cwd(), use_cache=not no_cache)
+    done = scaffold(Path.cwd(), use_cache=not no_cache, timings=_timings())
     for package in (*done.layout.distributed, *filter(None, [done.layout.tests])):
         click.echo(f"root package {package.name}: {package.path} ({package.reason})")
     if done.layout.left_out:

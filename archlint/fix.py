@@ -32,6 +32,7 @@ from .errors import ArchlintError
 from .files import write_atomic
 from .model import Report, Violation
 from .settings import load_settings
+from .timing import Timings, step
 from .graph import resolve_relative
 
 FIXED_TYPES = ("canonical",)
@@ -84,11 +85,13 @@ class FixOutcome:
 
 
 def fix(config: Path | None = None, *, contract_ids: Iterable[str] = (), write: bool = False,
-        use_cache: bool = True, start: Path | None = None) -> FixOutcome:
+        use_cache: bool = True, start: Path | None = None,
+        timings: Timings | None = None) -> FixOutcome:
     """Plan the fixes of the project's violations; with `write`, apply them and check again."""
     settings = load_settings(config, start=start)
     selected = tuple(contract_ids)
-    report = check(settings.config_file, contract_ids=selected, use_cache=use_cache)
+    report = check(settings.config_file, contract_ids=selected, use_cache=use_cache,
+                   timings=timings)
     plan = plan_fixes(report, settings.root)
     if not write or not plan.files:
         return FixOutcome(plan, written=False, after=report if write else None)
@@ -97,7 +100,8 @@ def fix(config: Path | None = None, *, contract_ids: Iterable[str] = (), write: 
             write_atomic(settings.root / file_fix.path, file_fix.after)
         except OSError as exc:
             raise ArchlintError(f"cannot write {file_fix.path}: {exc.strerror}") from None
-    after = check(settings.config_file, contract_ids=selected, use_cache=use_cache)
+    with step(timings, "check again"):
+        after = check(settings.config_file, contract_ids=selected, use_cache=use_cache)
     return FixOutcome(plan, written=True, after=after)
 
 

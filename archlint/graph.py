@@ -31,6 +31,7 @@ from .facts import (
 from .facts.project import Progress
 from .model import DIAGNOSTIC_KINDS, Diagnostic, Hop, is_within
 from .settings import Settings
+from .timing import Timings, step
 from .version import __version__
 
 
@@ -276,15 +277,20 @@ def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:
 
 
 def build_graph(settings: Settings, use_cache: bool = True, *,
-                trees: list[PackageTree] | None = None,
-                progress: Progress | None = None) -> ProjectGraph:
+                trees: list[PackageTree] | None = None, progress: Progress | None = None,
+                timings: Timings | None = None) -> ProjectGraph:
     """Discover (unless `trees` are given) and read the project's files, then resolve every
     import against the modules that exist now."""
     if trees is None:
-        trees = discover_all(settings)
+        with step(timings, "walk the root packages"):
+            trees = discover_all(settings)
     store = FactStore(settings.root / settings.cache_dir if use_cache else None, __version__)
-    facts = read_project(settings.root, trees, store, progress)
-    return resolve(settings, facts)
+    with step(timings, "read facts"):
+        facts = read_project(settings.root, trees, store, progress, timings)
+    with step(timings, "resolve imports"):
+        graph = resolve(settings, facts)
+    facts.save()
+    return graph
 
 
 def resolve(settings: Settings, facts: ProjectFacts) -> ProjectGraph:

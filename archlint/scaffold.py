@@ -31,6 +31,7 @@ from .errors import Terminated, UsageError
 from .files import write_atomic
 from .layout import FoundPackage, Layout, find_layout
 from .settings import Settings, pyproject_with_archlint, read_toml, shown
+from .timing import Timings
 
 if TYPE_CHECKING:
     from .graph import ProjectGraph
@@ -70,7 +71,7 @@ class Initialized:
     recorded: baseline.Baseline
 
 
-def init(root: Path, *, use_cache: bool = True) -> Initialized:
+def init(root: Path, *, use_cache: bool = True, timings: Timings | None = None) -> Initialized:
     """Configure archlint for the project in `root`; refuse if it is configured already."""
     _refuse_if_configured(root)
     layout = find_layout(root)
@@ -86,7 +87,7 @@ def init(root: Path, *, use_cache: bool = True) -> Initialized:
     from .graph import build_graph  # grimp loads only when a command builds a graph
     from .loading import load_contracts
 
-    graph = build_graph(settings, use_cache=use_cache)
+    graph = build_graph(settings, use_cache=use_cache, timings=timings)
     proposal = propose_layers(graph, _largest(graph, main))
     folder, text = _contract_folder(root, names, main, proposal)
     with tempfile.TemporaryDirectory() as temporary:

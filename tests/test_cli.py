@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from archlint.contracts.forbidden import ForbiddenContract
 
@@ -157,3 +158,33 @@ def test_real_subprocess(project):
                          cwd=project.root, capture_output=True, text=True)
     assert (bad.returncode, bad.stdout, bad.stderr) == (
         2, "", "archlint: error: missing.toml: configuration file not found\n")
+
+
+@pytest.mark.parametrize("command", ["check", "graph", "explain", "fix", "baseline", "init",
+                                     "migrate"])
+def test_every_command_takes_verbose_as_the_internal_error_hint_says(command, project):
+    """An internal error asks for the same command run with --verbose: every command has it."""
+    assert "--verbose" in project.cli(command, "--help").out
+
+
+@pytest.mark.parametrize("argv", [("check",), ("explain", "app.a", "app.b"),
+                                  ("baseline", "--allow-growth"), ("graph", "--format", "dot")])
+def test_verbose_prints_timings_and_the_traceback_of_an_internal_error(argv, project,
+                                                                       monkeypatch):
+    import archlint.graph
+
+    project.settings(["app"]).files(FILES).contracts(CONTRACTS)
+    timed = project.cli(*argv, "--verbose")
+    assert timed.code in (0, 1), timed.err
+    assert "read facts:" in timed.err and "done in" in timed.err
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(archlint.graph, "resolve", broken)
+    plain = project.cli(*argv, "--no-cache")
+    assert plain.code == 3
+    assert "run with --verbose" in plain.err and "Traceback" not in plain.err
+    verbose = project.cli(*argv, "--no-cache", "--verbose")
+    assert verbose.code == 3
+    assert "Traceback" in verbose.err and "RuntimeError: boom" in verbose.err
