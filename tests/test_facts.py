@@ -65,7 +65,7 @@ def sources(draw) -> str:
     for _ in range(draw(st.integers(0, 6))):
         statement = draw(import_statements())
         indented = "\n".join("    " + line for line in statement.split("\n"))
-        kind = draw(st.integers(0, 8))
+        kind = draw(st.integers(0, 9))
         chunks.append([
             statement,
             f"if TYPE_CHECKING:\n{indented}",
@@ -73,6 +73,7 @@ def sources(draw) -> str:
             f"def f():\n{indented}\n    return 1",
             f"try:\n{indented}\nexcept ImportError:\n    pass",
             f"try:\n    pass\nexcept (ValueError, ModuleNotFoundError):\n{indented}",
+            f"try:\n{indented}\nexcept (\n    ValueError,  # a note\n    ImportError,\n):\n    pass",
             f"class K:\n{indented}",
             f'"""Docs:\n{statement}\n"""',
             f"x = 1; {statement}" if "\n" not in statement else statement,
@@ -212,3 +213,21 @@ def test_python_reads_an_edited_file_as_the_scanner_does(source):
         assert sorted((s.line, s.is_from, s.level, s.module,
                        tuple(s.names), s.type_checking_only,
                        s.in_function, s.guarded, s.suppressed) for s in statements) == scanned
+
+
+def test_the_fingerprint_of_facts_depends_on_their_values_alone():
+    """Two readings of one file may share a string object or hold two copies of it; the
+    result cache compares their fingerprints, which must not see the difference."""
+    from archlint.facts import FileFacts, ImportStatement
+
+    shared = "django.db"
+    copy = "".join(["django", ".db"])
+    assert shared == copy and shared is not copy
+    fingerprints = []
+    for module in (shared, copy):
+        statements = (ImportStatement(1, "import django.db", False, 0, "", ((shared, None),)),
+                      ImportStatement(2, "import django.db", False, 0, "", ((module, None),)))
+        store = FactStore(None, "test")
+        store.put(FileFacts("app.m", "app/m.py", False, "d", statements), None)
+        fingerprints.append(store.fingerprint("app/m.py", "d"))
+    assert fingerprints[0] == fingerprints[1]

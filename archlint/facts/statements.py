@@ -557,9 +557,10 @@ def _enclosing(lines: list[str], index: int, column: int) -> Iterator[tuple[str,
 
 
 def _handles_import_error(lines: list[str], index: int) -> bool:
-    """Whether the `try` on line `index` has a handler that catches ImportError."""
+    """Whether the `try` on line `index` has a handler that catches ImportError (its clause
+    may go on over lines in parentheses)."""
     column = _column(lines[index])
-    for line in lines[index + 1:]:
+    for number, line in enumerate(lines[index + 1:], index + 1):
         stripped = line.lstrip(" \t\f")
         if not stripped or stripped[0] == "#":
             continue
@@ -569,12 +570,27 @@ def _handles_import_error(lines: list[str], index: int) -> bool:
         if indent < column:
             return False
         if stripped.startswith("except"):
-            if _BARE_EXCEPT.match(stripped) or _IMPORT_ERRORS.search(stripped):
+            clause = _clause(lines, number)
+            if _BARE_EXCEPT.match(clause) or _IMPORT_ERRORS.search(clause):
                 return True
             continue
         if not stripped.startswith(("else", "finally")):
             return False
     return False
+
+
+def _clause(lines: list[str], index: int) -> str:
+    """The header starting on line `index`, with the lines its open parentheses go on over
+    (comments left out)."""
+    parts = []
+    depth = 0
+    for line in lines[index:index + MAX_WINDOW]:
+        code = line.partition("#")[0]
+        parts.append(code.strip())
+        depth += code.count("(") - code.count(")")
+        if depth <= 0:
+            break
+    return " ".join(parts)
 
 
 def _column(line: str) -> int:

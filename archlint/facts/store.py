@@ -74,8 +74,8 @@ class FactStore:
         entry = self._entries.get(relative)
         if entry is None or entry[1] != digest:
             return None
-        try:
-            data = marshal.dumps((entry[4], entry[5]))
+        try:  # version 0: the bytes depend on the values alone (no references, no interning)
+            data = marshal.dumps((entry[4], entry[5]), 0)
         except ValueError:
             return None
         return hashlib.blake2b(data, digest_size=16).hexdigest()
