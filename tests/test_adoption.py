@@ -45,6 +45,8 @@ except ImportError:  # written by the build; missing in a fresh checkout
     "src/shop/legacy.py": '''\
 """The old entry point, kept for one more release."""
 from shop.orders.service import place_order as order
+
+pytestmark = pytest.mark.slow
 ''',
     "src/shop/web/__init__.py": "",
     "src/shop/web/forms.py": '''\

@@ -15,6 +15,8 @@ from test_graphs import needs_graphviz
 
 from archlint.cli import main
 
+pytestmark = pytest.mark.slow
+
 LAYERS = ("ui", "api", "service", "domain", "store", "util")
 PARTS = (*LAYERS, "tests", "legacy")
 PER_PART = 40

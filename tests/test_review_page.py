@@ -24,6 +24,8 @@ from archlint.render.dot import PALE_RED, RED
 
 from test_graphs import LAYERED, LAYERS, needs_graphviz
 
+pytestmark = pytest.mark.slow
+
 CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")
                  if shutil.which(name)), None)
 needs_chromium = pytest.mark.skipif(

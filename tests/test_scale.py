@@ -12,11 +12,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from archlint.cli import MAX_EXPLAINED_CHAINS
 from archlint.report.text import MAX_CHAIN_HOPS
 
 PACKAGES, MODULES_PER_PACKAGE = 250, 200  # 50,000 modules
-MEMORY_LIMIT_MB = 6_000  # the CI machine has 24 GB; this is a quarter of it
+# Measured at 295 MB (Python 3.11, grimp 3.20); the limit leaves room for other Pythons and
+# allocators, and still catches a doubling.
+MEMORY_LIMIT_MB = 450
 
 CONTRACTS = """
 [[contracts]]
@@ -60,15 +64,18 @@ def write_large_project(root: Path) -> None:
                 "".join(f"import {t}\n" for t in targets) + "VALUE = 1\n")
 
 
+@pytest.mark.slow
 def test_fifty_thousand_modules_check_within_the_memory_bound(tmp_path):
     write_large_project(tmp_path)
     completed = subprocess.run(
         [sys.executable, "-m", "archlint", "check", "--format", "json", "--no-cache"],
         cwd=tmp_path, capture_output=True, text=True, timeout=1200)
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    assert completed.returncode in (0, 1), completed.stderr
+    assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
-    assert report["summary"]["contracts"] == 3 and report["diagnostics"] == []
+    assert [(c["id"], c["status"], len(c["violations"])) for c in report["contracts"]] == [
+        ("layers", "kept", 0), ("apart", "broken", 15), ("no-cycles", "broken", 116)]
+    assert report["diagnostics"] == []
     assert peak_mb < MEMORY_LIMIT_MB
     print(f"\n50,000 modules: peak memory {peak_mb:.0f} MB")
 
