@@ -355,3 +355,118 @@ check after fixing: 1 contract: 0 kept, 1 broken · 4 violations (4 new, 0 basel
     ]
     assert main(["fix", "--no-cache"]) == 0
     assert capsys.readouterr().out.splitlines()[0] == "nothing to fix"
+
+
+def test_a_name_never_joins_an_import_across_a_line_that_rebinds_or_uses_it(project):
+    # Joining the import above would bind Manager before `Manager = None` rebinds it, and
+    # give print() the canonical function instead of whatever get_manager was there.
+    setup(project, {"app/api.py": """
+        from app.core.manager import TIMEOUT
+        Manager = None
+        from app.core.legacy import Manager
+    """, "app/views.py": """
+        from app.core.manager import TIMEOUT
+        print(get_manager)
+        from app.core.legacy import get_manager, helper
+    """, "app/admin.py": """
+        from app.core.manager import TIMEOUT
+        def M(): pass
+        from app.core.legacy import Manager as M, helper
+        from app.core.legacy import get_manager
+    """})
+    assert fixed(project, "app/api.py") == source("""
+        from app.core.manager import TIMEOUT
+        Manager = None
+        from app.core.manager import Manager
+    """)
+    assert (project.root / "app/views.py").read_text(encoding="utf-8") == source("""
+        from app.core.manager import TIMEOUT
+        print(get_manager)
+        from app.core.legacy import helper
+        from app.core.manager import get_manager
+    """)
+    # get_manager is not mentioned in between: it joins the first import
+    assert (project.root / "app/admin.py").read_text(encoding="utf-8") == source("""
+        from app.core.manager import TIMEOUT, get_manager
+        def M(): pass
+        from app.core.legacy import helper
+        from app.core.manager import Manager as M
+    """)
+
+
+def test_a_linter_directive_moves_with_its_names_and_onto_no_other(project):
+    setup(project, {"app/api.py": """
+        from app.core.manager import TIMEOUT
+        from app.core.legacy import helper, Manager  # noqa: F401
+    """, "app/views.py": """
+        from app.core.legacy import (
+            helper,
+            Manager,  # noqa: F401
+            get_manager,
+        )
+    """, "app/admin.py": """
+        from app.core.manager import TIMEOUT  # type: ignore[attr-defined]
+        from app.core.legacy import helper, Manager
+    """, "app/jobs.py": """
+        from app.core.manager import TIMEOUT
+        from app.core.legacy import Manager  # noqa: F401
+    """})
+    assert fixed(project, "app/api.py") == source("""
+        from app.core.manager import TIMEOUT
+        from app.core.legacy import helper  # noqa: F401
+        from app.core.manager import Manager  # noqa: F401
+    """)
+    read = {p: (project.root / p).read_text(encoding="utf-8")
+            for p in ("app/views.py", "app/admin.py", "app/jobs.py")}
+    assert read == {
+        "app/views.py": source("""
+            from app.core.legacy import (
+                helper,
+            )
+            from app.core.manager import Manager  # noqa: F401
+            from app.core.manager import get_manager
+        """),
+        "app/admin.py": source("""
+            from app.core.manager import TIMEOUT  # type: ignore[attr-defined]
+            from app.core.legacy import helper
+            from app.core.manager import Manager
+        """),
+        "app/jobs.py": source("""
+            from app.core.manager import TIMEOUT
+            from app.core.manager import Manager  # noqa: F401
+        """),
+    }
+
+
+def test_the_encoding_the_byte_order_mark_and_the_line_endings_are_kept(project):
+    setup(project, {})
+    files = {
+        "app/api.py": b"\xef\xbb\xbffrom app.core.legacy import Manager\n",
+        "app/views.py": b"# -*- coding: latin-1 -*-\n"
+                        b"from app.core.legacy import Manager  # caf\xe9\n",
+        "app/admin.py": b"x = 1\rfrom app.core.legacy import Manager, helper\r",
+        "app/jobs.py": b"x = 1\r\nfrom app.core.legacy import get_manager\r\n",
+    }
+    for path, data in files.items():
+        (project.root / path).write_bytes(data)
+    fixed(project, "app/api.py")
+    assert {p: (project.root / p).read_bytes() for p in files} == {
+        "app/api.py": b"\xef\xbb\xbffrom app.core.manager import Manager\n",
+        "app/views.py": b"# -*- coding: latin-1 -*-\n"
+                        b"from app.core.manager import Manager  # caf\xe9\n",
+        "app/admin.py": b"x = 1\rfrom app.core.legacy import helper\r"
+                        b"from app.core.manager import Manager\r",
+        "app/jobs.py": b"x = 1\r\nfrom app.core.manager import get_manager\r\n",
+    }
+
+
+def test_the_diff_shows_control_characters_as_escapes_and_line_endings_as_newlines(project):
+    setup(project, {})
+    (project.root / "app/api.py").write_bytes(
+        b"x = 1\r\nfrom app.core.legacy import Manager  # \x1b[2J\xe2\x80\xae\r\n")
+    outcome = project.cli("fix", "--no-cache")
+    assert outcome.out.splitlines()[4:6] == [
+        "-from app.core.legacy import Manager  # \\x1b[2J\\u202e",
+        "+from app.core.manager import Manager  # \\x1b[2J\\u202e",
+    ]
+    assert "\r" not in outcome.out and "\x1b" not in outcome.out
