@@ -26,8 +26,12 @@ from .model import (
     ERROR,
     WARNING,
     ContractResult,
+    CycleImport,
     Diagnostic,
-    Fixed,
+    GoneCycle,
+    GoneDiagnostic,
+    GoneEntry,
+    GoneViolation,
     Report,
     Violation,
 )
@@ -106,7 +110,7 @@ def record(report: Report) -> Baseline:
     for result in report.results:
         cycles.update((result.id, c.importer, c.imported) for c in result.cycles)
         for violation in result.violations:
-            if violation.cycle is None:
+            if not isinstance(violation, CycleImport):
                 violations[violation.identity] += violation.occurrences
     return Baseline(
         violations=violations,
@@ -174,8 +178,8 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     for result in report.results:
         marked = []
         for violation in result.violations:
-            if violation.cycle is not None:
-                known = (result.id, *violation.cycle) in baseline.cycles
+            if isinstance(violation, CycleImport):
+                known = (result.id, *violation.children) in baseline.cycles
                 marked.append(replace(violation, baselined=known))
                 continue
             key = violation.identity
@@ -196,22 +200,19 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     checked_cycles = {(result.id, c.importer, c.imported)
                       for result in report.results for c in result.cycles}
     checked = {result.id for result in report.results}
-    fixed = [
-        Fixed(count, contract_id=contract, importer=importer, imported=imported,
-              symbol=symbol or None)
+    gone: list[GoneEntry] = [
+        GoneViolation(contract, importer, imported, symbol or None, count)
         for (contract, importer, imported, symbol), count in sorted(known_violations.items())
         if count > 0 and contract in checked
-    ] + [
-        Fixed(1, contract_id=contract, importer=importer, imported=imported, cycle=True)
-        for contract, importer, imported in sorted(baseline.cycles - checked_cycles)
-        if contract in checked
-    ] + [
-        Fixed(count, kind=kind, path=path, message=message)
-        for (kind, path, message), count in sorted(known_diagnostics.items()) if count > 0
     ]
+    gone += [GoneCycle(contract, importer, imported)
+             for contract, importer, imported in sorted(baseline.cycles - checked_cycles)
+             if contract in checked]
+    gone += [GoneDiagnostic(kind, path, message, count)
+             for (kind, path, message), count in sorted(known_diagnostics.items()) if count > 0]
     every_diagnostic = sorted(diagnostics + problems, key=lambda d: d.sort_key())
     return replace(report, results=tuple(results), diagnostics=tuple(every_diagnostic),
-                   fixed=tuple(fixed), strict_baseline=strict)
+                   gone=tuple(gone), gone_fails=strict)
 
 
 def _recordable(diagnostic: Diagnostic) -> bool:
@@ -219,19 +220,19 @@ def _recordable(diagnostic: Diagnostic) -> bool:
 
 
 def _new_cycle_dependencies(result: ContractResult, baseline: Baseline,
-                            violations: list[Violation]) -> list[Violation]:
+                            violations: list[Violation]) -> list[CycleImport]:
     """A new violation for each dependency on a cycle that the baseline does not record and
     no new violation names: a new import can join an old cycle without being the one
     nominated to break it, and must still fail the run."""
-    named = {v.cycle for v in violations if not v.baselined}
+    named = {v.children for v in violations if isinstance(v, CycleImport) and not v.baselined}
     return [
-        Violation(
+        CycleImport(
             contract_id=result.id, importer=c.hop.importer, imported=c.hop.imported,
             path=c.hop.path, line=c.hop.line, line_contents=c.hop.line_contents,
             message=(f"{c.hop.importer} imports {c.hop.imported}, and {c.imported} leads back "
                      f"to {c.importer}: a dependency on an import cycle between children of "
                      f"{c.package} that the baseline does not record"),
-            chain=(c.hop,), cycle=(c.importer, c.imported))
+            chain=(c.hop,), children=(c.importer, c.imported))
         for c in result.cycles
         if (result.id, c.importer, c.imported) not in baseline.cycles
         and (c.importer, c.imported) not in named

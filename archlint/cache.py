@@ -23,14 +23,15 @@ the same clock tick would leave it as it was): such a file counts as changed nex
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
-import json
+import io
 import os
+import pickle
 import zlib
 from collections.abc import Iterable
-from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .discovery import (
     PackageTree,
@@ -42,14 +43,14 @@ from .discovery import (
     stamp_of,
 )
 from .files import write_cache_file
-from .model import Hop, Report
-from .serialize import from_data, to_data
+from . import model
+from .model import Report
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 9
+FORMAT = 10
 
 
 class ResultCache:
@@ -72,13 +73,13 @@ class ResultCache:
         # Selections sharing a slot replace each other's entry; the key tells them apart.
         slot = zlib.crc32("\n".join([str(settings.config_file), *selection]).encode())
         self._cache_dir = settings.root / settings.cache_dir
-        self._name = f"results/{slot:08x}.json"
+        self._name = f"results/{slot:08x}.pickle"
         self._path = self._cache_dir / self._name
 
     def lookup(self) -> Report | None:
         """The cached report when it is still the project's report, else None."""
         try:
-            entry = json.loads(self._path.read_text(encoding="utf-8"))
+            entry = read_entry(self._path.read_bytes())
             if not isinstance(entry, dict) or entry.get("key") != self._key:
                 return None
             return self._still_valid(entry)
@@ -107,7 +108,8 @@ class ResultCache:
             if walked:
                 entry.update(walk)
             self._write(entry)
-        return from_data(Report, entry["report"], Hop)
+        report = entry["report"]
+        return report if isinstance(report, Report) else None
 
     def _same_facts(self, edited: list[SourceFile], recorded: dict[str, list]) -> bool:
         """Whether every edited file still says what the checks read of it: the same bytes,
@@ -162,7 +164,7 @@ class ResultCache:
                 files[source.relative] = [stamp, fingerprint, asked, source.module,
                                           facts.files[source.module].digest, tree.name]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
-                 "report": to_data(report, Hop)}
+                 "report": report}
         self._write(entry)
 
     def facts_store(self) -> FactStore:
@@ -177,7 +179,8 @@ class ResultCache:
     def _write(self, entry: dict) -> None:
         """Write the entry; a cache folder that cannot be written costs speed, not the run."""
         try:
-            write_cache_file(self._cache_dir, self._name, json.dumps(entry, separators=(",", ":")))
+            write_cache_file(self._cache_dir, self._name,
+                             pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass
 
@@ -240,6 +243,30 @@ def _digest(data: bytes) -> str:
     return content_digest(data)
 
 
+# The classes a cached entry may hold besides plain data: the report's own.
+_REPORT_CLASSES = {name: value for name, value in vars(model).items()
+                   if isinstance(value, type) and dataclasses.is_dataclass(value)}
+
+
+class _EntryUnpickler(pickle.Unpickler):
+    """Unpickles plain data and the report's classes, nothing else: a cache folder is a
+    project's file like any other, and loading one must never run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if module == model.__name__ and name in _REPORT_CLASSES:
+            return _REPORT_CLASSES[name]
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a cached entry")
+
+
+def read_entry(data: bytes) -> Any:
+    """A cached entry from its bytes; ValueError for anything else (a damaged or planted
+    file), which is a miss."""
+    try:
+        return _EntryUnpickler(io.BytesIO(data)).load()
+    except Exception as exc:  # noqa: BLE001 - unpickling damaged bytes raises almost anything
+        raise ValueError(f"not a cached entry: {exc}") from None
+
+
 def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
     """Everything besides the files that a report depends on, kept as it is (compared whole:
     a hash would cost loading hashlib on every check)."""
@@ -251,7 +278,7 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
             contracts[settings.relative(path)] = None
     return {
         "format": FORMAT, "archlint": version, "grimp": _grimp_stamps(),
-        "settings": {k: str(v) for k, v in asdict(settings).items()},
+        "settings": {k: str(v) for k, v in dataclasses.asdict(settings).items()},
         "contracts": contract_ids, "contract_files": contracts,
     }
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .version import __version__
+from . import baseline as baselines
 from .cache import ResultCache
 from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
@@ -18,14 +18,16 @@ from .model import (
     Diagnostic,
     Group,
     Hop,
+    ImportViolation,
     Package,
     PackageImports,
     ProjectMap,
     Report,
     Violation,
 )
-from .settings import Settings, load_settings
+from .settings import Settings, load_settings, shown
 from .timing import Timings, step
+from .version import __version__
 
 if TYPE_CHECKING:
     from .contracts import Contract
@@ -37,18 +39,82 @@ CONTEXT_LIMIT = 300
 
 
 def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
+          baseline: Path | bool = True, strict_baseline: bool = False,
           use_cache: bool = True, start: Path | None = None,
           with_context: bool = False, progress: Progress | None = None,
           timings: Timings | None = None) -> Report:
-    """Check the project configured by `config` (or found from `start` upwards). With
-    `use_cache`, an unchanged project is answered from the result cache (see cache.py).
+    """The verdict `archlint check` gives on the project configured by `config` (or found from
+    `start` upwards).
 
-    `with_context` also records each contract's groups and the allowed imports around its
-    violations, which pictures need and plain checks do not pay for. `timings`, when given,
-    receives the time of each phase and contract.
+    `baseline`: True applies the file of the `baseline` setting when it exists; a path, that
+    file (which must exist); False, none. `strict_baseline` makes what the baseline records
+    that is gone fail the run. With `use_cache`, an unchanged project is answered from the
+    result cache (see cache.py). `with_context` also records each contract's groups and the
+    allowed imports around its violations, which pictures need and plain checks do not pay
+    for. `timings`, when given, receives the time of each phase and contract.
     """
     settings = load_settings(config, start=start)
     contract_ids = tuple(contract_ids)
+    # Read first: a missing or corrupt baseline is an error before a long check, not after.
+    known = None if baseline is False else baselines.for_check(
+        settings, None if baseline is True else baseline)
+    report = _contracts_checked(settings, contract_ids, use_cache, with_context, progress,
+                                timings)
+    if known is None:
+        return report
+    return baselines.apply(report, known, strict=strict_baseline,
+                           every_contract=not contract_ids)
+
+
+@dataclass(frozen=True)
+class BaselineRecord:
+    """What `archlint baseline` did: the file, what it recorded before (None: there was no
+    file) and now, the contracts whose entries moved to a renamed contract (old id -> new),
+    whether the file was written, and the check judged against what is recorded now."""
+
+    path: Path
+    before: baselines.Baseline | None
+    after: baselines.Baseline
+    renamed: dict[str, str]
+    written: bool
+    report: Report
+
+
+def record_baseline(config: Path | None = None, *, update: bool = False,
+                    allow_growth: bool = False, use_cache: bool = True,
+                    start: Path | None = None,
+                    timings: Timings | None = None) -> BaselineRecord:
+    """`archlint baseline`: record the project's current violations in the file of the
+    `baseline` setting. An existing file is only ever shrunk to what still occurs, with
+    `update` (the ratchet), or set to what occurs now, new violations included, with
+    `allow_growth`; it is never replaced without one of them, nor a missing one updated."""
+    settings = load_settings(config, start=start)
+    path = baselines.default_path(settings)
+    before = baselines.load(path, settings)
+    if before is None and update:
+        raise UsageError(f"no baseline to update at {shown(path)}: create it with "
+                         "`archlint baseline`")
+    if before is not None and not (update or allow_growth):
+        raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
+                         "(add new violations to it with --allow-growth)")
+    report = _contracts_checked(settings, (), use_cache, False, None, timings)
+    current = baselines.record(report)
+    renamed = baselines.renames(before, report) if before is not None else {}
+    if before is None or allow_growth:
+        after = current
+    else:
+        after = baselines.shrink(before.renamed(renamed), current)
+    written = before is None or after != before or bool(before.duplicates)
+    if written:
+        baselines.write(path, after, report.version)
+    return BaselineRecord(path, before, after, renamed, written, baselines.apply(report, after))
+
+
+def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_cache: bool,
+                       with_context: bool, progress: Progress | None,
+                       timings: Timings | None) -> Report:
+    """The report of the checks alone, before any baseline: from the result cache when the
+    project is unchanged, else built."""
     cache = None
     if use_cache:
         with step(timings, "result cache"):
@@ -136,8 +202,8 @@ class Suppressions:
     def accept(self, contract_id: str, violation: Violation) -> bool:
         """Whether a comment on the statement where the violation is reported (the first
         import of its chain) names its contract, or is a bare `# archlint: ignore`."""
-        if not violation.chain:
-            return False
+        if not isinstance(violation, ImportViolation):
+            return False  # a finding about definitions or layout has no import statement
         hop = violation.chain[0]
         matching = {contract_id, "*"} & set(self._graph.suppressions(hop.importer, hop.line))
         self._used.update((hop.importer, hop.line, name) for name in matching)
@@ -226,7 +292,8 @@ def _context(graph: ProjectGraph, groups: tuple[Group, ...],
     for named in sorted({m for group in groups for m in group.modules}, key=len):
         for module in graph.covered([named]):
             owner[module] = named  # the innermost named module wins
-    violating = {(hop.importer, hop.imported) for v in violations for hop in v.chain}
+    violating = {(hop.importer, hop.imported) for v in violations
+                 if isinstance(v, ImportViolation) for hop in v.chain}
     involved = {module for pair in violating for module in pair}
     endpoints = set(owner) | involved
     found = []

@@ -11,7 +11,6 @@ import io
 import sys
 import time
 import traceback
-from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,6 +22,7 @@ from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
 from .checking import importers as find_importers
+from .checking import record_baseline
 from .errors import ArchlintError, ConfigError, Terminated, UsageError
 from .files import write_atomic
 from .model import printable
@@ -105,29 +105,23 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
           strict_baseline: bool, show_baselined: bool, graphs_folder: Path | None,
           no_cache: bool) -> int:
     """Check every contract; exit 1 if one is broken or a file does not parse."""
-    if baseline_file is not None and no_baseline:
-        raise UsageError("--baseline and --no-baseline exclude each other")
     settings = load_settings(config)
-    # Read first: a missing or corrupt baseline is an error before a long check, not after.
-    known = None if no_baseline else baseline.for_check(settings, baseline_file)
     progress = ScanProgress.for_terminal(sys.stderr)
     try:
         report = run_check(settings.config_file, contract_ids=contract_ids,
-                           use_cache=not no_cache, with_context=graphs_folder is not None,
-                           progress=progress, timings=_timings())
+                           baseline=_baseline_choice(baseline_file, no_baseline),
+                           strict_baseline=strict_baseline, use_cache=not no_cache,
+                           with_context=graphs_folder is not None, progress=progress,
+                           timings=_timings())
     finally:
         if progress is not None:
             progress.clear()
-    if known is not None:
-        report = baseline.apply(report, known, strict=strict_baseline,
-                                every_contract=not contract_ids)
-    report = replace(report, show_baselined=show_baselined)
     render = REPORTERS[output_format]
     if output is None:
-        render(report, sys.stdout)
+        render(report, sys.stdout, show_baselined=show_baselined)
     else:
         buffer = io.StringIO()
-        render(report, buffer)
+        render(report, buffer, show_baselined=show_baselined)
         try:
             write_atomic(output, buffer.getvalue())
         except OSError as exc:
@@ -139,6 +133,13 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
             _draw(report, graphs_folder, DEFAULT_FORMATS, depth=None, draw_kept=False,
                   err=True, root=settings.root)
     return report.exit_code
+
+
+def _baseline_choice(given: Path | None, no_baseline: bool) -> Path | bool:
+    """`--baseline FILE` / `--no-baseline` as `check()` takes them."""
+    if given is not None and no_baseline:
+        raise UsageError("--baseline and --no-baseline exclude each other")
+    return False if no_baseline else given if given is not None else True
 
 
 @cli.command()
@@ -165,16 +166,12 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
           formats: tuple[str, ...], depth: int | None, baseline_file: Path | None,
           no_baseline: bool, project_map: bool, no_cache: bool) -> int:
     """Draw what the contracts found: a picture per broken contract, and index.html."""
-    if baseline_file is not None and no_baseline:
-        raise UsageError("--baseline and --no-baseline exclude each other")
     settings = load_settings(config)
     if out is None:
         out = settings.root / settings.graphs
-    known = None if no_baseline else baseline.for_check(settings, baseline_file)
     report = run_check(settings.config_file, contract_ids=contract_ids,
+                       baseline=_baseline_choice(baseline_file, no_baseline),
                        use_cache=not no_cache, with_context=True, timings=_timings())
-    if known is not None:
-        report = baseline.apply(report, known, every_contract=not contract_ids)
     with step(_timings(), "draw"):
         _draw(report, out, formats or DEFAULT_FORMATS, depth=depth,
               draw_kept=bool(contract_ids), err=False, root=settings.root,
@@ -284,7 +281,7 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
             click.echo(file_fix.diff(), nl=False)
     for missed in plan.not_fixed:
         click.echo(f"{missed.path}:{missed.line}  [{missed.symbol}] not fixed: {missed.reason}")
-    fixed = sum(f.fixed for f in plan.files)
+    fixed = sum(f.rewritten for f in plan.files)
     files = plural(len(plan.files), "file")
     if not plan.files:
         click.echo("nothing to fix")
@@ -293,15 +290,12 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
     else:
         click.echo(f"would fix {plural(fixed, 'import')} in {files} "
                    "(archlint fix --write applies the changes)")
-    if plan.without_fix:
-        have = "has" if plan.without_fix == 1 else "have"
-        click.echo(f"{plural(plan.without_fix, 'violation')} {have} "
+    if plan.without_replacement:
+        have = "has" if plan.without_replacement == 1 else "have"
+        click.echo(f"{plural(plan.without_replacement, 'violation')} {have} "
                    "no fix and must be changed by hand (archlint check lists them)")
     if outcome.after is not None:
         after = outcome.after
-        known = baseline.for_check(load_settings(config), None)
-        if known is not None:  # judged as `archlint check` would judge it
-            after = baseline.apply(after, known, every_contract=not contract_ids)
         click.echo(f"check{' after fixing' if outcome.written else ''}: {summary_line(after)}")
         return after.exit_code
     return EXIT_OK
@@ -339,43 +333,26 @@ def migrate(path: Path | None) -> int:
 def baseline_command(config: Path | None, update: bool, allow_growth: bool,
                      no_cache: bool) -> int:
     """Record the current violations so that `check` fails only on new ones."""
-    settings = load_settings(config)
-    path = baseline.default_path(settings)
-    recorded = baseline.load(path, settings)
-    if recorded is None and update:
-        raise UsageError(f"no baseline to update at {shown(path)}: create it with "
-                         "`archlint baseline`")
-    if recorded is not None and not (update or allow_growth):
-        raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
-                         "(add new violations to it with --allow-growth)")
-    report = run_check(settings.config_file, use_cache=not no_cache, timings=_timings())
-    current = baseline.record(report)
-    renamed = baseline.renames(recorded, report) if recorded is not None else {}
-    for old, new in renamed.items():
+    done = record_baseline(config, update=update, allow_growth=allow_growth,
+                           use_cache=not no_cache, timings=_timings())
+    for old, new in done.renamed.items():
         click.echo(f"the entries of contract '{old}', which no contract has, are recorded "
                    f"under '{new}'")
-    if recorded is None or allow_growth:
-        wanted = current
+    where = shown(done.path)
+    if done.before is None:
+        click.echo(f"baseline written to {where}: {_recorded(done.after)}")
+    elif not done.written:
+        click.echo(f"baseline {where} is up to date: {_recorded(done.after)}")
     else:
-        wanted = baseline.shrink(recorded.renamed(renamed), current)
-    rewrite = recorded is None or wanted != recorded or bool(recorded.duplicates)
-    if recorded is None:
-        click.echo(f"baseline written to {shown(path)}: {_recorded(wanted)}")
-    elif not rewrite:
-        click.echo(f"baseline {shown(path)} is up to date: {_recorded(wanted)}")
-    else:
-        click.echo(f"baseline {shown(path)} updated: {_recorded(wanted)} "
-                   f"({recorded.total} before)")
-    if rewrite:
-        baseline.write(path, wanted, report.version)
-    outcome = baseline.apply(report, wanted)
-    unrecorded = outcome.summary.new
+        click.echo(f"baseline {where} updated: {_recorded(done.after)} "
+                   f"({done.before.total} before)")
+    unrecorded = done.report.summary.new
     if unrecorded:
         one = unrecorded == 1
         click.echo(f"{unrecorded} new {'violation is' if one else 'violations are'} not recorded: "
                    f"fix {'it' if one else 'them'}, or add {'it' if one else 'them'} with "
                    "`archlint baseline --update --allow-growth`")
-    return outcome.exit_code
+    return done.report.exit_code
 
 
 def _recorded(known: baseline.Baseline) -> str:

@@ -32,11 +32,11 @@ from .checking import check
 from .errors import ArchlintError
 from .files import write_atomic
 from .graph import resolve_relative
-from .model import Report, Violation, printable
+from .model import ImportViolation, Report, printable
 from .settings import load_settings
 from .timing import Timings, step
 
-FIXED_TYPES = ("canonical",)
+REWRITTEN_TYPES = ("canonical",)  # the contract types whose violations carry a replacement
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class FileFix:
     before: str
     after: str
     encoding: str  # the file's, as Python reads it (`utf-8-sig` keeps a BOM)
-    fixed: int  # violations fixed in this file
+    rewritten: int  # violations whose import this file's rewrite replaces
 
     def diff(self) -> str:
         """The unified diff, control characters of the file shown as escapes: it goes to a
@@ -88,7 +88,7 @@ class NotFixed:
 class FixPlan:
     files: tuple[FileFix, ...]
     not_fixed: tuple[NotFixed, ...]
-    without_fix: int  # violations of the fixed contract types that carry no fix
+    without_replacement: int  # violations of REWRITTEN_TYPES that carry no replacement
 
 
 @dataclass(frozen=True)
@@ -121,27 +121,27 @@ def fix(config: Path | None = None, *, contract_ids: Iterable[str] = (), write: 
 
 def plan_fixes(report: Report, root: Path) -> FixPlan:
     """The rewritten text of every file with a fixable violation; nothing is written."""
-    by_path: dict[str, list[Violation]] = {}
-    without_fix = 0
+    by_path: dict[str, list[ImportViolation]] = {}
+    without_replacement = 0
     for result in report.results:
-        if result.type not in FIXED_TYPES:
+        if result.type not in REWRITTEN_TYPES:
             continue
         for violation in result.violations:
-            if violation.fix is None or violation.symbol is None:
-                without_fix += 1
-            else:
+            if isinstance(violation, ImportViolation) and violation.replacement is not None:
                 by_path.setdefault(violation.path, []).append(violation)
+            else:
+                without_replacement += 1
     files, not_fixed = [], []
     for path, violations in sorted(by_path.items()):
         file_fix, missed = _fix_file(root, path, violations)
         not_fixed += missed
         if file_fix is not None:
             files.append(file_fix)
-    return FixPlan(tuple(files), tuple(not_fixed), without_fix)
+    return FixPlan(tuple(files), tuple(not_fixed), without_replacement)
 
 
 def _fix_file(root: Path, path: str,
-              violations: list[Violation]) -> tuple[FileFix | None, list[NotFixed]]:
+              violations: list[ImportViolation]) -> tuple[FileFix | None, list[NotFixed]]:
     moves = sorted({_move(v) for v in violations}, key=lambda m: (m.line, m.name, m.target))
 
     def missed(reason: str, chosen: Iterable[Move] = moves) -> list[NotFixed]:
@@ -180,11 +180,11 @@ def _with_final_newline(after: str, before: str) -> str:
     return after if after.endswith(ending) else after.rstrip("\r\n") + ending
 
 
-def _move(violation: Violation) -> Move:
-    (statement,) = ast.parse(violation.fix or "").body
-    assert isinstance(statement, ast.ImportFrom) and statement.module is not None
-    (alias,) = statement.names
-    return Move(violation.line, violation.imported, alias.name, alias.asname, statement.module)
+def _move(violation: ImportViolation) -> Move:
+    replacement = violation.replacement
+    assert replacement is not None, "plan_fixes passes only violations with a replacement"
+    return Move(violation.line, violation.imported, replacement.name, replacement.alias,
+                replacement.module)
 
 
 # -- the rewrite -------------------------------------------------------------------------------

@@ -103,30 +103,64 @@ class Definition:
 
 
 @dataclass(frozen=True)
-class Violation:
-    """One broken rule: a direct import statement, or an importer/imported pair and its chain.
+class Replacement:
+    """The import statement that keeps a contract: `from module import name [as alias]`."""
 
-    For a direct violation `chain` holds the single offending import; for an indirect one it
-    holds every hop from `importer` to `imported`. A violation about definitions rather than
-    imports (`unique`) has no chain and lists every `definitions` of its symbol, the original
-    first. A violation that closes an import cycle (`acyclic`) names in `cycle` the two
-    children of a package between which it does: the baseline knows it by that pair, not by
-    the import a heuristic nominates to break the cycle today.
-    """
+    module: str
+    name: str
+    alias: str | None = None
+
+    @property
+    def statement(self) -> str:
+        alias = f" as {self.alias}" if self.alias else ""
+        return f"from {self.module} import {self.name}{alias}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Violation:
+    """What every finding of a contract has: where to look (`path`, `line` and its source),
+    what is wrong, and whether the baseline already knows it. Each kind of finding is a
+    subclass with the fields it has of its own."""
 
     contract_id: str
-    importer: str
-    imported: str
     path: str
     line: int
     line_contents: str
     message: str
+    baselined: bool = False
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        """Who breaks which contract with what, without line numbers, so moving code does
+        not make a violation new (the baseline counts these; the fingerprint hashes them):
+        contract id, two modules, and a name or ""."""
+        raise NotImplementedError
+
+    @property
+    def occurrences(self) -> int:
+        """How many offences the violation stands for, as the baseline counts them."""
+        return 1
+
+    @property
+    def fingerprint(self) -> str:
+        return _digest("\x1f".join(self.identity))
+
+    def sort_key(self) -> tuple[str, int, tuple[str, ...], tuple[Hop, ...]]:
+        return (self.path, self.line, self.identity[1:], ())
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportViolation(Violation):
+    """`importer` imports `imported` where a contract forbids it: directly (`chain` holds the
+    one import statement) or through a chain (`chain` holds every hop, the first at `path`).
+    `symbol` is the imported name a symbol-level contract is about; `replacement` the import
+    that keeps the contract, where there is one."""
+
+    importer: str
+    imported: str
     chain: tuple[Hop, ...]
     symbol: str | None = None
-    fix: str | None = None
-    baselined: bool = False
-    definitions: tuple[Definition, ...] = ()
-    cycle: tuple[str, str] | None = None
+    replacement: Replacement | None = None
 
     @property
     def is_indirect(self) -> bool:
@@ -134,24 +168,59 @@ class Violation:
 
     @property
     def identity(self) -> tuple[str, str, str, str]:
-        """Who breaks which contract with what, without line numbers, so moving code does
-        not make a violation new (the baseline counts these; the fingerprint hashes them)."""
         return (self.contract_id, self.importer, self.imported, self.symbol or "")
+
+    def sort_key(self) -> tuple[str, int, tuple[str, ...], tuple[Hop, ...]]:
+        return (self.path, self.line, self.identity[1:], self.chain)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CycleImport(ImportViolation):
+    """An import that closes an import cycle between `children`, two children of a package
+    (`acyclic`). The baseline knows it by that pair, not by the import a heuristic nominates
+    to break the cycle today."""
+
+    children: tuple[str, str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateDefinition(Violation):
+    """`symbol` defined at the top level of several modules (`unique`): every definition in
+    `definitions`, the original first; the violation is reported at the first copy."""
+
+    symbol: str
+    definitions: tuple[Definition, ...]
+
+    @property
+    def original(self) -> str:
+        return self.definitions[0].module
+
+    @property
+    def copy(self) -> str:
+        """The module of the copy the violation is reported at."""
+        return next(d.module for d in self.definitions
+                    if (d.path, d.line) == (self.path, self.line))
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.contract_id, self.copy, self.original, self.symbol)
 
     @property
     def occurrences(self) -> int:
-        """How many offences the violation stands for, as the baseline counts them: one, or
-        for a name defined in several modules every copy beside the original, so that a new
-        copy of a known duplicate is new."""
+        """Every copy beside the original, so that a new copy of a known duplicate is new."""
         return max(1, len({d.module for d in self.definitions}) - 1)
 
-    @property
-    def fingerprint(self) -> str:
-        return _digest("\x1f".join(self.identity))
 
-    def sort_key(self) -> tuple:
-        return (self.path, self.line, self.importer, self.imported, self.symbol or "",
-                tuple(self.chain))
+@dataclass(frozen=True, kw_only=True)
+class UnlistedModule(Violation):
+    """A child of a container that no layer lists, under `exhaustive = true` (`layers`)."""
+
+    module: str
+    container: str
+
+    @property
+    def identity(self) -> tuple[str, str, str, str]:
+        return (self.contract_id, self.module, self.container, "")
 
 
 @dataclass(frozen=True)
@@ -194,28 +263,38 @@ def _digest(key: str) -> str:
 
 
 @dataclass(frozen=True)
-class Fixed:
-    """Occurrences the baseline records that no longer occur: `count` of them are gone.
+class GoneViolation:
+    """`count` occurrences of a violation the baseline records that no longer occur."""
 
-    A violation entry names `contract_id`, `importer`, `imported` and `symbol`; a diagnostic
-    entry names `kind`, `path` and `message` (the other fields stay empty). A `cycle` entry is
-    an import between two children of a package (`importer`, `imported`) that no longer closes
-    an import cycle.
-    """
-
+    contract_id: str
+    importer: str
+    imported: str
+    symbol: str | None
     count: int
-    contract_id: str = ""
-    importer: str = ""
-    imported: str = ""
-    symbol: str | None = None
-    kind: str = ""
-    path: str = ""
-    message: str = ""
-    cycle: bool = False
 
-    @property
-    def is_diagnostic(self) -> bool:
-        return not self.contract_id
+
+@dataclass(frozen=True)
+class GoneCycle:
+    """An import between two children of a package (`importer`, `imported`) the baseline
+    records as closing a cycle, which it no longer does."""
+
+    contract_id: str
+    importer: str
+    imported: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class GoneDiagnostic:
+    """`count` occurrences of a diagnostic the baseline records that no longer occur."""
+
+    kind: str
+    path: str
+    message: str
+    count: int
+
+
+GoneEntry = GoneViolation | GoneCycle | GoneDiagnostic
 
 
 @dataclass(frozen=True)
@@ -304,7 +383,7 @@ class Summary:
     new: int
     baselined: int
     unparsed_files: int
-    fixed: int
+    gone: int  # baseline entries no longer occurring ("fixed since the baseline")
     suppressed: int = 0
 
 
@@ -315,11 +394,8 @@ class Report:
     version: str
     results: tuple[ContractResult, ...]
     diagnostics: tuple[Diagnostic, ...] = field(default=())
-    fixed: tuple[Fixed, ...] = field(default=())
-    strict_baseline: bool = False
-    # Reporters list baselined violations and diagnostics (and, in text and github, the
-    # suppressed violations) one by one only when this is set; otherwise they count them.
-    show_baselined: bool = False
+    gone: tuple[GoneEntry, ...] = field(default=())  # what the baseline records that is gone
+    gone_fails: bool = False  # a strict baseline: what is gone must leave it (CI)
     # Filled only when pictures are asked for (check with `with_context`).
     project: ProjectMap | None = None
 
@@ -335,17 +411,17 @@ class Report:
             new=len(violations) - baselined,
             baselined=baselined,
             unparsed_files=sum(1 for d in self.diagnostics if d.kind == "syntax-error"),
-            fixed=sum(f.count for f in self.fixed),
+            gone=sum(entry.count for entry in self.gone),
             suppressed=sum(len(r.suppressed) for r in self.results),
         )
 
     @property
     def failed(self) -> bool:
         """A broken contract, an error diagnostic the baseline does not know, or (with
-        `strict_baseline`) a baseline that still records what is gone."""
+        `gone_fails`) a baseline that still records what is gone."""
         return (any(r.fails for r in self.results)
                 or any(d.severity == ERROR and not d.baselined for d in self.diagnostics)
-                or (self.strict_baseline and bool(self.fixed)))
+                or (self.gone_fails and bool(self.gone)))
 
     @property
     def exit_code(self) -> int:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from archlint import Report, check
+from archlint import Report, Violation, check
 from archlint.cli import main
 
 
@@ -77,18 +77,26 @@ def project(tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.M
 
 
 def rows(report: Report, contract_id: str | None = None) -> list[tuple]:
-    """Violations as (importer, imported, path, line) rows, for exact assertions."""
+    """Violations as (importer, imported, path, line) rows, for exact assertions (a module no
+    layer lists: module, container; a duplicate definition: copy, original)."""
     return [
-        (v.importer, v.imported, v.path, v.line)
+        (*v.identity[1:3], v.path, v.line)
         for result in report.results if contract_id in (None, result.id)
         for v in result.violations
     ]
 
 
 def chains(report: Report, contract_id: str | None = None) -> list[list[tuple]]:
-    """Each violation's chain as (importer, imported, path, line) hops."""
+    """Each violation's chain as (importer, imported, path, line) hops; none for a finding
+    without imports."""
     return [
-        [(h.importer, h.imported, h.path, h.line) for h in v.chain]
+        [(h.importer, h.imported, h.path, h.line) for h in getattr(v, "chain", ())]
         for result in report.results if contract_id in (None, result.id)
         for v in result.violations
     ]
+
+
+def replacement(violation: Violation) -> str | None:
+    """The import statement a violation's replacement writes (its `fix:` line), or None."""
+    found = getattr(violation, "replacement", None)
+    return found.statement if found is not None else None

@@ -28,6 +28,7 @@ from importlinter.application.use_cases import (
 from importlinter.configuration import configure
 
 from archlint import Report
+from archlint.model import ImportViolation, UnlistedModule
 
 configure()  # import-linter's own global settings, which its Python API expects
 _register_built_in_contract_types()  # what lint_imports() does before create_report()
@@ -101,12 +102,13 @@ def _direct(kind: str, metadata: dict) -> set[Import]:
 
 def archlint_outcomes(report: Report) -> dict[str, Outcome]:
     """The same for an archlint report: an import violation with a single hop is direct (for
-    acyclic, every violation is the direct import to cut); a violation without hops is a
-    child that no layer names."""
+    acyclic, every violation is the direct import to cut); an UnlistedModule is a child that
+    no layer names."""
     outcomes = {}
     for result in report.results:
-        direct = {(v.importer, v.imported) for v in result.violations
-                  if len(v.chain) == 1 or (result.type == "acyclic" and v.chain)}
-        undeclared = {v.importer for v in result.violations if not v.chain}
+        imports = [v for v in result.violations if isinstance(v, ImportViolation)]
+        direct = {(v.importer, v.imported) for v in imports
+                  if not v.is_indirect or result.type == "acyclic"}
+        undeclared = {v.module for v in result.violations if isinstance(v, UnlistedModule)}
         outcomes[result.name] = Outcome(result.kept, frozenset(direct), frozenset(undeclared))
     return outcomes

@@ -10,7 +10,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from archlint import baseline
+from archlint import baseline, check
+from archlint.errors import UsageError
 from archlint.model import Diagnostic
 
 SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "json-schema.json").read_text())
@@ -301,9 +302,33 @@ def test_applying_a_baseline_leaves_the_checked_report_as_it_was(legacy):
     applied = baseline.apply(report, recorded, strict=True)
     assert [v.baselined for r in applied.results for v in r.violations] == [True, True]
     assert [v.baselined for r in report.results for v in r.violations] == [False, False]
-    assert (report.fixed, report.strict_baseline, report.exit_code) == ((), False, 1)
-    assert (applied.fixed, applied.exit_code) == ((), 0)
+    assert (report.gone, report.gone_fails, report.exit_code) == ((), False, 1)
+    assert (applied.gone, applied.exit_code) == ((), 0)
     assert baseline.apply(report, recorded, strict=True) == applied
+
+
+def test_the_python_api_gives_the_verdict_of_the_command(legacy):
+    """`archlint.check()` applies the project's baseline as `archlint check` does; a path
+    names another file, False none, and strict_baseline fails on what is gone."""
+    assert legacy.cli("baseline").code == 0
+    config = legacy.root / "pyproject.toml"
+    report = check(config, use_cache=False)
+    assert [(v.identity[1], v.baselined) for r in report.results for v in r.violations] == [
+        ("app.low", True), ("app.other", True)]
+    assert (report.exit_code, legacy.cli("check").code) == (0, 0)
+    assert check(config, baseline=False, use_cache=False).exit_code == 1
+    (legacy.root / "app" / "other.py").write_text("")
+    moved = legacy.root / "known.json"
+    (legacy.root / "contracts" / "baseline.json").rename(moved)
+    assert check(config, use_cache=False).exit_code == 1  # no baseline file any more
+    lenient = check(config, baseline=moved, use_cache=False)
+    strict = check(config, baseline=moved, strict_baseline=True, use_cache=False)
+    assert [(e.importer, e.count) for e in lenient.gone] == [("app.other", 1)]
+    assert (lenient.exit_code, strict.exit_code) == (0, 1)
+    assert (legacy.cli("check", "--baseline", "known.json", "--strict-baseline").code,
+            legacy.cli("check", "--baseline", "known.json").code) == (1, 0)
+    with pytest.raises(UsageError, match="baseline file not found: missing.json"):
+        check(config, baseline=legacy.root / "missing.json", use_cache=False)
 
 
 # Two cycles between the children of app: a <-> b and c <-> d. Removing c's import of d breaks

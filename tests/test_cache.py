@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,22 @@ import archlint.cache
 import archlint.checking
 import archlint.discovery
 import archlint.graph
-from archlint.model import ContractResult, Diagnostic, Hop, Report, Violation
-from archlint.serialize import from_data, to_data
+from archlint.cache import read_entry
+from archlint.model import (
+    ContractResult,
+    CycleImport,
+    Definition,
+    Diagnostic,
+    DuplicateDefinition,
+    GoneCycle,
+    GoneDiagnostic,
+    GoneViolation,
+    Hop,
+    ImportViolation,
+    Replacement,
+    Report,
+    UnlistedModule,
+)
 
 from conftest import rows
 
@@ -341,78 +356,67 @@ def test_no_cache_neither_reads_nor_writes_results(cached):
 
 def _doctor_cached_reports(root: Path) -> None:
     """Empty the violations of every cached report, as if an older archlint had missed them."""
-    for path in (root / ".archlint_cache" / "results").glob("*.json"):
-        entry = json.loads(path.read_text())
-        for result in entry["report"]["value"]["results"]:
-            result["violations"] = []
-        path.write_text(json.dumps(entry))
+    for path in (root / ".archlint_cache" / "results").glob("*.pickle"):
+        entry = read_entry(path.read_bytes())
+        results = tuple(replace(r, violations=()) for r in entry["report"].results)
+        entry["report"] = replace(entry["report"], results=results)
+        path.write_bytes(pickle.dumps(entry))
 
 
-# -- serialization ------------------------------------------------------------------------------
+# -- the entry's format ----------------------------------------------------------------------
 
 
-def test_rich_report_round_trips_through_json():
-    hop = Hop("a.b", "a.c", "a/b.py", 3, "import a.c")
+def test_a_report_of_every_kind_of_finding_round_trips_through_an_entry():
+    hop = Hop("a.b", "a.c", "a/b.py", 3, "import a.c", in_function=True)
+    definitions = (Definition("a.x", "Name", "class", "a/x.py", 1, "class Name:"),
+                   Definition("a.y", "Name", "function", "a/y.py", 4, "def Name():"))
     report = Report(
         version="1.2.3",
         results=(
             ContractResult(
                 id="x", name="X", type="canonical", description="why", severity="warning",
                 violations=(
-                    Violation("x", "a.b", "a.d", "a/b.py", 3, "import a.c", "m", (hop, hop),
-                              symbol="Name", fix="from a.e import Name", baselined=True),
-                    Violation("x", "a.b", "a.c", "a/b.py", 3, "import a.c", "m", (hop,)),
+                    ImportViolation(contract_id="x", importer="a.b", imported="a.d",
+                                    path="a/b.py", line=3, line_contents="import a.c",
+                                    message="m", chain=(hop, hop), symbol="Name",
+                                    replacement=Replacement("a.e", "Name", "N"),
+                                    baselined=True),
+                    CycleImport(contract_id="x", importer="a.b", imported="a.c", path="a/b.py",
+                                line=3, line_contents="import a.c", message="m", chain=(hop,),
+                                children=("a.b", "a.c")),
+                    DuplicateDefinition(contract_id="x", path="a/y.py", line=4,
+                                        line_contents="def Name():", message="m",
+                                        symbol="Name", definitions=definitions),
+                    UnlistedModule(contract_id="x", path="a/z.py", line=1, line_contents="",
+                                   message="m", module="a.z", container="a"),
                 ),
             ),
-            ContractResult(id="y", name="Y", type="layers", description="", severity="error",
-                           violations=()),
         ),
         diagnostics=(Diagnostic("syntax-error", "a/z.py", 1, "invalid syntax", "warning"),),
+        gone=(GoneViolation("x", "a.b", "a.c", None, 2), GoneCycle("x", "a.b", "a.c"),
+              GoneDiagnostic("syntax-error", "a/q.py", "invalid syntax", 1)),
+        gone_fails=True,
     )
-    assert from_data(Report, json.loads(json.dumps(to_data(report)))) == report
+    entry = {"key": {"format": 1}, "files": {"a/b.py": [[1, 2, 3, 4], "f", [], "a.b", "d", "a"]},
+             "report": report}
+    assert read_entry(pickle.dumps(entry)) == entry
 
 
-@dataclass(frozen=True)
-class _Edge:
-    importer: str
-    imported: str
+class _Planted:
+    def __reduce__(self):
+        return (os.system, ("touch planted",))
 
 
-@dataclass(frozen=True)
-class _Extended:
-    """Field shapes another part of archlint may add to a result, without serializer changes."""
-
-    edges: tuple[_Edge, ...]
-    pairs: tuple[tuple[str, int], ...]
-    layers: list[str]
-    labels: dict[str, tuple[_Edge, ...]]
-    note: str | None = None
-    depth: int | None = None
-    weights: tuple[float, ...] = field(default=())
-
-
-def test_added_fields_round_trip_without_serializer_changes():
-    value = _Extended(
-        edges=(_Edge("a", "b"),), pairs=(("a", 1), ("b", 2)), layers=["top", "bottom"],
-        labels={"red": (_Edge("c", "d"),)}, note=None, depth=2, weights=(0.5,),
-    )
-    assert from_data(_Extended, json.loads(json.dumps(to_data(value)))) == value
-
-
-def test_shared_instances_are_stored_once_and_round_trip():
-    first = Hop("a.b", "a.c", "a/b.py", 3, "import a.c")
-    second = Hop("a.c", "a.d", "a/c.py", 1, "import a.d")
-    value = _Chains(chains=((first, second), (first,), (second, first)), note="n")
-    data = json.loads(json.dumps(to_data(value, Hop)))
-    assert data["value"]["chains"] == [[0, 1], [0], [1, 0]]
-    assert [hop["importer"] for hop in data["shared"]] == ["a.b", "a.c"]
-    assert from_data(_Chains, data, Hop) == value
-
-
-@dataclass(frozen=True)
-class _Chains:
-    chains: tuple[tuple[Hop, ...], ...]
-    note: str
+def test_an_entry_that_would_run_code_is_a_miss_and_runs_nothing(cached, monkeypatch):
+    cached.check()
+    (entry,) = (cached.root / ".archlint_cache" / "results").glob("*.pickle")
+    entry.write_bytes(pickle.dumps({"key": None, "report": _Planted()}))
+    monkeypatch.chdir(cached.root)
+    with pytest.raises(ValueError, match="posix.system is not part of a cached entry"):
+        read_entry(entry.read_bytes())
+    result = cached.cli("check")
+    assert result.code == 1 and "1 violation" in result.out
+    assert not (cached.root / "planted").exists()
 
 
 def test_a_new_file_is_seen_after_a_build_that_needed_no_walk(cached):

@@ -11,6 +11,8 @@ from archlint.graph import build_graph
 from archlint.loading import load_contracts
 from archlint.settings import load_settings
 
+from conftest import replacement
+
 CONTRACT = """
     [[contracts]]
     id = "ws"
@@ -63,7 +65,7 @@ def chatapp(project, files: dict[str, str], extra: str = "", **settings):
 def found(report, contract_id: str = "ws") -> list[tuple]:
     """Violations as (importer, imported, symbol, path, line, fix)."""
     (result,) = [r for r in report.results if r.id == contract_id]
-    return [(v.importer, v.imported, v.symbol, v.path, v.line, v.fix) for v in result.violations]
+    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v)) for v in result.violations]
 
 
 def violation(report, contract_id: str = "ws"):

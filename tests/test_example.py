@@ -7,6 +7,8 @@ from pathlib import Path
 from archlint import check
 from archlint.cli import main
 
+from conftest import replacement
+
 EXAMPLE = Path(__file__).parents[1] / "examples" / "websocket_ssot"
 
 EXPECTED = [
@@ -58,7 +60,7 @@ EXPECTED = [
 def test_example_reports_every_planted_drift_and_nothing_else():
     report = check(EXAMPLE / "pyproject.toml", use_cache=False)
     found = [
-        (result.id, v.importer, v.imported, v.symbol, v.path, v.line, v.fix)
+        (result.id, *v.identity[1:3], v.identity[3] or None, v.path, v.line, replacement(v))
         for result in report.results for v in result.violations
     ]
     assert found == EXPECTED

@@ -11,6 +11,8 @@ from archlint import check
 from archlint.cli import main
 from archlint.fix import plan_fixes
 
+from conftest import replacement
+
 CONTRACT = """
     [[contracts]]
     id = "one-manager"
@@ -262,7 +264,7 @@ fixed 2 imports in 2 files
 check after fixing: 1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined)
 """)
     remaining = check(project.root / "pyproject.toml", use_cache=False).results[0].violations
-    assert [(v.path, v.line, v.symbol, v.fix) for v in remaining] == [
+    assert [(v.path, v.line, v.symbol, replacement(v)) for v in remaining] == [
         ("app/api.py", 2, None, None)]
     texts = {p: (project.root / p).read_text() for p in ("app/api.py", "app/views.py")}
     assert texts == {
@@ -347,7 +349,7 @@ check after fixing: 1 contract: 0 kept, 1 broken · 4 violations (4 new, 0 basel
 """
     (result,) = check(example / "pyproject.toml", use_cache=False,
                       contract_ids=["websocket-canonical"]).results
-    assert [(v.path, v.fix) for v in result.violations] == [
+    assert [(v.path, replacement(v)) for v in result.violations] == [
         ("chatapp/agents/execution_engine.py", None),
         ("chatapp/test_framework/websocket_mock.py", None),
         ("tests/unit/test_connection_registry.py", None),

@@ -7,6 +7,8 @@ import pytest
 from archlint.errors import ConfigError, Problem
 from archlint.facts.structure import read_top_level
 
+from conftest import replacement
+
 CONTRACT = """
     [[contracts]]
     id = "no-internals"
@@ -43,7 +45,7 @@ def setup(project, files: dict[str, str], extra: str = "", roots=("chatapp", "te
 def found(report) -> list[tuple]:
     """Violations as (importer, imported, symbol, path, line, fix)."""
     (result,) = report.results
-    return [(v.importer, v.imported, v.symbol, v.path, v.line, v.fix) for v in result.violations]
+    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v)) for v in result.violations]
 
 
 def messages(report) -> list[str]:

@@ -228,9 +228,10 @@ def test_a_file_with_newer_syntax_counts_in_every_contract_type(project):
         names = ["Manager", "Generic", "Alias"]
     """)
     report = same_as_uncached(project)
-    found = {r.id: [(v.importer, v.imported, v.symbol, v.line) for v in r.violations]
+    found = {r.id: [(*v.identity[1:], v.line) for v in r.violations]
              for r in report.results}
     assert found == {
+        # import violations: importer, imported, name; a duplicate: copy, original, name
         "core-entry": [("app.legacy", "app.core._impl", "thing", 8),
                        ("tests.test_x", "app.core._impl", "helper", 8)],
         "tests-public": [("tests.test_x", "app.core._impl", "helper", 8)],

@@ -8,6 +8,7 @@ import marshal
 import pytest
 
 from archlint.errors import ConfigError
+from archlint.model import DuplicateDefinition
 from archlint.facts.structure import read_top_level
 
 CONTRACT = """
@@ -60,10 +61,10 @@ def setup(project, files: dict[str, str] | None = None, extra: str = ""):
 
 
 def found(report) -> list[tuple]:
-    """Violations as (symbol, importer, imported, path, line) and their definitions as
+    """Violations as (symbol, copy, original, path, line) and their definitions as
     (module, path, line, kind)."""
     (result,) = report.results
-    return [((v.symbol, v.importer, v.imported, v.path, v.line),
+    return [((v.symbol, v.copy, v.original, v.path, v.line),
              [(d.module, d.path, d.line, d.kind) for d in v.definitions])
             for v in result.violations]
 
@@ -87,7 +88,7 @@ def test_classes_functions_and_assignments_defined_twice_are_violations(project)
     assert [v.message for v in report.results[0].violations][1] == (
         "WebSocketManager is defined in 2 modules; keep the original in chatapp.core.manager "
         "and import it from there")
-    assert [v.chain for v in report.results[0].violations] == [(), (), ()]
+    assert [type(v) for v in report.results[0].violations] == [DuplicateDefinition] * 3
     assert report.exit_code == 1
 
 

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import CycleDependency, Group, Hop, Violation
+from ..model import CycleDependency, CycleImport, Group, Hop, Violation
 from .base import Contract
 
 
@@ -98,12 +98,12 @@ class AcyclicContract(Contract):
             cycle = " -> ".join(c.rsplit(".", 1)[-1] for c in (a, *back))
             cycle_hops = tuple(sibling_edges[x][y] for x, y in zip(back, back[1:]))
             for hop in graph.hops(importer, imported):
-                violations.append(Violation(
+                violations.append(CycleImport(
                     contract_id=self.id, importer=importer, imported=imported, path=hop.path,
                     line=hop.line, line_contents=hop.line_contents,
                     message=(f"{importer} imports {imported}, closing the cycle {cycle} between "
                              f"children of {package}; removing this import breaks it"),
-                    chain=(hop, *cycle_hops), cycle=(a, b),
+                    chain=(hop, *cycle_hops), children=(a, b),
                 ))
         return violations
 

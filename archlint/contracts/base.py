@@ -13,7 +13,7 @@ from typing import ClassVar
 from ..errors import Problem, did_you_mean
 from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
-from ..model import ERROR, WARNING, CycleDependency, Group, Hop, Violation
+from ..model import ERROR, WARNING, CycleDependency, Group, Hop, ImportViolation, Violation
 from ..patterns import InvalidExpression, ModuleExpression
 
 SEVERITIES = (ERROR, WARNING)
@@ -158,9 +158,10 @@ class Contract:
         ]
         return violations
 
-    def _violation(self, importer: str, imported: str, hops: tuple, message: str) -> Violation:
+    def _violation(self, importer: str, imported: str, hops: tuple[Hop, ...],
+                   message: str) -> ImportViolation:
         first = hops[0]
-        return Violation(
+        return ImportViolation(
             contract_id=self.id, importer=importer, imported=imported, path=first.path,
             line=first.line, line_contents=first.line_contents, message=message, chain=hops,
         )

@@ -37,7 +37,7 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ImportedItem, ProjectGraph
-from ..model import Group, Violation, is_within
+from ..model import Group, ImportViolation, Replacement, is_within
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract
 
@@ -148,7 +148,7 @@ class CanonicalContract(Contract):
         return found
 
     def _judge(self, graph: ProjectGraph, item: ImportedItem,
-               packages: list[str]) -> Violation | None:
+               packages: list[str]) -> ImportViolation | None:
         importer, module, name = item.importer, item.module, item.name
         entered = [p for p in packages
                    if self._in_package(module, p) and not self._in_package(importer, p)]
@@ -161,21 +161,21 @@ class CanonicalContract(Contract):
         if symbol_rule:
             message = (f"{importer} imports {name} from {module}; {name} is imported only "
                        f"from its canonical module {home}")
-            fix = _from_import(home, name, item.alias)
+            replacement = Replacement(home, name, item.alias)
         else:
             package = entered[0]
             through = self._entry_points(package)
             what = f"{name} from {module}" if name is not None else module
             message = f"{importer} imports {what}; {package} is entered only through {through}"
-            fix = None
+            replacement = None
             if name is not None:
                 source = home if home is not None and home != importer else (
                     self._provider(graph, package, name, importer))
-                fix = _from_import(source, name, item.alias) if source else None
-        return Violation(
+                replacement = Replacement(source, name, item.alias) if source else None
+        return ImportViolation(
             contract_id=self.id, importer=importer, imported=module, path=graph.path_of(importer),
             line=item.line, line_contents=item.line_contents, message=message,
-            chain=(item.hop(graph),), symbol=name, fix=fix,
+            chain=(item.hop(graph),), symbol=name, replacement=replacement,
         )
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
@@ -234,10 +234,6 @@ def entry_point(name: str) -> tuple[str, bool]:
     if name.endswith(INIT_ONLY):
         return name[: -len(INIT_ONLY)], True
     return name, False
-
-
-def _from_import(module: str, name: str, alias: str | None) -> str:
-    return f"from {module} import {name}" + (f" as {alias}" if alias else "")
 
 
 def _is_module_name(text: str) -> bool:

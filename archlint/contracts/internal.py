@@ -23,7 +23,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ImportedItem, ProjectGraph
-from ..model import Group, Violation, is_within
+from ..model import Group, ImportViolation, Violation, is_within
 from ..patterns import ModuleExpression
 from .base import Contract, outermost
 
@@ -98,7 +98,8 @@ class InternalContract(Contract):
                                 tuple(outermost(self.matched(graph, "importers")))))
         return groups
 
-    def _violation_for(self, graph: ProjectGraph, item: ImportedItem, reason: Reason) -> Violation:
+    def _violation_for(self, graph: ProjectGraph, item: ImportedItem,
+                       reason: Reason) -> ImportViolation:
         if item.name is None:
             message = (f"{item.importer} imports {item.module}, a module internal to "
                        f"{reason.owner} ({reason.why})")
@@ -108,7 +109,7 @@ class InternalContract(Contract):
         else:
             message = (f"{item.importer} imports {item.name} from {item.module}; {item.name} "
                        f"is internal to {reason.owner} ({reason.why})")
-        return Violation(
+        return ImportViolation(
             contract_id=self.id, importer=item.importer, imported=item.module,
             path=graph.path_of(item.importer), line=item.line, line_contents=item.line_contents,
             message=message, chain=(item.hop(graph),), symbol=item.name,

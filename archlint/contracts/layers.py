@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Violation
+from ..model import Group, UnlistedModule, Violation
 from .base import Contract
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
@@ -163,12 +163,11 @@ class LayersContract(Contract):
                 path, line = graph.path_of(child), 1
                 if child not in graph.files:
                     path, line = self.origin.file, self.origin.line or 1
-                violations.append(Violation(
-                    contract_id=self.id, importer=child, imported=container,
+                violations.append(UnlistedModule(
+                    contract_id=self.id, module=child, container=container,
                     path=path, line=line, line_contents="",
                     message=f"{child} is in no layer of {container}; with exhaustive = true "
                             "every child of a container must be listed",
-                    chain=(),
                 ))
         return violations
 

@@ -20,7 +20,7 @@ from typing import ClassVar
 from ..errors import Problem, did_you_mean
 from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
-from ..model import Definition, Group, Violation, is_within
+from ..model import Definition, DuplicateDefinition, Group, Violation, is_within
 from .base import Contract
 
 KINDS = ("class", "function", "assignment")
@@ -95,17 +95,17 @@ class UniqueContract(Contract):
                 violations.append(self._violation_for(name, definitions))
         return violations
 
-    def _violation_for(self, name: str, definitions: list[Definition]) -> Violation:
+    def _violation_for(self, name: str, definitions: list[Definition]) -> DuplicateDefinition:
         ordered = sorted(definitions, key=lambda d: (d.path, d.line))
         original = next((d for module in self.canonical for d in ordered if d.module == module),
                         ordered[0])
         listed = [original] + [d for d in ordered if d is not original]
         duplicate = next(d for d in listed if d.module != original.module)
         count = len({d.module for d in definitions})
-        return Violation(
-            contract_id=self.id, importer=duplicate.module, imported=original.module,
-            path=duplicate.path, line=duplicate.line, line_contents=duplicate.line_contents,
+        return DuplicateDefinition(
+            contract_id=self.id, path=duplicate.path, line=duplicate.line,
+            line_contents=duplicate.line_contents,
             message=f"{name} is defined in {count} modules; keep the original in "
                     f"{original.module} and import it from there",
-            chain=(), symbol=name, definitions=tuple(listed),
+            symbol=name, definitions=tuple(listed),
         )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from ..model import ContractResult, Report, Violation
+from ..model import ContractResult, ImportViolation, Report, Violation
 from .project_map import MAP_ID
 
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
@@ -248,13 +248,15 @@ def _row(violation: Violation, target: str, sources: str | None) -> str:
         where = f'<a href="{escape(href)}"><code>{escape(place)}</code></a>'
     if target:
         where += f' <a class="drawn" href="#{escape(target)}">picture</a>'
-    fix = (f'<td class="fix"><code>{escape(violation.fix)}</code></td>' if violation.fix
+    replacement = violation.replacement if isinstance(violation, ImportViolation) else None
+    fix = (f'<td class="fix"><code>{escape(replacement.statement)}</code></td>' if replacement
            else f"<td>{escape(violation.message)}</td>")
+    _, importer, imported, symbol = violation.identity
     return (f'<tr class="{state}"><td><span class="badge">{state}</span></td>'
             f"<td>{where}<br><code>{escape(violation.line_contents)}</code></td>"
-            f"<td><code>{escape(violation.importer)}</code></td>"
-            f"<td><code>{escape(violation.imported)}</code></td>"
-            f"<td><code>{escape(violation.symbol or '')}</code></td>{fix}</tr>")
+            f"<td><code>{escape(importer)}</code></td>"
+            f"<td><code>{escape(imported)}</code></td>"
+            f"<td><code>{escape(symbol)}</code></td>{fix}</tr>")
 
 
 def _diagnostics(report: Report) -> list[str]:

@@ -24,7 +24,16 @@ from pathlib import PurePosixPath
 
 import networkx as nx
 
-from ..model import ContractResult, Group, Hop, Violation, is_within
+from ..model import (
+    ContractResult,
+    Definition,
+    DuplicateDefinition,
+    Group,
+    Hop,
+    ImportViolation,
+    Violation,
+    is_within,
+)
 
 # Boxes, and allowed imports, in one picture before it is reduced: about what stays legible
 # at 2,500 x 2,500 px.
@@ -92,11 +101,12 @@ def group_title(picture: Picture, index: int) -> str:
 def picture_of(result: ContractResult, depth: int | None = None) -> Picture:
     """The contract's picture: every module `depth` levels below its named module when a depth
     is given, else reduced to at most BUDGET boxes as the module docstring says."""
-    if result.type == "unique" or any(v.definitions for v in result.violations):
+    if result.type == "unique" or any(isinstance(v, DuplicateDefinition)
+                                      for v in result.violations):
         return _definitions_picture(result)
     groups = result.groups
     detailed = _items(result, summary=False)
-    chains = any(v.is_indirect for v in result.violations)
+    chains = any(isinstance(v, ImportViolation) and v.is_indirect for v in result.violations)
     summarised = _items(result, summary=True) if chains else detailed
     if depth is not None:
         drawing = _Layout(groups, detailed, {}, uniform=depth).draw()
@@ -189,10 +199,13 @@ def _items(result: ContractResult, *, summary: bool) -> list[Item]:
     the violation's importer to its imported module when the chain holds it (a direct import,
     a cycle's breaker before the way back), else the last hop, where the chain reaches what it
     must not. As a summary, a violation is that one import, or for a chain one INDIRECT edge
-    from its importer to its imported module.
+    from its importer to its imported module. A finding about a module alone (one no layer
+    lists) has no import to draw: index.html lists it.
     """
     items = []
     for index, violation in enumerate(result.violations):
+        if not isinstance(violation, ImportViolation):
+            continue
         hops = violation.chain
         ends = [(h.importer, h.imported) for h in hops]
         pair = (violation.importer, violation.imported)
@@ -464,10 +477,12 @@ def uses_of(graph: nx.DiGraph) -> frozenset[str]:
 def _definitions_picture(result: ContractResult) -> Picture:
     """One box per duplicated name, holding a box per module that defines it: the original
     marked, the copies in red. No arrows: a copy is not an import."""
-    order = sorted(range(len(result.violations)),
-                   key=lambda i: (-len({d.module for d in result.violations[i].definitions}),
-                                  result.violations[i].symbol or ""))
-    chosen = sorted(order[:NAMES_BUDGET], key=lambda i: result.violations[i].symbol or "")
+    duplicates = [v for v in result.violations if isinstance(v, DuplicateDefinition)]
+    assert len(duplicates) == len(result.violations), "a unique contract finds only these"
+    order = sorted(range(len(duplicates)),
+                   key=lambda i: (-len({d.module for d in duplicates[i].definitions}),
+                                  duplicates[i].symbol))
+    chosen = sorted(order[:NAMES_BUDGET], key=lambda i: duplicates[i].symbol)
     notes = []
     if len(order) > NAMES_BUDGET:
         notes.append(f"the {NAMES_BUDGET} names with the most copies are drawn; index.html "
@@ -476,11 +491,11 @@ def _definitions_picture(result: ContractResult) -> Picture:
     graph = nx.DiGraph()
     first_copy: dict[int, str] = {}
     for index in chosen:
-        violation = result.violations[index]
-        by_module: dict[str, list] = {}
+        violation = duplicates[index]
+        by_module: dict[str, list[Definition]] = {}
         for definition in violation.definitions:
             by_module.setdefault(definition.module, []).append(definition)
-        original = violation.definitions[0].module
+        original = violation.original
         number = len(groups)
         groups.append(Group("definitions", f"{violation.symbol} ({len(by_module)} definitions)",
                             tuple(by_module)))

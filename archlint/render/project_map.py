@@ -14,7 +14,7 @@ from collections import Counter
 
 import networkx as nx
 
-from ..model import ContractResult, Group, ProjectMap, Report, is_within
+from ..model import ContractResult, Group, ImportViolation, ProjectMap, Report, is_within
 from .picture import BUDGET, CONTEXT, CONTEXT_BUDGET, VIOLATION, Picture, edge_label, uses_of
 
 MAP_ID = "project_map"  # not a possible contract id (those have no underscore)
@@ -26,7 +26,7 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
     depth = max((d for d in range(max((n.count(".") for n in names), default=0), -1, -1)
                  if len({_cut(n, d) for n in names}) <= BUDGET), default=0)
     violations = [(result, v) for result in report.results for v in result.violations
-                  if v.chain]
+                  if isinstance(v, ImportViolation)]
     result = ContractResult(
         id=MAP_ID, name="the project's packages and every contract's violations", type="map",
         description="", severity="error", violations=tuple(v for _, v in violations))

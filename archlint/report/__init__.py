@@ -1,15 +1,19 @@
-"""Reporters: one module per output format, each `render(report, stream)`; they read only
-the Report, never the graph."""
+"""Reporters: one module per output format, each `render(report, stream, show_baselined=)`;
+they read only the Report, never the graph. Baselined (and suppressed) findings are counted,
+and listed one by one only with `show_baselined`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from ..model import Report
 from . import github, json_format, sarif, text
 
-Reporter = Callable[[Report, TextIO], None]
+
+class Reporter(Protocol):
+    def __call__(self, report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+        ...
+
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.render,

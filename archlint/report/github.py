@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import WARNING, Report
-from .text import FIXED_HINT, fixed_entry, not_shown, plural, summary_line
+from ..model import WARNING, ImportViolation, Report
+from .text import GONE_HINT, gone_entry, not_shown, plural, summary_line
 
 
-def render(report: Report, stream: TextIO) -> None:
-    shown = report.show_baselined
+def render(report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+    shown = show_baselined
     for result in report.results:
         for v in result.violations:
             if v.baselined and not shown:
                 continue
-            message = f"{v.message}\nfix: {v.fix}" if v.fix else v.message
+            replacement = v.replacement if isinstance(v, ImportViolation) else None
+            message = f"{v.message}\nfix: {replacement.statement}" if replacement else v.message
             stream.write(_command(_kind(v.baselined, result.severity), message, file=v.path,
                                   line=v.line, title=result.id))
         for v in result.suppressed if shown else ():
@@ -37,9 +38,9 @@ def render(report: Report, stream: TextIO) -> None:
         if diagnostics:
             stream.write(f"not annotated: {plural(diagnostics, 'baselined diagnostic')} "
                          "(--show-baselined annotates them)\n")
-    for entry in report.fixed:
-        stream.write(_command("error" if report.strict_baseline else "notice",
-                              f"fixed {FIXED_HINT}: {fixed_entry(entry)}",
+    for entry in report.gone:
+        stream.write(_command("error" if report.gone_fails else "notice",
+                              f"fixed {GONE_HINT}: {gone_entry(entry)}",
                               title="archlint baseline"))
     stream.write(summary_line(report) + "\n")
 

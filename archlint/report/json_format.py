@@ -5,21 +5,33 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import Definition, Diagnostic, Fixed, Hop, Report, Violation
+from ..model import (
+    Definition,
+    Diagnostic,
+    DuplicateDefinition,
+    GoneCycle,
+    GoneDiagnostic,
+    GoneEntry,
+    Hop,
+    ImportViolation,
+    Report,
+    UnlistedModule,
+    Violation,
+)
 
 SCHEMA_VERSION = 1
 
 
-def render(report: Report, stream: TextIO) -> None:
-    json.dump(to_dict(report), stream, indent=2, ensure_ascii=False)
+def render(report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+    json.dump(to_dict(report, show_baselined), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
-def to_dict(report: Report) -> dict[str, Any]:
+def to_dict(report: Report, show_baselined: bool = False) -> dict[str, Any]:
     """The report; baselined violations and diagnostics are counted, and listed only with
     `show_baselined`; suppressed violations are always listed, apart."""
     summary = report.summary
-    shown = report.show_baselined
+    shown = show_baselined
     return {
         "schema_version": SCHEMA_VERSION,
         "archlint_version": report.version,
@@ -30,7 +42,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "violations": summary.violations,
             "new": summary.new,
             "baselined": summary.baselined,
-            "fixed": summary.fixed,
+            "fixed": summary.gone,
             "suppressed": summary.suppressed,
             "baselined_diagnostics": sum(1 for d in report.diagnostics if d.baselined),
         },
@@ -51,26 +63,35 @@ def to_dict(report: Report) -> dict[str, Any]:
             for result in report.results
         ],
         "diagnostics": [_diagnostic(d) for d in report.diagnostics if shown or not d.baselined],
-        "fixed": [_fixed(f) for f in report.fixed],
+        "fixed": [_gone(entry) for entry in report.gone],
     }
 
 
 def _violation(v: Violation) -> dict[str, Any]:
-    found = {
-        "importer": v.importer,
-        "imported": v.imported,
-        "symbol": v.symbol,
+    """One violation in the schema's one shape: an import violation with its chain; a
+    duplicate definition as the copy "importing" the original, with every definition; a module
+    no layer lists as the module "importing" its container."""
+    _, importer, imported, symbol = v.identity
+    found: dict[str, Any] = {
+        "importer": importer,
+        "imported": imported,
+        "symbol": symbol or None,
         "path": v.path,
         "line": v.line,
         "line_contents": v.line_contents,
-        "chain": [_hop(h) for h in v.chain],
+        "chain": [],
         "message": v.message,
-        "fix": v.fix,
+        "fix": None,
         "fingerprint": v.fingerprint,
         "baselined": v.baselined,
     }
-    if v.definitions:
+    if isinstance(v, ImportViolation):
+        found["chain"] = [_hop(h) for h in v.chain]
+        found["fix"] = v.replacement.statement if v.replacement else None
+    elif isinstance(v, DuplicateDefinition):
         found["definitions"] = [_definition(d) for d in v.definitions]
+    else:
+        assert isinstance(v, UnlistedModule)
     return found
 
 
@@ -90,11 +111,12 @@ def _diagnostic(d: Diagnostic) -> dict[str, Any]:
             "message": d.message, "fingerprint": d.fingerprint, "baselined": d.baselined}
 
 
-def _fixed(f: Fixed) -> dict[str, Any]:
-    if f.is_diagnostic:
-        return {"kind": f.kind, "path": f.path, "message": f.message, "count": f.count}
-    found = {"contract": f.contract_id, "importer": f.importer, "imported": f.imported,
-             "symbol": f.symbol, "count": f.count}
-    if f.cycle:
-        found["cycle"] = True
-    return found
+def _gone(entry: GoneEntry) -> dict[str, Any]:
+    if isinstance(entry, GoneDiagnostic):
+        return {"kind": entry.kind, "path": entry.path, "message": entry.message,
+                "count": entry.count}
+    if isinstance(entry, GoneCycle):
+        return {"contract": entry.contract_id, "importer": entry.importer,
+                "imported": entry.imported, "symbol": None, "count": entry.count, "cycle": True}
+    return {"contract": entry.contract_id, "importer": entry.importer,
+            "imported": entry.imported, "symbol": entry.symbol, "count": entry.count}

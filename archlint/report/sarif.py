@@ -14,24 +14,33 @@ import json
 from typing import Any, TextIO
 from urllib.parse import quote
 
-from ..model import DIAGNOSTIC_KINDS, ERROR, WARNING, Diagnostic, Hop, Report, Violation
-from .text import FIXED_HINT, fixed_entry, hop_note, plural
+from ..model import (
+    DIAGNOSTIC_KINDS,
+    ERROR,
+    WARNING,
+    Diagnostic,
+    Hop,
+    ImportViolation,
+    Report,
+    Violation,
+)
+from .text import GONE_HINT, gone_entry, hop_note, plural
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "archlint/v1"
 
 
-def render(report: Report, stream: TextIO) -> None:
-    json.dump(to_dict(report), stream, indent=2, ensure_ascii=False)
+def render(report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+    json.dump(to_dict(report, show_baselined), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
-def to_dict(report: Report) -> dict[str, Any]:
+def to_dict(report: Report, show_baselined: bool = False) -> dict[str, Any]:
     rules = [_contract_rule(r.id, r.name, r.description, r.type, r.severity)
              for r in report.results]
     rules += [_diagnostic_rule(kind.name, kind.description) for kind in DIAGNOSTIC_KINDS.values()]
     index = {rule["id"]: number for number, rule in enumerate(rules)}
-    shown = report.show_baselined
+    shown = show_baselined
     results = [
         _violation_result(v, index[r.id], r.severity)
         for r in report.results for v in r.violations if shown or not v.baselined
@@ -40,9 +49,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         for r in report.results for v in r.suppressed
     ] + [_diagnostic_result(d, index[d.kind]) for d in report.diagnostics
          if shown or not d.baselined]
-    level = "error" if report.strict_baseline else "note"
-    notifications = [{"level": level, "message": {"text": f"fixed {FIXED_HINT}: {fixed_entry(f)}"}}
-                     for f in report.fixed]
+    level = "error" if report.gone_fails else "note"
+    notifications = [{"level": level, "message": {"text": f"fixed {GONE_HINT}: {gone_entry(e)}"}}
+                     for e in report.gone]
     if not shown:
         notifications += [{"level": "note", "message": {"text": text}}
                           for text in not_listed(report)]
@@ -82,7 +91,9 @@ def _diagnostic_rule(kind: str, text: str) -> dict[str, Any]:
 
 def _violation_result(v: Violation, rule_index: int, severity: str,
                       suppressed: bool = False) -> dict[str, Any]:
-    message = f"{v.message}. Fix: {v.fix}" if v.fix else v.message
+    replacement = v.replacement if isinstance(v, ImportViolation) else None
+    message = f"{v.message}. Fix: {replacement.statement}" if replacement else v.message
+    _, importer, imported, symbol = v.identity
     result: dict[str, Any] = {
         "ruleId": v.contract_id,
         "ruleIndex": rule_index,
@@ -91,9 +102,9 @@ def _violation_result(v: Violation, rule_index: int, severity: str,
         "locations": [_location(v.path, v.line, v.line_contents)],
         "partialFingerprints": {FINGERPRINT_KEY: v.fingerprint},
         "baselineState": "unchanged" if v.baselined else "new",
-        "properties": {"importer": v.importer, "imported": v.imported, "symbol": v.symbol},
+        "properties": {"importer": importer, "imported": imported, "symbol": symbol or None},
     }
-    if v.is_indirect:
+    if isinstance(v, ImportViolation) and v.is_indirect:
         result["relatedLocations"] = [_hop_location(number, hop)
                                       for number, hop in enumerate(v.chain)]
     if suppressed:

@@ -11,9 +11,14 @@ from ..model import (
     WARNING,
     ContractResult,
     Definition,
-    Fixed,
+    DuplicateDefinition,
+    GoneCycle,
+    GoneDiagnostic,
+    GoneEntry,
     Hop,
+    ImportViolation,
     Report,
+    UnlistedModule,
     Violation,
     printable,
 )
@@ -25,18 +30,21 @@ DETAIL = "      "
 MAX_CHAIN_HOPS = 12
 
 
-# Control characters other than newline and tab, as they may sit in a checked source line:
-# printed raw, an escape sequence would drive the reader's terminal.
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+    """The report for a terminal; baselined violations and diagnostics, and suppressed
+    violations, are counted, and listed one by one only with `show_baselined`. Control
+    characters from checked code are shown as escapes: printed raw, an escape sequence would
+    drive the reader's terminal."""
     buffer = io.StringIO()
-    _render(report, buffer, *_marks(stream))
+    _render(report, buffer, *_marks(stream), show_baselined)
     stream.write(printable(buffer.getvalue()))
 
 
-def _render(report: Report, stream: TextIO, kept_mark: str, broken_mark: str) -> None:
+def _render(report: Report, stream: TextIO, kept_mark: str, broken_mark: str,
+            show_baselined: bool) -> None:
     for result in report.results:
-        _render_result(result, stream, kept_mark, broken_mark, report.show_baselined)
-    listed = [d for d in report.diagnostics if report.show_baselined or not d.baselined]
+        _render_result(result, stream, kept_mark, broken_mark, show_baselined)
+    listed = [d for d in report.diagnostics if show_baselined or not d.baselined]
     hidden = len(report.diagnostics) - len(listed)
     if report.diagnostics:
         stream.write("diagnostics\n")
@@ -46,24 +54,24 @@ def _render(report: Report, stream: TextIO, kept_mark: str, broken_mark: str) ->
         if hidden:
             stream.write(f"{INDENT}not shown: {plural(hidden, 'baselined diagnostic')} "
                          f"{SHOW_HINT}\n")
-    if report.fixed:
-        stream.write(f"fixed {FIXED_HINT}\n")
-        for line in fixed_lines(report.fixed, report.show_baselined):
+    if report.gone:
+        stream.write(f"fixed {GONE_HINT}\n")
+        for line in gone_lines(report.gone, show_baselined):
             stream.write(f"{INDENT}{line}\n")
     stream.write(summary_line(report) + "\n")
 
 
-FIXED_HINT = "— run `archlint baseline --update`"
+GONE_HINT = "— run `archlint baseline --update`"
 SHOW_HINT = "(--show-baselined lists them)"
-# Beyond this many fixed baseline entries, the text report counts them per contract.
-MAX_FIXED_LISTED = 10
+# Beyond this many baseline entries that are gone, the text report counts them per contract.
+MAX_GONE_LISTED = 10
 
 
-def fixed_entry(entry: Fixed) -> str:
+def gone_entry(entry: GoneEntry) -> str:
     """A baseline entry that is gone, as one line: what it was, and how many went."""
-    if entry.is_diagnostic:
+    if isinstance(entry, GoneDiagnostic):
         what = f"{entry.path}  {entry.kind}  {entry.message}"
-    elif entry.cycle:
+    elif isinstance(entry, GoneCycle):
         what = f"{entry.contract_id}  {entry.importer} -> {entry.imported}  (no longer in a cycle)"
     else:
         symbol = f"  [{entry.symbol}]" if entry.symbol else ""
@@ -71,17 +79,17 @@ def fixed_entry(entry: Fixed) -> str:
     return what if entry.count == 1 else f"{what}  ({entry.count} gone)"
 
 
-def fixed_lines(fixed: tuple[Fixed, ...], show_all: bool) -> list[str]:
-    """The fixed entries one per line; beyond MAX_FIXED_LISTED (unless `show_all`), how many
-    are gone per contract and per diagnostic kind."""
-    if show_all or len(fixed) <= MAX_FIXED_LISTED:
-        return [fixed_entry(entry) for entry in fixed]
-    gone: dict[str, int] = {}
-    for entry in fixed:
-        what = entry.kind if entry.is_diagnostic else entry.contract_id
-        gone[what] = gone.get(what, 0) + entry.count
-    return [f"{what}  {count} gone" for what, count in gone.items()] + [
-        f"{plural(len(fixed), 'entry', 'entries')} in all {SHOW_HINT}"]
+def gone_lines(gone: tuple[GoneEntry, ...], show_all: bool) -> list[str]:
+    """The entries that are gone, one per line; beyond MAX_GONE_LISTED (unless `show_all`),
+    how many are gone per contract and per diagnostic kind."""
+    if show_all or len(gone) <= MAX_GONE_LISTED:
+        return [gone_entry(entry) for entry in gone]
+    counts: dict[str, int] = {}
+    for entry in gone:
+        what = entry.kind if isinstance(entry, GoneDiagnostic) else entry.contract_id
+        counts[what] = counts.get(what, 0) + entry.count
+    return [f"{what}  {count} gone" for what, count in counts.items()] + [
+        f"{plural(len(gone), 'entry', 'entries')} in all {SHOW_HINT}"]
 
 
 def not_shown(result: ContractResult) -> str:
@@ -114,31 +122,28 @@ def _render_result(result: ContractResult, stream: TextIO, kept_mark: str, broke
 
 def _render_violation(v: Violation, stream: TextIO, mark: str = "") -> None:
     mark = mark or ("  (baselined)" if v.baselined else "")
-    if v.definitions:
-        _render_definitions(v, stream, mark)
-        return
-    symbol = f"  [{v.symbol}]" if v.symbol else ""
-    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer} -> {v.imported}{symbol}{mark}\n")
-    if len(v.chain) > 1:
-        stream.write(f"{DETAIL}{v.message}\n")
-        for line in chain_lines(v.chain):
-            stream.write(f"{DETAIL}{line}\n")
+    if isinstance(v, ImportViolation):
+        lines = _import_violation(v)
+    elif isinstance(v, DuplicateDefinition):
+        lines = [f"{v.copy}  [{v.symbol}]", v.message, *definition_lines(v.definitions)]
     else:
-        if v.line_contents:
-            note = hop_note(v.chain[0]) if v.chain else ""
-            stream.write(f"{DETAIL}{v.line_contents}{note}\n")
-        if not v.fix:
-            stream.write(f"{DETAIL}{v.message}\n")
-    if v.fix:
-        stream.write(f"{DETAIL}fix: {v.fix}\n")
+        assert isinstance(v, UnlistedModule)
+        lines = [v.module, v.message]
+    stream.write(f"{INDENT}{v.path}:{v.line}  {lines[0]}{mark}\n")
+    stream.writelines(f"{DETAIL}{line}\n" for line in lines[1:])
 
 
-def _render_definitions(v: Violation, stream: TextIO, mark: str) -> None:
-    """A name defined in several modules: where, then every definition, the original first."""
-    stream.write(f"{INDENT}{v.path}:{v.line}  {v.importer}  [{v.symbol}]{mark}\n")
-    stream.write(f"{DETAIL}{v.message}\n")
-    for line in definition_lines(v.definitions):
-        stream.write(f"{DETAIL}{line}\n")
+def _import_violation(v: ImportViolation) -> list[str]:
+    """The heading after the place, then: the message and every hop of a chain; or the
+    statement and the message, or instead of the message the replacement."""
+    symbol = f"  [{v.symbol}]" if v.symbol else ""
+    lines = [f"{v.importer} -> {v.imported}{symbol}"]
+    if v.is_indirect:
+        lines += [v.message, *chain_lines(v.chain)]
+    else:
+        lines += [f"{v.line_contents}{hop_note(v.chain[0])}"] if v.line_contents else []
+        lines += [] if v.replacement else [v.message]
+    return lines + ([f"fix: {v.replacement.statement}"] if v.replacement else [])
 
 
 def definition_lines(definitions: tuple[Definition, ...]) -> list[str]:
@@ -192,9 +197,9 @@ def summary_line(report: Report) -> str:
         count = sum(1 for d in report.diagnostics if d.kind == kind.name)
         if count:
             parts.append(plural(count, kind.noun, kind.nouns))
-    if s.fixed:
-        strict = " (--strict-baseline: fails)" if report.strict_baseline else ""
-        parts.append(f"{s.fixed} fixed since the baseline{strict}")
+    if s.gone:
+        strict = " (--strict-baseline: fails)" if report.gone_fails else ""
+        parts.append(f"{s.gone} fixed since the baseline{strict}")
     return " · ".join(parts)
 
 
