@@ -290,7 +290,7 @@ def _context(graph: ProjectGraph, groups: tuple[Group, ...],
     more than CONTEXT_LIMIT; the count of the rest is returned with them."""
     owner: dict[str, str] = {}
     for named in sorted({m for group in groups for m in group.modules}, key=len):
-        for module in graph.covered([named]):
+        for module in graph.with_descendants([named]):
             owner[module] = named  # the innermost named module wins
     violating = {(hop.importer, hop.imported) for v in violations
                  if isinstance(v, ImportViolation) for hop in v.chain}
@@ -321,7 +321,7 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
     graph = build_graph(settings, use_cache=use_cache, timings=timings)
     for module in (importer, imported):
         _require_module(graph, module)
-    starts, ends = graph.covered([importer]), graph.covered([imported])
+    starts, ends = graph.with_descendants([importer]), graph.with_descendants([imported])
     chains = graph.chains_between(starts, ends, starts | ends)
     ordered = sorted(chains, key=lambda chain: (len(chain), chain))
     return [graph.chain_hops(chain) for chain in ordered]
@@ -348,7 +348,7 @@ def importers(module: str, config: Path | None = None, *, use_cache: bool = True
     settings = load_settings(config, start=start)
     graph = build_graph(settings, use_cache=use_cache, timings=timings)
     _require_module(graph, module)
-    inside = graph.covered([module])
+    inside = graph.with_descendants([module])
     toward: dict[str, str] = {}  # importer -> the module one step nearer to `module`
     level = sorted(inside)
     order: list[str] = []

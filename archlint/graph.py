@@ -29,7 +29,7 @@ from .facts import (
     read_project,
 )
 from .facts.project import Progress
-from .model import DIAGNOSTIC_KINDS, Diagnostic, Hop, is_within
+from .model import DIAGNOSTIC_KINDS, Diagnostic, Hop, is_descendant, is_within
 from .settings import Settings
 from .timing import Timings, step
 from .version import __version__
@@ -99,7 +99,7 @@ class ProjectGraph:
         """The modules one level below `module` (none for an external package)."""
         return set(self._children.get(module, ()))
 
-    def covered(self, modules: Iterable[str]) -> set[str]:
+    def with_descendants(self, modules: Iterable[str]) -> set[str]:
         """The modules and all their descendants."""
         result: set[str] = set()
         pending = list(modules)
@@ -436,7 +436,7 @@ def _distill_external(name: str, roots: tuple[str, ...]) -> str | None:
     """The external package an import of `name` stands for: its top-level package, or, when a
     root package shares its namespace (`a.b` a root, `a.c.d` imported), the shallowest part of
     it that no root package holds; None for a parent of a root package."""
-    if any(root.startswith(name + ".") for root in roots):
+    if any(is_descendant(root, name) for root in roots):
         return None
     parts = name.split(".")
     candidates = []

@@ -91,7 +91,7 @@ def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]
                             f"{did_you_mean(kind, CONTRACT_TYPES)}; known types: "
                             + ", ".join(sorted(CONTRACT_TYPES))))
         return None, problems
-    kwargs, table_problems = read_table(cls, table, where=where, skip=frozenset({"id"}))
+    kwargs, table_problems = read_table(cls, table, where=where, skip=frozenset({"id", "type"}))
     problems += table_problems
     if problems:
         return None, problems

@@ -428,9 +428,20 @@ class Report:
         return 1 if self.failed else 0
 
 
+def is_module_name(text: str) -> bool:
+    """Whether `text` names a module the way an import statement can: dotted segments that are
+    each a Python identifier (`app.core`, `café`; not `app..core`, `2fa` or `app-core`)."""
+    return bool(text) and all(segment.isidentifier() for segment in text.split("."))
+
+
+def is_descendant(module: str, package: str) -> bool:
+    """Whether `module` is below `package` (`a.b.c` and `a.b` below `a`; `a` is not)."""
+    return module.startswith(package + ".")
+
+
 def is_within(module: str, package: str) -> bool:
     """Whether `module` is `package` or one of its descendants."""
-    return module == package or module.startswith(package + ".")
+    return module == package or is_descendant(module, package)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_SEGMENT = re.compile(r"^[A-Za-z_0-9][A-Za-z_0-9]*$")
+from .model import is_module_name
+
 
 
 class InvalidExpression(ValueError):
@@ -32,10 +33,8 @@ class ModuleExpression:
     def has_wildcard(self) -> bool:
         return "*" in self.text
 
-    def matches(self, module: str) -> bool:
-        return self._regex.fullmatch(module) is not None
-
-    def matching(self, modules: Iterable[str]) -> set[str]:
+    def modules_in(self, modules: Iterable[str]) -> set[str]:
+        """The modules of `modules` this expression names."""
         if not self.has_wildcard:
             return {self.text} if self.text in modules else set()
         return {m for m in modules if self._regex.fullmatch(m)}
@@ -57,7 +56,7 @@ def _compile_module_expression(text: str) -> str:
             parts.append(r"(?:\.[^.]+)*" if index else r"(?:[^.]+(?:\.[^.]+)*)?")
         elif segment == "*":
             parts.append(sep + r"[^.]+")
-        elif _SEGMENT.match(segment):
+        elif is_module_name(segment):
             parts.append(sep + re.escape(segment))
         else:
             raise InvalidExpression(

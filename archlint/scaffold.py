@@ -299,15 +299,15 @@ def propose_layers(graph: ProjectGraph, package: str) -> LayersProposal | None:
     candidates = packages if len(packages) >= 2 else [c for c in children if c in graph.files]
     if len(candidates) < 2:
         return None
-    covered = {c: graph.covered([c]) for c in candidates}
-    chosen = sorted(sorted(candidates, key=lambda c: (-len(covered[c]), c))[:MAX_LAYERS])
-    blocked = set().union(*(covered[c] for c in chosen))
+    inside = {c: graph.with_descendants([c]) for c in candidates}
+    chosen = sorted(sorted(candidates, key=lambda c: (-len(inside[c]), c))[:MAX_LAYERS])
+    blocked = set().union(*(inside[c] for c in chosen))
     # What a lower layer importing a higher one costs, as the layers contract counts it: one
     # violation per import statement, one per module reaching the layer through a chain.
     upward = {
         (low, high): sum(len(graph.hops(a, b))
-                         for a, b in graph.direct_imports(covered[low], covered[high]))
-        + sum(1 for _ in graph.chains_into(covered[low], {high: covered[high]}, blocked))
+                         for a, b in graph.direct_imports(inside[low], inside[high]))
+        + sum(1 for _ in graph.chains_into(inside[low], {high: inside[high]}, blocked))
         for low, high in itertools.permutations(chosen, 2)
     }
 
@@ -322,10 +322,10 @@ def _violations(graph: ProjectGraph, layers: tuple[str, ...]) -> int:
     """What the proposed layers contract finds today: checked exactly as it would be."""
     from .contracts.layers import LayersContract
 
-    contract = LayersContract(id="proposed-layers", type="layers", layers=layers)
+    contract = LayersContract(id="proposed-layers", layers=layers)
     return len(contract.check(graph))
 
 
 def _largest(graph: ProjectGraph, packages: tuple[str, ...]) -> str:
     """The distributed package with the most modules: the one whose layers are proposed."""
-    return min(packages, key=lambda p: (-len(graph.covered([p])), p))
+    return min(packages, key=lambda p: (-len(graph.with_descendants([p])), p))

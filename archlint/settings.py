@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem, UsageError
+from .model import is_module_name
 from .tables import read_table
 
 if sys.version_info >= (3, 11):
@@ -102,7 +103,7 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
             raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
     kwargs, problems = read_table(Settings, table, where=Problem("", file=shown(config)))
     for package in kwargs.get("root_packages", ()):
-        if not all(part.isidentifier() for part in package.split(".")):
+        if not is_module_name(package):
             problems.append(Problem(f"'{package}' is not a package name", file=shown(config),
                                     key="root_packages"))
     if kwargs.get("unresolved_imports", "error") not in ("error", "warning", "off"):

@@ -90,7 +90,7 @@ def projects(draw, max_depth: int = 3, max_imports: int = 30) -> GeneratedProjec
     return GeneratedProject(frozenset(packages), tuple(modules), tuple(imports))
 
 
-def covered(module: str, modules: Iterator[str] | tuple[str, ...]) -> set[str]:
+def with_descendants(module: str, modules: Iterator[str] | tuple[str, ...]) -> set[str]:
     """A module and its descendants."""
     return {m for m in modules if m == module or m.startswith(module + ".")}
 

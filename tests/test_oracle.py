@@ -21,7 +21,7 @@ from archlint import check
 from generated_projects import (
     ROOT,
     GeneratedProject,
-    covered,
+    with_descendants,
     project_folder,
     projects,
     unnested,
@@ -92,7 +92,7 @@ def assert_matches_oracle(project: GeneratedProject, result, expected: Expected,
         chain = [(hop.importer, hop.imported) for hop in violation.chain]
         assert len(chain) == expected.indirect[importer, imported], "not a shortest chain"
         assert chain[0][0] == importer
-        assert chain[-1][1] in covered(imported, project.modules)
+        assert chain[-1][1] in with_descendants(imported, project.modules)
         for (_, middle), (next_importer, _) in zip(chain, chain[1:]):
             assert middle == next_importer and middle not in blocked
         assert all(graph.has_edge(*hop) for hop in chain)
@@ -122,12 +122,12 @@ type = "forbidden"
 source_modules = {toml_list(sources)}
 forbidden_modules = {toml_list(forbidden)}
 """)
-    targets = {f: covered(f, project.modules) for f in forbidden}
+    targets = {f: with_descendants(f, project.modules) for f in forbidden}
     forbidden_modules = set().union(*targets.values())
     expected = Expected()
     # a chain starts in one source module and stops at the first forbidden module
     for source in sources:
-        members = covered(source, project.modules)
+        members = with_descendants(source, project.modules)
         expected.add(project.graph(), members, targets, members | forbidden_modules)
     assert_matches_oracle(project, result, expected, forbidden_modules)
 
@@ -144,8 +144,8 @@ source_modules = {toml_list(sources)}
 forbidden_modules = {toml_list(forbidden)}
 allow_indirect = true
 """)
-    source_modules = set().union(*(covered(s, project.modules) for s in sources))
-    forbidden_modules = set().union(*(covered(f, project.modules) for f in forbidden))
+    source_modules = set().union(*(with_descendants(s, project.modules) for s in sources))
+    forbidden_modules = set().union(*(with_descendants(f, project.modules) for f in forbidden))
     expected = sorted((a, b) for a, b in project.imports
                       if a in source_modules and b in forbidden_modules)
     assert sorted((v.importer, v.imported) for v in result.violations) == expected
@@ -187,7 +187,7 @@ type = "layers"
 layers = {toml_list(texts)}
 """)
     graph = project.graph()
-    cover = {m: covered(m, project.modules) for modules, _ in layers for m in modules}
+    cover = {m: with_descendants(m, project.modules) for modules, _ in layers for m in modules}
     blocked = set().union(*cover.values())
     expected = Expected()
     for high, (high_modules, independent) in enumerate(layers):
@@ -224,7 +224,7 @@ type = "independence"
 modules = {toml_list(modules)}
 """)
     graph = project.graph()
-    cover = {m: covered(m, project.modules) for m in modules}
+    cover = {m: with_descendants(m, project.modules) for m in modules}
     blocked = set().union(*cover.values())
     expected = Expected()
     for a in modules:
@@ -247,7 +247,7 @@ def child_graph(project: GeneratedProject, package: str, imports) -> nx.DiGraph:
     """The children of `package` as nodes; an edge where anything in one imports anything in
     another."""
     owner = {m: child for child in children_of(package, project.modules)
-             for m in covered(child, project.modules)}
+             for m in with_descendants(child, project.modules)}
     quotient = nx.DiGraph()
     quotient.add_nodes_from(set(owner.values()))
     for importer, imported in imports:
@@ -295,6 +295,6 @@ depth = {depth}
         assert nx.is_directed_acyclic_graph(child_graph(project, where, remaining))
         quotient = child_graph(project, where, project.imports)
         owner = {m: child for child in children_of(where, project.modules)
-                 for m in covered(child, project.modules)}
+                 for m in with_descendants(child, project.modules)}
         for importer, imported in set(edges):  # and each one closes a cycle
             assert nx.has_path(quotient, owner[imported], owner[importer])

@@ -50,7 +50,7 @@ class AcyclicContract(Contract):
         these survives every improvement."""
         found: list[CycleDependency] = []
         for package, children in self._packages(graph):
-            child_of = {m: c for c in children for m in graph.covered([c])}
+            child_of = {m: c for c in children for m in graph.with_descendants([c])}
             edges = _sibling_edges(graph, child_of)
             component = _components({a: set(targets) for a, targets in edges.items()})
             found += [CycleDependency(package, a, b, hop)
@@ -62,8 +62,8 @@ class AcyclicContract(Contract):
         """Each checked package, level by level down to `depth`, with its children (sorted),
         when it has two or more."""
         found = []
-        level = self.matched(graph, "packages")
-        skipped = set(self.matched(graph, "skip_descendants"))
+        level = self.modules_named(graph, "packages")
+        skipped = set(self.modules_named(graph, "skip_descendants"))
         seen: set[str] = set()  # a package listed and also reached by depth is checked once
         for _ in range(self.depth):
             next_level: list[str] = []
@@ -82,14 +82,14 @@ class AcyclicContract(Contract):
         """Each listed package with its children, between which cycles are looked for."""
         return [
             Group("package", package, tuple(sorted(graph.children(package))))
-            for package in self.matched(graph, "packages")
+            for package in self.modules_named(graph, "packages")
         ]
 
     def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]) -> list[Violation]:
         breakers = graph.cycle_breakers(package)
         if not breakers:
             return []
-        child_of = {m: c for c in children for m in graph.covered([c])}
+        child_of = {m: c for c in children for m in graph.with_descendants([c])}
         sibling_edges = _sibling_edges(graph, child_of)
         violations = []
         for importer, imported in sorted(breakers):

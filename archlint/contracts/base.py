@@ -13,7 +13,16 @@ from typing import ClassVar
 from ..errors import Problem, did_you_mean
 from ..facts import DefinitionQuery
 from ..graph import ProjectGraph
-from ..model import ERROR, WARNING, CycleDependency, Group, Hop, ImportViolation, Violation
+from ..model import (
+    ERROR,
+    WARNING,
+    CycleDependency,
+    Group,
+    Hop,
+    ImportViolation,
+    Violation,
+    is_descendant,
+)
 from ..patterns import InvalidExpression, ModuleExpression
 
 SEVERITIES = (ERROR, WARNING)
@@ -38,7 +47,6 @@ class Contract:
     expression_keys: ClassVar[tuple[str, ...]] = ()
 
     id: str
-    type: str
     name: str = ""
     description: str = ""
     severity: str = ERROR
@@ -77,13 +85,13 @@ class Contract:
             for text in getattr(self, key):
                 if self.may_match_nothing(key, text, graph):
                     continue
-                if not ModuleExpression(text).matching(graph.modules):
+                if not ModuleExpression(text).modules_in(graph.modules):
                     hint = "" if "*" in text else did_you_mean(text, graph.modules, cutoff=0.85)
                     problems.append(self.problem(key, f"'{text}' matches no module{hint}"))
         for entry in self.ignore:
             importer, imported = parse_ignore(entry)
             for side in (importer, imported):
-                if not side.matching(graph.modules):
+                if not side.modules_in(graph.modules):
                     hint = "" if side.has_wildcard else did_you_mean(
                         str(side), graph.modules, cutoff=0.85)
                     problems.append(self.problem(
@@ -113,11 +121,11 @@ class Contract:
         records instead of the violations (see acyclic); none for other types."""
         return []
 
-    def matched(self, graph: ProjectGraph, key: str) -> list[str]:
+    def modules_named(self, graph: ProjectGraph, key: str) -> list[str]:
         """The modules a key's expressions name, sorted (without descendants)."""
         found: set[str] = set()
         for text in getattr(self, key):
-            found |= ModuleExpression(text).matching(graph.modules)
+            found |= ModuleExpression(text).modules_in(graph.modules)
         return sorted(found)
 
     def ignored_imports(self, graph: ProjectGraph) -> dict[str, list[tuple[str, str]]]:
@@ -128,8 +136,8 @@ class Contract:
         result: dict[str, list[tuple[str, str]]] = {}
         for entry in self.ignore:
             importer, imported = parse_ignore(entry)
-            targets = imported.matching(graph.modules)
-            result[entry] = list(graph.direct_imports(importer.matching(graph.modules), targets))
+            targets = imported.modules_in(graph.modules)
+            result[entry] = list(graph.direct_imports(importer.modules_in(graph.modules), targets))
         return result
 
     # -- building violations ----------------------------------------------------------------
@@ -169,7 +177,7 @@ class Contract:
 
 def outermost(modules: list[str]) -> list[str]:
     """The modules not inside another of them: `a` already covers `a.b`."""
-    return [m for m in modules if not any(m.startswith(o + ".") for o in modules)]
+    return [m for m in modules if not any(is_descendant(m, o) for o in modules)]
 
 
 def parse_ignore(entry: str) -> tuple[ModuleExpression, ModuleExpression]:

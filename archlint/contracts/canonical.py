@@ -37,7 +37,7 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ImportedItem, ProjectGraph
-from ..model import Group, ImportViolation, Replacement, is_within
+from ..model import Group, ImportViolation, Replacement, is_module_name, is_within
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract
 
@@ -67,12 +67,12 @@ class CanonicalContract(Contract):
         if not self.canonical and not self.allow:  # with allow alone: entered by those only
             problems.append(self.problem("canonical", "list at least one canonical module"))
         for name in self.canonical:
-            if not _is_module_name(name):
+            if not is_module_name(name):
                 problems.append(self.problem("canonical", f"'{name}' is not a module name"))
         for symbol, module in self.symbols.items():
             if not symbol.isidentifier():
                 problems.append(self.problem("symbols", f"'{symbol}' is not a Python name"))
-            if not _is_module_name(module):
+            if not is_module_name(module):
                 problems.append(self.problem(
                     "symbols", f"'{symbol}': '{module}' is not a module name"))
         return problems
@@ -111,14 +111,16 @@ class CanonicalContract(Contract):
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         packages = self._packages(graph)
-        allowed = graph.covered(self.matched(graph, "allow"))
-        chosen = graph.covered(self.matched(graph, "importers")) if self.importers else None
+        allowed = graph.with_descendants(self.modules_named(graph, "allow"))
+        chosen = (graph.with_descendants(self.modules_named(graph, "importers"))
+                  if self.importers else None)
 
         def checked(module: str) -> bool:
             return (module in graph.files and module not in allowed
                     and (chosen is None or module in chosen))
 
-        protected = set(packages) if entry_point(self.package)[1] else graph.covered(packages)
+        protected = (set(packages) if entry_point(self.package)[1]
+                     else graph.with_descendants(packages))
         candidates = {
             importer
             for module in protected
@@ -130,7 +132,7 @@ class CanonicalContract(Contract):
         violations = []
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):
-                violation = self._judge(graph, item, packages)
+                violation = self._violation_of(graph, item, packages)
                 if violation is not None:
                     violations.append(violation)
         return violations
@@ -147,35 +149,39 @@ class CanonicalContract(Contract):
                 found.add(module)
         return found
 
-    def _judge(self, graph: ProjectGraph, item: ImportedItem,
-               packages: list[str]) -> ImportViolation | None:
+    def _violation_of(self, graph: ProjectGraph, item: ImportedItem,
+                      packages: list[str]) -> ImportViolation | None:
+        """The violation an imported item is, if any: a listed symbol imported from anywhere
+        but its canonical module (the symbol rule), or a package entered other than through
+        a canonical module (the module rule)."""
         importer, module, name = item.importer, item.module, item.name
+        symbol_home = self.symbols.get(name) if name is not None else None
+        if (name is not None and symbol_home is not None and module != symbol_home
+                and importer != symbol_home and graph.is_internal(module)):
+            message = (f"{importer} imports {name} from {module}; {name} is imported only "
+                       f"from its canonical module {symbol_home}")
+            return self._violation(graph, item, message, Replacement(symbol_home, name, item.alias))
         entered = [p for p in packages
                    if self._in_package(module, p) and not self._in_package(importer, p)]
-        module_rule = bool(entered) and not self._is_canonical(module)
-        home = self.symbols.get(name) if name is not None else None
-        symbol_rule = (home is not None and module != home and importer != home
-                       and graph.is_internal(module))
-        if not (module_rule or symbol_rule):
+        if not entered or self._is_canonical(module):
             return None
-        if symbol_rule:
-            message = (f"{importer} imports {name} from {module}; {name} is imported only "
-                       f"from its canonical module {home}")
-            replacement = Replacement(home, name, item.alias)
-        else:
-            package = entered[0]
-            through = self._entry_points(package)
-            what = f"{name} from {module}" if name is not None else module
-            message = f"{importer} imports {what}; {package} is entered only through {through}"
-            replacement = None
-            if name is not None:
-                source = home if home is not None and home != importer else (
-                    self._provider(graph, package, name, importer))
-                replacement = Replacement(source, name, item.alias) if source else None
+        package = entered[0]
+        what = f"{name} from {module}" if name is not None else module
+        message = (f"{importer} imports {what}; {package} is entered only through "
+                   f"{self._describe_entry_points(package)}")
+        if name is None:
+            return self._violation(graph, item, message, None)
+        source = symbol_home if symbol_home not in (None, importer) else (
+            self._sole_offerer(graph, package, name, importer))
+        return self._violation(graph, item, message,
+                               Replacement(source, name, item.alias) if source else None)
+
+    def _violation(self, graph: ProjectGraph, item: ImportedItem, message: str,
+                   replacement: Replacement | None) -> ImportViolation:
         return ImportViolation(
-            contract_id=self.id, importer=importer, imported=module, path=graph.path_of(importer),
-            line=item.line, line_contents=item.line_contents, message=message,
-            chain=(item.hop(graph),), symbol=name, replacement=replacement,
+            contract_id=self.id, importer=item.importer, imported=item.module,
+            path=graph.path_of(item.importer), line=item.line, line_contents=item.line_contents,
+            message=message, chain=(item.hop(graph),), symbol=item.name, replacement=replacement,
         )
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
@@ -185,13 +191,13 @@ class CanonicalContract(Contract):
         groups = [Group("package", self.package, tuple(self._packages(graph))),
                   Group("canonical", "canonical modules", tuple(canonical))]
         if self.importers:
-            groups.append(Group("importers", "importers", tuple(self.matched(graph, "importers"))))
+            groups.append(Group("importers", "importers", tuple(self.modules_named(graph, "importers"))))
         return groups
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _packages(self, graph: ProjectGraph) -> list[str]:
-        return sorted(ModuleExpression(entry_point(self.package)[0]).matching(graph.modules))
+        return sorted(ModuleExpression(entry_point(self.package)[0]).modules_in(graph.modules))
 
     def _in_package(self, module: str, package: str) -> bool:
         """Whether `module` is inside one matched package: the package with its
@@ -205,7 +211,7 @@ class CanonicalContract(Contract):
                 return True
         return False
 
-    def _entry_points(self, package: str) -> str:
+    def _describe_entry_points(self, package: str) -> str:
         inside = [c for c in self.canonical if self._in_package(entry_point(c)[0], package)]
         if not inside:
             return "its canonical modules, and it has none"
@@ -213,7 +219,8 @@ class CanonicalContract(Contract):
             return f"its canonical module {inside[0]}"
         return "its canonical modules " + ", ".join(inside)
 
-    def _provider(self, graph: ProjectGraph, package: str, name: str, importer: str) -> str | None:
+    def _sole_offerer(self, graph: ProjectGraph, package: str, name: str,
+                      importer: str) -> str | None:
         """The one canonical module of the package that offers `name` (defines it or lists it
         in `__all__`), to import an unlisted name from; None when none does, or several do.
         A name the canonical module only imports for itself is no part of its interface."""
@@ -234,7 +241,3 @@ def entry_point(name: str) -> tuple[str, bool]:
     if name.endswith(INIT_ONLY):
         return name[: -len(INIT_ONLY)], True
     return name, False
-
-
-def _is_module_name(text: str) -> bool:
-    return bool(text) and all(part.isidentifier() for part in text.split("."))

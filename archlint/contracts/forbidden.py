@@ -40,12 +40,12 @@ class ForbiddenContract(Contract):
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
         def cover(module: str) -> set[str]:
-            return graph.covered([module]) if self.as_packages else {module}
+            return graph.with_descendants([module]) if self.as_packages else {module}
 
-        named = self.matched(graph, "forbidden_modules")
+        named = self.modules_named(graph, "forbidden_modules")
         direct: list[tuple[str, str]] = []
         indirect: list[tuple[str, tuple[str, ...]]] = []
-        sources = self.matched(graph, "source_modules")
+        sources = self.modules_named(graph, "source_modules")
         for source in sources:
             apart = [f for f in named if not self._overlap(source, f)]
             if self.as_packages:
@@ -74,9 +74,9 @@ class ForbiddenContract(Contract):
     def groups(self, graph: ProjectGraph) -> list[Group]:
         return [
             Group("source", "source modules",
-                  tuple(outermost(self.matched(graph, "source_modules")))),
+                  tuple(outermost(self.modules_named(graph, "source_modules")))),
             Group("forbidden", "forbidden modules",
-                  tuple(outermost(self.matched(graph, "forbidden_modules")))),
+                  tuple(outermost(self.modules_named(graph, "forbidden_modules")))),
         ]
 
     def _overlap(self, source: str, forbidden: str) -> bool:

@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Violation
+from ..model import Group, Violation, is_descendant
 from .base import Contract
 
 
@@ -26,20 +26,20 @@ class IndependenceContract(Contract):
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
-        matched = self.matched(graph, "modules")
+        matched = self.modules_named(graph, "modules")
         if len(matched) == 1 and not problems:
             problems.append(self.problem(
                 "modules", f"matches only {matched[0]}; independence needs at least two modules"))
         for a in matched:
             for b in matched:
-                if b.startswith(a + "."):
+                if is_descendant(b, a):
                     problems.append(self.problem(
                         "modules", f"'{b}' is inside '{a}': independent modules cannot nest"))
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        modules = self.matched(graph, "modules")
-        cover = {module: graph.covered([module]) for module in modules}
+        modules = self.modules_named(graph, "modules")
+        cover = {module: graph.with_descendants([module]) for module in modules}
         owner = {member: module for module, members in cover.items() for member in members}
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
@@ -56,4 +56,4 @@ class IndependenceContract(Contract):
         return self.violations_from(graph, direct, indirect, message_for)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
-        return [Group("independent", "independent modules", tuple(self.matched(graph, "modules")))]
+        return [Group("independent", "independent modules", tuple(self.modules_named(graph, "modules")))]

@@ -59,10 +59,10 @@ class InternalContract(Contract):
         problems = super().graph_problems(graph)
         if problems:
             return problems
-        packages = self.matched(graph, "packages")
+        packages = self.modules_named(graph, "packages")
         for key in ("internal", "public"):
             for text in getattr(self, key):
-                matched = ModuleExpression(text).matching(graph.modules)
+                matched = ModuleExpression(text).modules_in(graph.modules)
                 if not any(is_within(m, p) for m in matched for p in packages):
                     problems.append(self.problem(
                         key, f"'{text}' matches only modules outside packages "
@@ -70,9 +70,9 @@ class InternalContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        packages = outermost(self.matched(graph, "packages"))
-        protected = graph.covered(packages)
-        chosen = graph.covered(self.matched(graph, "importers")) if self.importers else None
+        packages = outermost(self.modules_named(graph, "packages"))
+        protected = graph.with_descendants(packages)
+        chosen = graph.with_descendants(self.modules_named(graph, "importers")) if self.importers else None
         candidates = {
             importer
             for module in protected
@@ -80,7 +80,7 @@ class InternalContract(Contract):
             if importer in graph.files and (chosen is None or importer in chosen)
         }
         rules = _Rules(
-            graph, packages, self.matched(graph, "internal"), self.matched(graph, "public"),
+            graph, packages, self.modules_named(graph, "internal"), self.modules_named(graph, "public"),
             self.respect_all, self.private_names)
         violations = []
         for importer in sorted(candidates):
@@ -92,10 +92,10 @@ class InternalContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         groups = [Group("packages", "protected packages",
-                        tuple(outermost(self.matched(graph, "packages"))))]
+                        tuple(outermost(self.modules_named(graph, "packages"))))]
         if self.importers:
             groups.append(Group("importers", "importers",
-                                tuple(outermost(self.matched(graph, "importers")))))
+                                tuple(outermost(self.modules_named(graph, "importers")))))
         return groups
 
     def _violation_for(self, graph: ProjectGraph, item: ImportedItem,

@@ -10,16 +10,14 @@ by `exhaustive_ignores`.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, UnlistedModule, Violation
+from ..model import Group, UnlistedModule, Violation, is_descendant, is_module_name
 from .base import Contract
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z_0-9]*(\.[A-Za-z_0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +39,7 @@ def parse_layer(text: str) -> Layer:
         if name.startswith("(") and name.endswith(")"):
             name = name[1:-1].strip()
             optional.add(name)
-        if not _NAME.match(name):
+        if not is_module_name(name):
             raise ValueError(f"'{text}': '{name}' is not a module name")
         names.append(name)
     return Layer(tuple(names), independent=separator == "|", optional=frozenset(optional))
@@ -74,7 +72,7 @@ class LayersContract(Contract):
                 seen.add(name)
         for name in sorted(seen):
             for other in sorted(seen):
-                if other.startswith(name + "."):
+                if is_descendant(other, name):
                     problems.append(self.problem(
                         "layers", f"'{other}' is inside '{name}': layers cannot nest"))
         if self.exhaustive and not self.containers:
@@ -90,7 +88,7 @@ class LayersContract(Contract):
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
-        containers = self.matched(graph, "containers")
+        containers = self.modules_named(graph, "containers")
         if self.containers and not containers:
             return problems  # already said: the containers match nothing
         containers = containers or [""]
@@ -105,14 +103,14 @@ class LayersContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        containers = self.matched(graph, "containers")
+        containers = self.modules_named(graph, "containers")
         layers = [parse_layer(text) for text in self.layers]
         rank: dict[str, tuple[int, str]] = {}
         for index, layer in enumerate(layers):
             for name in layer.modules:
                 for container in containers or [""]:
                     module = _qualify(container, name)
-                    for member in graph.covered([module]) if module in graph.modules else ():
+                    for member in graph.with_descendants([module]) if module in graph.modules else ():
                         rank.setdefault(member, (index, module))
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
@@ -134,7 +132,7 @@ class LayersContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """One band per layer, top first, holding that layer's module in every container."""
-        containers = self.matched(graph, "containers") or [""]
+        containers = self.modules_named(graph, "containers") or [""]
         bands = []
         for text in self.layers:
             modules = tuple(
@@ -156,7 +154,7 @@ class LayersContract(Contract):
         listed = {name for text in self.layers for name in parse_layer(text).modules}
         listed |= set(self.exhaustive_ignores)
         violations = []
-        for container in self.matched(graph, "containers"):
+        for container in self.modules_named(graph, "containers"):
             for child in sorted(graph.children(container)):
                 if child.rsplit(".", 1)[-1] in listed:
                     continue
@@ -177,7 +175,7 @@ def _forbidden_directions(graph: ProjectGraph, container: str, layers: list[Laye
     modules they may not reach (each with the modules it covers) and the modules no chain
     may pass through, which are all the layers' modules of this container."""
     cover = [
-        {m: graph.covered([m]) for m in (_qualify(container, n) for n in layer.modules)
+        {m: graph.with_descendants([m]) for m in (_qualify(container, n) for n in layer.modules)
          if m in graph.modules}
         for layer in layers
     ]

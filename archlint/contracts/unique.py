@@ -54,7 +54,7 @@ class UniqueContract(Contract):
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
-        packages = self.matched(graph, "packages")
+        packages = self.modules_named(graph, "packages")
         for name in self.canonical:
             if name not in graph.files:
                 problems.append(self.problem(
@@ -69,7 +69,7 @@ class UniqueContract(Contract):
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         canonical = [m for m in self.canonical if m in graph.modules]
-        groups = [Group("packages", "packages", tuple(self.matched(graph, "packages")))]
+        groups = [Group("packages", "packages", tuple(self.modules_named(graph, "packages")))]
         if canonical:
             groups.append(Group("canonical", "canonical modules", tuple(canonical)))
         return groups
@@ -78,8 +78,8 @@ class UniqueContract(Contract):
         return [DefinitionQuery(self.names, self.kinds)]
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        allowed = graph.covered(self.matched(graph, "allow"))
-        modules = sorted(m for m in graph.covered(self.matched(graph, "packages"))
+        allowed = graph.with_descendants(self.modules_named(graph, "allow"))
+        modules = sorted(m for m in graph.with_descendants(self.modules_named(graph, "packages"))
                          if m in graph.files and m not in allowed)
         query = self.definition_queries()[0]
         found: dict[str, list[Definition]] = {}
