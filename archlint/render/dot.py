@@ -13,20 +13,7 @@ import textwrap
 import pydot
 
 from ..model import Group, is_within, printable
-from .picture import (
-    BASELINED,
-    CANONICAL,
-    CHAIN,
-    CONTEXT,
-    COPY,
-    GATHERED,
-    INDIRECT,
-    NEW,
-    ORIGINAL,
-    VIOLATION,
-    Picture,
-    group_title,
-)
+from .picture import BASELINED, NEW, Kind, Picture, Role, group_title
 
 RED, PALE_RED, GREY, GREEN = "#c62828", "#e0a3a3", "#b0b0b0", "#2e7d32"
 FONT = "Helvetica"
@@ -45,26 +32,26 @@ INSTALL_GRAPHVIZ = (f"{GRAPHVIZ_MISSING}, so no SVG/PNG was rendered (DOT, Merma
 
 _ROLE_FILL = {"forbidden": "#ffebee"}
 _EDGE_STYLE = {
-    VIOLATION: {"penwidth": "2.2", "fontsize": "11"},
-    INDIRECT: {"style": "dashed", "penwidth": "2", "fontsize": "11"},
-    CHAIN: {"style": "dashed", "penwidth": "1.2", "fontsize": "10"},
-    CONTEXT: {"color": GREY, "arrowsize": "0.6", "penwidth": "0.8"},
+    Kind.VIOLATION: {"penwidth": "2.2", "fontsize": "11"},
+    Kind.INDIRECT: {"style": "dashed", "penwidth": "2", "fontsize": "11"},
+    Kind.CHAIN: {"style": "dashed", "penwidth": "1.2", "fontsize": "10"},
+    Kind.CONTEXT: {"color": GREY, "arrowsize": "0.6", "penwidth": "0.8"},
 }
 _BASELINED_TEXT = "#a05252"
 # Legend entries, in the order shown: (what the picture uses, symbol, colour, text).
 _LEGEND = (
-    (f"{VIOLATION}-{NEW}", "&#8594;", RED, "violating import, with its line"),
-    (f"{INDIRECT}-{NEW}", "- &#8594;", RED, "violating chain, one edge (hover for its imports)"),
-    (f"{CHAIN}-{NEW}", "- &#8594;", RED, "earlier hop of a violating chain"),
-    (f"{VIOLATION}-{BASELINED}", "&#8594;", PALE_RED, "violating import in the baseline"),
-    (f"{INDIRECT}-{BASELINED}", "- &#8594;", PALE_RED, "violating chain in the baseline"),
-    (f"{CHAIN}-{BASELINED}", "- &#8594;", PALE_RED, "hop of a chain in the baseline"),
-    (CONTEXT, "&#8594;", GREY, "allowed import (context)"),
-    (CANONICAL, "&#9632;", GREEN, "canonical module"),
-    (ORIGINAL, "&#9633;", GREEN, "original definition"),
-    (f"{COPY}-{NEW}", "&#9633;", RED, "copy of the name"),
-    (f"{COPY}-{BASELINED}", "&#9633;", PALE_RED, "copy in the baseline"),
-    (GATHERED, "&#9633;", GREY, "modules without violations, gathered"),
+    (f"{Kind.VIOLATION}-{NEW}", "&#8594;", RED, "violating import, with its line"),
+    (f"{Kind.INDIRECT}-{NEW}", "- &#8594;", RED, "violating chain, one edge (hover for its imports)"),
+    (f"{Kind.CHAIN}-{NEW}", "- &#8594;", RED, "earlier hop of a violating chain"),
+    (f"{Kind.VIOLATION}-{BASELINED}", "&#8594;", PALE_RED, "violating import in the baseline"),
+    (f"{Kind.INDIRECT}-{BASELINED}", "- &#8594;", PALE_RED, "violating chain in the baseline"),
+    (f"{Kind.CHAIN}-{BASELINED}", "- &#8594;", PALE_RED, "hop of a chain in the baseline"),
+    (Kind.CONTEXT, "&#8594;", GREY, "allowed import (context)"),
+    (Role.CANONICAL, "&#9632;", GREEN, "canonical module"),
+    (Role.ORIGINAL, "&#9633;", GREEN, "original definition"),
+    (f"{Role.COPY}-{NEW}", "&#9633;", RED, "copy of the name"),
+    (f"{Role.COPY}-{BASELINED}", "&#9633;", PALE_RED, "copy in the baseline"),
+    (Role.GATHERED, "&#9633;", GREY, "modules without violations, gathered"),
 )
 
 
@@ -167,7 +154,7 @@ def _build(picture: Picture) -> pydot.Dot:
         attributes["id"] = quoted(data["id"])
         attributes["tooltip"] = quoted(*data["tooltip"])
         ends = (importer, imported)
-        if kind != CONTEXT:
+        if kind != Kind.CONTEXT:
             colour = RED if data["new"] else PALE_RED
             attributes.update(color=colour, fontcolor=RED if data["new"] else _BASELINED_TEXT,
                               label=quoted(data["label"]))
@@ -234,15 +221,15 @@ def _node(node: str, picture: Picture, group_role: str | None) -> pydot.Node:
     role = data["role"]
     if group_role in _ROLE_FILL:
         attributes["fillcolor"] = _ROLE_FILL[group_role]
-    if role == CANONICAL:
+    if role == Role.CANONICAL:
         attributes.update(color=GREEN, penwidth="2", fillcolor="#e8f5e9")
-    elif role == ORIGINAL:
+    elif role == Role.ORIGINAL:
         attributes.update(color=GREEN, penwidth="2")
-    elif role == COPY:
+    elif role == Role.COPY:
         attributes.update(color=RED if data["new"] else PALE_RED, penwidth="2",
                           fontcolor=RED if data["new"] else _BASELINED_TEXT)
         attributes["class"] = "copy" if data["new"] else "copy baselined"
-    elif role == GATHERED:
+    elif role == Role.GATHERED:
         attributes.update(style='"rounded,filled,dashed"', fillcolor="#f5f5f5",
                           fontcolor="#616161")
     return pydot.Node(quoted(node), **attributes)

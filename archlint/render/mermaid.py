@@ -9,27 +9,16 @@ from __future__ import annotations
 
 from ..model import printable
 from .dot import GREEN, GREY, PALE_RED, RED
-from .picture import (
-    CANONICAL,
-    CHAIN,
-    CONTEXT,
-    COPY,
-    GATHERED,
-    INDIRECT,
-    ORIGINAL,
-    VIOLATION,
-    Picture,
-    group_title,
-)
+from .picture import Kind, Picture, Role, group_title
 
-_ARROW = {VIOLATION: "==>", INDIRECT: "-.->", CHAIN: "-.->", CONTEXT: "-->"}
-_WIDTH = {VIOLATION: "2.5px", INDIRECT: "2px", CHAIN: "1.5px"}
+_ARROW = {Kind.VIOLATION: "==>", Kind.INDIRECT: "-.->", Kind.CHAIN: "-.->", Kind.CONTEXT: "-->"}
+_WIDTH = {Kind.VIOLATION: "2.5px", Kind.INDIRECT: "2px", Kind.CHAIN: "1.5px"}
 _CLASSES = {
-    CANONICAL: f"fill:#e8f5e9,stroke:{GREEN},stroke-width:2px",
-    ORIGINAL: f"stroke:{GREEN},stroke-width:2px",
-    COPY: f"stroke:{RED},stroke-width:2px,color:{RED}",
+    Role.CANONICAL: f"fill:#e8f5e9,stroke:{GREEN},stroke-width:2px",
+    Role.ORIGINAL: f"stroke:{GREEN},stroke-width:2px",
+    Role.COPY: f"stroke:{RED},stroke-width:2px,color:{RED}",
     "baselined_copy": f"stroke:{PALE_RED},stroke-width:2px",
-    GATHERED: f"fill:#f5f5f5,stroke:{GREY},stroke-dasharray:4",
+    Role.GATHERED: f"fill:#f5f5f5,stroke:{GREY},stroke-dasharray:4",
 }
 
 
@@ -56,7 +45,7 @@ def mermaid_source(picture: Picture) -> str:
         kind = data["kind"]
         label = f'|"{_text(data["label"])}"|' if data["label"] else ""
         lines.append(f"  {ids[importer]} {_ARROW[kind]}{label} {ids[imported]}")
-        if kind == CONTEXT:
+        if kind == Kind.CONTEXT:
             styles.append(f"  linkStyle {number} stroke:{GREY},stroke-width:1px")
         else:
             colour = RED if data["new"] else PALE_RED
@@ -66,7 +55,7 @@ def mermaid_source(picture: Picture) -> str:
     classes: dict[str, list[str]] = {}
     for node, data in sorted(graph.nodes(data=True)):
         role = data["role"]
-        if role == COPY and not data["new"]:
+        if role == Role.COPY and not data["new"]:
             role = "baselined_copy"
         if role is not None:
             classes.setdefault(role, []).append(ids[node])

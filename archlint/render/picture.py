@@ -49,19 +49,31 @@ LONG_NAME = 24
 # Duplicated names one `unique` picture draws (each is a box per defining module).
 NAMES_BUDGET = 12
 
-# Edge kinds, weakest first: when one drawn edge stands for several, the strongest shows.
-CONTEXT, CHAIN, INDIRECT, VIOLATION = "context", "chain", "indirect", "violation"
-_STRENGTH = {CONTEXT: 0, CHAIN: 1, INDIRECT: 2, VIOLATION: 3}
-# Node roles.
-CANONICAL, ORIGINAL, COPY, GATHERED = "canonical", "original", "copy", "gathered"
-# What a legend can show; `Picture.uses` says which of these a picture draws.
+
+
+class Kind:
+    """What an edge draws, weakest first: when one edge stands for several, the strongest
+    shows."""
+
+    CONTEXT, CHAIN, INDIRECT, VIOLATION = "context", "chain", "indirect", "violation"
+
+
+class Role:
+    """What a box is besides a module: a canonical module, the original definition of a
+    name or a copy of it, or modules gathered into one box."""
+
+    CANONICAL, ORIGINAL, COPY, GATHERED = "canonical", "original", "copy", "gathered"
+
+
+_STRENGTH = {Kind.CONTEXT: 0, Kind.CHAIN: 1, Kind.INDIRECT: 2, Kind.VIOLATION: 3}
+# What a legend can show besides kinds and roles; `Picture.uses` says which a picture draws.
 NEW, BASELINED = "new", "baselined"
 
 
 @dataclass(frozen=True)
 class Item:
     """One import a picture may draw: `hop` of `kind`, standing for the violation at
-    `violation` (its index in the result) or for an allowed import (None). An INDIRECT item
+    `violation` (its index in the result) or for an allowed import (None). An Kind.INDIRECT item
     stands for a whole chain, kept in `chain` for the tooltip."""
 
     hop: Hop
@@ -73,7 +85,7 @@ class Item:
 @dataclass(frozen=True)
 class Picture:
     """`graph` nodes carry `group` (index into `groups`, or None), `label`, `tooltip` (lines),
-    `role` (CANONICAL, ORIGINAL, COPY, GATHERED or None), `new` and `id`; edges carry `kind`,
+    `role` (Role.CANONICAL, Role.ORIGINAL, Role.COPY, Role.GATHERED or None), `new` and `id`; edges carry `kind`,
     `label`, `tooltip`, `new` (a violation on it is not baselined) and `id`. `targets` holds,
     per violation of the result, the id of what draws it ("" when it is not drawn)."""
 
@@ -133,7 +145,7 @@ def _reduced(groups: tuple[Group, ...], detailed: list[Item],
             layout = _Layout(groups, items, {}, context=context_depth)
             if layout.draw().fits():
                 return layout
-    if not any(item.kind != CONTEXT for item in summarised):
+    if not any(item.kind != Kind.CONTEXT for item in summarised):
         return _Layout(groups, summarised, {}, context=0)  # kept: its structure, no gathering
     layout = _Layout(groups, summarised, {}, context=0, gather=True)
     while not layout.draw().fits():
@@ -198,7 +210,7 @@ def _items(result: ContractResult, *, summary: bool) -> list[Item]:
     Hop by hop, a violation's chain is drawn whole, its violating hop marked: the import from
     the violation's importer to its imported module when the chain holds it (a direct import,
     a cycle's breaker before the way back), else the last hop, where the chain reaches what it
-    must not. As a summary, a violation is that one import, or for a chain one INDIRECT edge
+    must not. As a summary, a violation is that one import, or for a chain one Kind.INDIRECT edge
     from its importer to its imported module. A finding about a module alone (one no layer
     lists) has no import to draw: index.html lists it.
     """
@@ -211,17 +223,17 @@ def _items(result: ContractResult, *, summary: bool) -> list[Item]:
         pair = (violation.importer, violation.imported)
         if summary:
             if pair in ends:
-                items.append(Item(hops[ends.index(pair)], VIOLATION, index, hops))
+                items.append(Item(hops[ends.index(pair)], Kind.VIOLATION, index, hops))
             else:
                 first = hops[0]
                 hop = Hop(violation.importer, violation.imported, first.path, first.line,
                           first.line_contents)
-                items.append(Item(hop, INDIRECT, index, hops))
+                items.append(Item(hop, Kind.INDIRECT, index, hops))
             continue
         marked = ends.index(pair) if pair in ends else len(hops) - 1
-        items += [Item(hop, VIOLATION if i == marked else CHAIN, index, hops)
+        items += [Item(hop, Kind.VIOLATION if i == marked else Kind.CHAIN, index, hops)
                   for i, hop in enumerate(hops)]
-    items += [Item(hop, CONTEXT, None) for hop in result.context]
+    items += [Item(hop, Kind.CONTEXT, None) for hop in result.context]
     return items
 
 
@@ -246,7 +258,7 @@ class _Drawing:
         weight: Counter[str] = Counter()
         for (importer, imported), items in self.edges.items():
             # violating imports first; allowed ones decide between boxes without violations
-            violating = sum(1000 if item.kind != CONTEXT else 1 for item in items)
+            violating = sum(1000 if item.kind != Kind.CONTEXT else 1 for item in items)
             weight[importer] += violating
             weight[imported] += violating
         kept = set(sorted(self.nodes, key=lambda n: (-weight[n], n))[:BUDGET])
@@ -262,7 +274,7 @@ class _Drawing:
 
 
 def _allowed_only(items: list[Item]) -> bool:
-    return all(item.kind == CONTEXT for item in items)
+    return all(item.kind == Kind.CONTEXT for item in items)
 
 
 class _Layout:
@@ -276,7 +288,7 @@ class _Layout:
                  uniform: int | None = None, gather: bool = False) -> None:
         self.groups, self.items, self.violating = groups, items, violating
         self.context, self.uniform, self.gather = context, uniform, gather
-        self.hot = {m for item in items if item.kind != CONTEXT
+        self.hot = {m for item in items if item.kind != Kind.CONTEXT
                     for m in (item.hop.importer, item.hop.imported)}
         modules = {m for item in items for m in (item.hop.importer, item.hop.imported)}
         self.deepest = max((_depth_below(m, groups) for m in modules), default=0)
@@ -339,7 +351,7 @@ class _Layout:
             importer, imported = place.get(item.hop.importer), place.get(item.hop.imported)
             if importer is None or imported is None:
                 continue  # a module left out with its group
-            if importer == imported and item.kind == CONTEXT:
+            if importer == imported and item.kind == Kind.CONTEXT:
                 continue  # an allowed import inside one box says nothing
             edges.setdefault((importer, imported), []).append(item)
         return _Drawing(self.groups, self.items, nodes, edges, gathered)
@@ -381,12 +393,12 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
         if node in drawing.gathered:
             shown = sorted(members)
             tooltip = [*shown[:20], *([f"... {len(shown) - 20} more"] if len(shown) > 20 else [])]
-            graph.add_node(node, group=drawing.gathered[node], role=GATHERED,
+            graph.add_node(node, group=drawing.gathered[node], role=Role.GATHERED,
                            label=f"{len(members)} modules\nwithout violations",
                            tooltip=tuple(tooltip), new=False)
             continue
         exact = members <= {node}
-        role = CANONICAL if node in canonical and exact else None
+        role = Role.CANONICAL if node in canonical and exact else None
         tooltip = [node] if exact else [node, *sorted(members - {node})[:20]]
         graph.add_node(node, group=_group_of(node, groups), role=role,
                        label=_two_lines(short_name(node, groups)), tooltip=tuple(tooltip),
@@ -395,7 +407,7 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
     brief = sum(1 for items in drawing.edges.values() if not _allowed_only(items)) > BRIEF_LABELS
     for (importer, imported), items in sorted(drawing.edges.items()):
         kind = max((item.kind for item in items), key=_STRENGTH.__getitem__)
-        violating = [item for item in items if item.kind != CONTEXT]
+        violating = [item for item in items if item.kind != Kind.CONTEXT]
         new = any(not violations[item.violation].baselined for item in violating)
         label = edge_label((item.hop for item in violating), importer,
                            brief=brief) if violating else ""
@@ -407,7 +419,7 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
         if not graph.has_edge(*pair):
             continue
         for item in items:
-            if item.violation is not None and item.kind in (VIOLATION, INDIRECT):
+            if item.violation is not None and item.kind in (Kind.VIOLATION, Kind.INDIRECT):
                 targets[item.violation] = ids[pair]
     uses = uses_of(graph)
     return Picture(result, graph, groups, tuple(notes), tuple(targets), uses)
@@ -425,14 +437,14 @@ def _edge_tooltip(items: list[Item], violations: tuple[Violation, ...]) -> tuple
     """Every import statement the edge stands for: violating ones first (a chain with every
     hop), then the allowed ones; at most 40 lines."""
     lines: list[str] = []
-    for item in sorted((i for i in items if i.kind != CONTEXT),
+    for item in sorted((i for i in items if i.kind != Kind.CONTEXT),
                        key=lambda i: (i.hop, i.violation)):
         mark = " (baselined)" if violations[item.violation].baselined else ""
         lines.append(f"{item.hop.path}:{item.hop.line}  {item.hop.line_contents}{mark}")
-        if item.kind in (INDIRECT, VIOLATION) and len(item.chain) > 1:
+        if item.kind in (Kind.INDIRECT, Kind.VIOLATION) and len(item.chain) > 1:
             lines += [f"    then {hop.path}:{hop.line}  {hop.line_contents}"
                       for hop in item.chain if (hop.path, hop.line) != (item.hop.path, item.hop.line)]
-    allowed = sorted({i.hop for i in items if i.kind == CONTEXT})
+    allowed = sorted({i.hop for i in items if i.kind == Kind.CONTEXT})
     if allowed and lines:
         lines.append("allowed:")
     lines += [f"{hop.path}:{hop.line}  {hop.line_contents}" for hop in allowed]
@@ -460,14 +472,14 @@ def uses_of(graph: nx.DiGraph) -> frozenset[str]:
     used = set()
     for _, _, data in graph.edges(data=True):
         kind = data["kind"]
-        if kind == CONTEXT:
-            used.add(CONTEXT)
+        if kind == Kind.CONTEXT:
+            used.add(Kind.CONTEXT)
         else:
             used.add(f"{kind}-{NEW if data['new'] else BASELINED}")
     for _, data in graph.nodes(data=True):
         if data["role"] is not None:
             used.add(f"{data['role']}-{NEW if data['new'] else BASELINED}"
-                     if data["role"] == COPY else data["role"])
+                     if data["role"] == Role.COPY else data["role"])
     return frozenset(used)
 
 
@@ -501,14 +513,14 @@ def _definitions_picture(result: ContractResult) -> Picture:
                             tuple(by_module)))
         for module, definitions in by_module.items():
             lines = ", ".join(str(d.line) for d in definitions)
-            role = ORIGINAL if module == original else COPY
+            role = Role.ORIGINAL if module == original else Role.COPY
             node = f"{violation.symbol}@{module}"
-            what = "original" if role == ORIGINAL else "copy"
+            what = "original" if role == Role.ORIGINAL else "copy"
             graph.add_node(node, group=number, role=role, new=not violation.baselined,
                            label=f"{module}\n{what}, {definitions[0].kind} at line {lines}",
                            tooltip=tuple(f"{d.path}:{d.line}  {d.line_contents}"
                                          for d in definitions))
-            if role == COPY:
+            if role == Role.COPY:
                 first_copy.setdefault(index, node)
     targets = [""] * len(result.violations)
     for number, node in enumerate(sorted(graph.nodes)):

@@ -15,7 +15,7 @@ from collections import Counter
 import networkx as nx
 
 from ..model import ContractResult, Group, ImportViolation, ProjectMap, Report, is_within
-from .picture import BUDGET, CONTEXT, CONTEXT_BUDGET, VIOLATION, Picture, edge_label, uses_of
+from .picture import BUDGET, CONTEXT_BUDGET, Kind, Picture, edge_label, uses_of
 
 MAP_ID = "project_map"  # not a possible contract id (those have no underscore)
 
@@ -57,7 +57,7 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
             allowed[pair] += imports.count
     heaviest = sorted(allowed.items(), key=lambda kv: (-kv[1], kv[0]))[:CONTEXT_BUDGET]
     for (importer, imported), count in sorted(heaviest):
-        graph.add_edge(importer, imported, kind=CONTEXT, label="", new=False,
+        graph.add_edge(importer, imported, kind=Kind.CONTEXT, label="", new=False,
                        penwidth=f"{0.8 + math.log10(count):.1f}",
                        tooltip=(f"{count} module import{'s' if count != 1 else ''}",))
     _violating_edges(graph, violations, box, number)
@@ -74,7 +74,7 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
         ids[pair] = graph.edges[pair]["id"] = f"{MAP_ID}-e{number}"
     for index, (_, violation) in enumerate(violations):
         pair = (box(violation.importer), box(violation.imported))
-        if pair in ids and graph.edges[pair]["kind"] == VIOLATION:
+        if pair in ids and graph.edges[pair]["kind"] == Kind.VIOLATION:
             targets[index] = ids[pair]
     return Picture(result, graph, groups, tuple(notes), tuple(targets), uses_of(graph))
 
@@ -97,7 +97,7 @@ def _violating_edges(graph: nx.DiGraph, violations, box, number: dict[str, int])
                         f"{' (baselined)' if v.baselined else ''}" for result, v in items)
         if graph.has_edge(importer, imported):  # replaces the allowed imports' edge
             graph.remove_edge(importer, imported)
-        graph.add_edge(importer, imported, kind=VIOLATION, label=label,
+        graph.add_edge(importer, imported, kind=Kind.VIOLATION, label=label,
                        new=any(not v.baselined for _, v in items),
                        tooltip=tooltip[:40] + ((f"... {len(tooltip) - 40} more",)
                                                if len(tooltip) > 40 else ()))

@@ -5,29 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..model import (
-    Definition,
-    Diagnostic,
-    DuplicateDefinition,
-    GoneCycle,
-    GoneDiagnostic,
-    GoneEntry,
-    Hop,
-    ImportViolation,
-    Report,
-    UnlistedModule,
-    Violation,
-)
+from .. import model
 
 SCHEMA_VERSION = 1
 
 
-def render(report: Report, stream: TextIO, *, show_baselined: bool = False) -> None:
+def render(report: model.Report, stream: TextIO, *, show_baselined: bool = False) -> None:
     json.dump(to_dict(report, show_baselined), stream, indent=2, ensure_ascii=False)
     stream.write("\n")
 
 
-def to_dict(report: Report, show_baselined: bool = False) -> dict[str, Any]:
+def to_dict(report: model.Report, show_baselined: bool = False) -> dict[str, Any]:
     """The report; baselined violations and diagnostics are counted, and listed only with
     `show_baselined`; suppressed violations are always listed, apart."""
     summary = report.summary
@@ -67,7 +55,7 @@ def to_dict(report: Report, show_baselined: bool = False) -> dict[str, Any]:
     }
 
 
-def _violation(v: Violation) -> dict[str, Any]:
+def _violation(v: model.Violation) -> dict[str, Any]:
     """One violation in the schema's one shape: an import violation with its chain; a
     duplicate definition as the copy "importing" the original, with every definition; a module
     no layer lists as the module "importing" its container."""
@@ -85,37 +73,35 @@ def _violation(v: Violation) -> dict[str, Any]:
         "fingerprint": v.fingerprint,
         "baselined": v.baselined,
     }
-    if isinstance(v, ImportViolation):
+    if isinstance(v, model.ImportViolation):
         found["chain"] = [_hop(h) for h in v.chain]
         found["fix"] = v.replacement.statement if v.replacement else None
-    elif isinstance(v, DuplicateDefinition):
+    elif isinstance(v, model.DuplicateDefinition):
         found["definitions"] = [_definition(d) for d in v.definitions]
-    else:
-        assert isinstance(v, UnlistedModule)
-    return found
+    return found  # an UnlistedModule has nothing more
 
 
-def _definition(d: Definition) -> dict[str, Any]:
+def _definition(d: model.Definition) -> dict[str, Any]:
     return {"module": d.module, "name": d.name, "kind": d.kind, "path": d.path,
             "line": d.line, "line_contents": d.line_contents}
 
 
-def _hop(hop: Hop) -> dict[str, Any]:
+def _hop(hop: model.Hop) -> dict[str, Any]:
     return {"importer": hop.importer, "imported": hop.imported, "path": hop.path,
             "line": hop.line, "line_contents": hop.line_contents,
             "in_function": hop.in_function, "type_checking_only": hop.type_checking_only}
 
 
-def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+def _diagnostic(d: model.Diagnostic) -> dict[str, Any]:
     return {"kind": d.kind, "severity": d.severity, "path": d.path, "line": d.line,
             "message": d.message, "fingerprint": d.fingerprint, "baselined": d.baselined}
 
 
-def _gone(entry: GoneEntry) -> dict[str, Any]:
-    if isinstance(entry, GoneDiagnostic):
+def _gone(entry: model.GoneEntry) -> dict[str, Any]:
+    if isinstance(entry, model.GoneDiagnostic):
         return {"kind": entry.kind, "path": entry.path, "message": entry.message,
                 "count": entry.count}
-    if isinstance(entry, GoneCycle):
+    if isinstance(entry, model.GoneCycle):
         return {"contract": entry.contract_id, "importer": entry.importer,
                 "imported": entry.imported, "symbol": None, "count": entry.count, "cycle": True}
     return {"contract": entry.contract_id, "importer": entry.importer,
