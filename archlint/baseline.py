@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import ConfigError, Problem, UsageError
 from .files import write_atomic
@@ -176,7 +177,7 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     known_violations = Counter(baseline.violations)
     results = []
     for result in report.results:
-        marked = []
+        marked: list[Violation] = []
         for violation in result.violations:
             if isinstance(violation, CycleImport):
                 known = (result.id, *violation.children) in baseline.cycles
@@ -193,9 +194,9 @@ def apply(report: Report, baseline: Baseline, *, strict: bool = False,
     known_diagnostics = Counter(baseline.diagnostics)
     diagnostics = []
     for diagnostic in report.diagnostics:
-        key = diagnostic.identity
-        known = _recordable(diagnostic) and known_diagnostics[key] > 0
-        known_diagnostics[key] -= known
+        identity = diagnostic.identity
+        known = _recordable(diagnostic) and known_diagnostics[identity] > 0
+        known_diagnostics[identity] -= known
         diagnostics.append(replace(diagnostic, baselined=known))
     checked_cycles = {(result.id, c.importer, c.imported)
                       for result in report.results for c in result.cycles}
@@ -220,7 +221,7 @@ def _recordable(diagnostic: Diagnostic) -> bool:
 
 
 def _new_cycle_dependencies(result: ContractResult, baseline: Baseline,
-                            violations: list[Violation]) -> list[CycleImport]:
+                            violations: Sequence[Violation]) -> list[CycleImport]:
     """A new violation for each dependency on a cycle that the baseline does not record and
     no new violation names: a new import can join an old cycle without being the one
     nominated to break it, and must still fail the run."""
@@ -311,37 +312,47 @@ def load(path: Path, settings: Settings) -> Baseline | None:
     if data["schema_version"] != SCHEMA_VERSION:
         raise _unreadable(name, f"schema_version {data['schema_version']!r}; this archlint "
                                 f"reads schema_version {SCHEMA_VERSION}")
-    sections = {
-        "violations": [((e["contract"], e["importer"], e["imported"], e["symbol"] or ""),
-                        e["count"]) for e in _entries(data, "violations", _VIOLATION_FIELDS, name)],
-        "diagnostics": [((e["kind"], e["path"], e["message"]), e["count"])
-                        for e in _entries(data, "diagnostics", _DIAGNOSTIC_FIELDS, name)],
-        "cycles": [((e["contract"], e["importer"], e["imported"]), 1)
-                   for e in _entries(data, "cycles", _CYCLE_FIELDS, name, optional=True)],
-    }
     entry_lines = _entry_lines(text, data)
-    counters: dict[str, Counter] = {}
     lines: dict[tuple[str, ...], int] = {}
-    duplicates = []
-    for section, entries in sections.items():
-        copies: dict[tuple, list[tuple[int, int]]] = {}
-        for number, (key, count) in enumerate(entries):
-            line = entry_lines[section][number] if entry_lines[section] else 0
-            copies.setdefault(key, []).append((line, count))
-        counters[section] = Counter({key: max(c for _, c in found)
-                                     for key, found in copies.items()})
-        for key, found in copies.items():
-            lines[(section, *key)] = found[0][0]
-            if len(found) > 1:
-                duplicates.append(Duplicate(section, key, tuple(n for n, _ in found),
-                                            tuple(c for _, c in found)))
-    return Baseline(violations=counters["violations"], diagnostics=counters["diagnostics"],
-                    cycles=frozenset(counters["cycles"]), path=settings.relative(path),
-                    lines=lines, duplicates=tuple(duplicates))
+    duplicates: list[Duplicate] = []
+    violations: Counter[ViolationKey] = _counted(
+        "violations", [((e["contract"], e["importer"], e["imported"], e["symbol"] or ""),
+                        e["count"]) for e in _entries(data, "violations", _VIOLATION_FIELDS, name)],
+        entry_lines, lines, duplicates)
+    diagnostics: Counter[DiagnosticKey] = _counted(
+        "diagnostics", [((e["kind"], e["path"], e["message"]), e["count"])
+                        for e in _entries(data, "diagnostics", _DIAGNOSTIC_FIELDS, name)],
+        entry_lines, lines, duplicates)
+    cycles: Counter[CycleKey] = _counted(
+        "cycles", [((e["contract"], e["importer"], e["imported"]), 1)
+                   for e in _entries(data, "cycles", _CYCLE_FIELDS, name, optional=True)],
+        entry_lines, lines, duplicates)
+    return Baseline(violations=violations, diagnostics=diagnostics, cycles=frozenset(cycles),
+                    path=settings.relative(path), lines=lines, duplicates=tuple(duplicates))
+
+
+Key = TypeVar("Key", bound=tuple[str, ...])
+
+
+def _counted(section: str, entries: list[tuple[Key, int]], entry_lines: dict[str, list[int]],
+             lines: dict[tuple[str, ...], int], duplicates: list[Duplicate]) -> Counter[Key]:
+    """The entries of one section counted, an entry written more than once with its largest
+    count; the line of each entry goes into `lines`, each entry written twice into
+    `duplicates`."""
+    copies: dict[Key, list[tuple[int, int]]] = {}
+    for number, (key, count) in enumerate(entries):
+        line = entry_lines[section][number] if entry_lines[section] else 0
+        copies.setdefault(key, []).append((line, count))
+    for key, found in copies.items():
+        lines[(section, *key)] = found[0][0]
+        if len(found) > 1:
+            duplicates.append(Duplicate(section, key, tuple(n for n, _ in found),
+                                        tuple(c for _, c in found)))
+    return Counter({key: max(c for _, c in found) for key, found in copies.items()})
 
 
 def _entries(data: dict[str, Any], section: str, fields: dict[str, Any], name: str,
-             optional: bool = False) -> list[dict]:
+             optional: bool = False) -> list[dict[str, Any]]:
     if optional and section not in data:
         return []
     entries = data.get(section)
@@ -395,7 +406,7 @@ def dumps(baseline: Baseline, version: str) -> str:
     cycles = [{"contract": c, "importer": a, "imported": b}
               for c, a, b in sorted(baseline.cycles)]
 
-    def listing(entries: list[dict]) -> str:
+    def listing(entries: list[dict[str, Any]]) -> str:
         if not entries:
             return "[]"
         lines = ",\n".join(f"    {json.dumps(e, ensure_ascii=False)}" for e in entries)

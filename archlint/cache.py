@@ -51,6 +51,9 @@ if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
 FORMAT = 10
+# An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
+Entry = dict[str, Any]
+Record = list[Any]
 
 
 class ResultCache:
@@ -86,8 +89,8 @@ class ResultCache:
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
             return None  # an entry this archlint cannot read is a miss, never an error
 
-    def _still_valid(self, entry: dict) -> Report | None:
-        recorded: dict[str, list] = entry["files"]
+    def _still_valid(self, entry: Entry) -> Report | None:
+        recorded: dict[str, Record] = entry["files"]
         walked = not self._folders_unchanged(entry)
         if walked:
             self.trees = trees = discover_all(self._settings)
@@ -111,7 +114,7 @@ class ResultCache:
         report = entry["report"]
         return report if isinstance(report, Report) else None
 
-    def _same_facts(self, edited: list[SourceFile], recorded: dict[str, list]) -> bool:
+    def _same_facts(self, edited: list[SourceFile], recorded: dict[str, Record]) -> bool:
         """Whether every edited file still says what the checks read of it: the same bytes,
         or facts with the fingerprint they had (the edit kept every import)."""
         from .facts import FactStore
@@ -137,7 +140,7 @@ class ResultCache:
         assert self.trees is not None, "set by the lookup before any file is read"
         return self.trees
 
-    def _edited(self, recorded: dict[str, list]) -> list[SourceFile]:
+    def _edited(self, recorded: dict[str, Record]) -> list[SourceFile]:
         """The recorded files whose stamp is not the one recorded (none may be added or
         removed: every folder kept its mtime)."""
         prefix = f"{self._settings.root}{os.sep}"
@@ -176,7 +179,7 @@ class ResultCache:
             store.absorb(self.store)
         return store
 
-    def _write(self, entry: dict) -> None:
+    def _write(self, entry: Entry) -> None:
         """Write the entry; a cache folder that cannot be written costs speed, not the run."""
         try:
             write_cache_file(self._cache_dir, self._name,
@@ -184,14 +187,15 @@ class ResultCache:
         except OSError:
             pass
 
-    def _folders_unchanged(self, entry: dict) -> bool:
+    def _folders_unchanged(self, entry: Entry) -> bool:
         """Every root package where it was, and every folder the walk read with the mtime it
         had: no file was added, removed or renamed since."""
         root = self._settings.root
         located = [locate_package(root, name, self._settings.source_roots)
                    for name in self._settings.root_packages]
-        if None in located or [tree[1] for tree in entry["trees"]] != [
-                directory.relative_to(root).as_posix() for directory in located]:
+        found = [directory.relative_to(root).as_posix() for directory in located
+                 if directory is not None]
+        if len(found) != len(located) or [tree[1] for tree in entry["trees"]] != found:
             return False
         prefix = f"{root}{os.sep}"
         try:
@@ -201,7 +205,7 @@ class ResultCache:
             return False
 
 
-def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list]:
+def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, Record]:
     """What the walk found besides the files: each root package (where, its folders without
     `__init__.py`, what it could not list, what exists without a readable source, what is
     shadowed), and every folder it read with its mtime."""
@@ -214,7 +218,7 @@ def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, list
     }
 
 
-def _trees_from(settings: Settings, entry: dict, edited: list[SourceFile]) -> list[PackageTree]:
+def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> list[PackageTree]:
     """The walk's trees rebuilt from an entry whose folders are all unchanged (so the walk
     would find the same files), with the new stamps of the edited files."""
     stamps = {source.relative: source.stamp for source in edited}
@@ -267,10 +271,10 @@ def read_entry(data: bytes) -> Any:
         raise ValueError(f"not a cached entry: {exc}") from None
 
 
-def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
+def _key(settings: Settings, contract_ids: list[str], version: str) -> Entry:
     """Everything besides the files that a report depends on, kept as it is (compared whole:
     a hash would cost loading hashlib on every check)."""
-    contracts = {}
+    contracts: dict[str, str | None] = {}
     for path in contract_files(settings):
         try:
             contracts[settings.relative(path)] = path.read_text(encoding="utf-8")
@@ -283,7 +287,7 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> dict:
     }
 
 
-def _grimp_stamps() -> list[list]:
+def _grimp_stamps() -> list[Record]:
     """The installed grimp (its scanner finds the import lines, its graph the cycle
     breakers), told apart without importing it (its import alone costs more than a whole
     check answered from this cache): the name, mtime and size of each file in its package

@@ -10,9 +10,10 @@ import os
 import re
 import stat
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError, Problem
 from .patterns import compile_path_glob
@@ -180,7 +181,7 @@ def _without_shadowed(files: list[SourceFile]
     return sorted(by_module.values(), key=lambda f: f.relative), tuple(sorted(shadowed))
 
 
-def _source_file(entry: os.DirEntry, module: str, relative: str, settled: int,
+def _source_file(entry: os.DirEntry[str], module: str, relative: str, settled: int,
                  inside: str) -> SourceFile:
     """A `.py` entry of a folder, with the reason it cannot be read when it is not a regular
     file of the project (a folder, a FIFO, a device, a link that leaves the project)."""
@@ -197,7 +198,7 @@ def _source_file(entry: os.DirEntry, module: str, relative: str, settled: int,
     return SourceFile(module, entry.path, relative, stamp_of(result, settled), reason)
 
 
-def _mtime(stat_function, *args, **kwargs) -> int | None:
+def _mtime(stat_function: Callable[..., os.stat_result], *args: Any, **kwargs: Any) -> int | None:
     try:
         return stat_function(*args, **kwargs).st_mtime_ns
     except OSError:

@@ -355,6 +355,8 @@ class _Resolver:
         for statement in file.statements:
             line, contents, is_from, level, written, names, context, _ = statement
             skipped = self.skip_type_checking and context & TYPE_CHECKING_ONLY
+            target: str | None
+            item_name: str | None
             if is_from:
                 base = written if not level else resolve_relative(package, written, level)
                 if base is None:

@@ -19,13 +19,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
+from ..timing import Timings
 from .model import DefinedName, DefinitionQuery, FileFacts, TopLevel, Unreadable
 from .statements import read_statements, split_lines, statements_from_tree
 from .store import FactStore
 from .structure import read_top_level
-from ..timing import Timings
+
+if TYPE_CHECKING:  # the scanner loads grimp: only when a file's bytes changed
+    from .scan import ScanFailure, ScannedPackages
 
 # Files per scanner call: a failing file costs a few rescans of its batch only. A large tree
 # is scanned in at most SCAN_BATCHES calls, each handed the whole module list.
@@ -115,7 +119,7 @@ class ProjectFacts:
         for question in sorted(asked):
             if question == TOP_LEVEL:
                 top = self.top_level(module)
-                answer = None if top is None else (
+                answer: object = None if top is None else (
                     sorted(top.names), sorted(top.imported), top.all, top.definitions,
                     top.unread)
             else:
@@ -292,12 +296,12 @@ class _Scanner:
 
     def __init__(self, trees: list[PackageTree]) -> None:
         self._trees = trees
-        self._packages = None
+        self._packages: ScannedPackages | None = None
         hidden = {relative.rpartition(".py")[0] for t in trees for relative, _ in t.shadowed}
         self._renamed = {f.module: f"{f.module}.__init__" for t in trees for f in t.files
                          if f.is_package and f.relative[:-len("/__init__.py")] in hidden}
 
-    def __call__(self, modules: list[str]) -> dict:
+    def __call__(self, modules: list[str]) -> dict[str, set[int] | ScanFailure]:
         from . import scan
 
         if not modules:
@@ -332,7 +336,8 @@ def _read(source: SourceFile) -> tuple[bytes, os.stat_result] | Unreadable:
         os.close(descriptor)
 
 
-def _file_facts(source: SourceFile, data: bytes, digest: str, lines) -> FileFacts:
+def _file_facts(source: SourceFile, data: bytes, digest: str,
+                lines: set[int] | ScanFailure | None) -> FileFacts:
     """The facts of one file from its bytes and the lines the scanner found imports on (None
     when it was not given to the scanner, a failure when the scanner gave up on it)."""
     text, problem = decode_source(data)
@@ -370,19 +375,18 @@ def scannable(data: bytes) -> bool:
     return len(data) <= LONG_LINE or max(map(len, data.split(b"\n"))) <= LONG_LINE
 
 
-def _syntax_problem(error: Exception, failure) -> Unreadable:
+def _syntax_problem(error: Exception, failure: ScanFailure | None) -> Unreadable:
     """A file neither the scanner nor Python could parse, in Python's words when both agree on
     the line (Python's message for a file with newer syntax than it knows would mislead)."""
     if isinstance(error, SyntaxError):
         line = error.lineno or 1
         text = (error.text or "").strip()
         message = f"{error.msg}: {text}" if text else error.msg
-        scanner_line = getattr(failure, "line", None)
-        if scanner_line is None or scanner_line == line:
+        if failure is None or failure.line is None or failure.line == line:
             return Unreadable("syntax-error", line, message)
-        return Unreadable("syntax-error", scanner_line, failure.message)
+        return Unreadable("syntax-error", failure.line, failure.message)
     if isinstance(error, (MemoryError, RecursionError)):
-        return Unreadable("syntax-error", getattr(failure, "line", None) or 1,
+        return Unreadable("syntax-error", failure.line if failure and failure.line else 1,
                           "too deeply nested for Python's parser; the file is not checked")
     return Unreadable("syntax-error", 1, str(error))
 

@@ -25,13 +25,14 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 # The scanner's threads free a parsed file's syntax tree recursively: a 100,000-term sum
 # overflows Rust's default 2 MiB thread stack and kills the process. Stacks are reserved, not
 # used, until needed; this must be set before grimp starts its first thread.
 os.environ.setdefault("RUST_MIN_STACK", str(512 * 2**20))
 
-from grimp import _rustgrimp as rust  # noqa: E402
+from grimp import _rustgrimp as rust  # type: ignore[attr-defined]  # noqa: E402
 from grimp.application.ports.modulefinder import FoundPackage, ModuleFile  # noqa: E402
 from grimp.domain.valueobjects import Module  # noqa: E402
 
@@ -44,7 +45,11 @@ class ScanFailure:
     is_syntax: bool = False
 
 
-def found_packages(packages: Iterable[tuple[str, str, Iterable[str]]]) -> set[FoundPackage]:
+# The root packages as the scanner takes them (opaque to the rest of archlint).
+ScannedPackages = set[FoundPackage]
+
+
+def found_packages(packages: Iterable[tuple[str, str, Iterable[str]]]) -> ScannedPackages:
     """The root packages as the scanner takes them: (name, folder, modules) of each. The
     scanner looks every file up through its package, so they hold every module."""
     return {
@@ -54,14 +59,14 @@ def found_packages(packages: Iterable[tuple[str, str, Iterable[str]]]) -> set[Fo
     }
 
 
-def import_lines(found: set[FoundPackage], modules: Sequence[str]
+def import_lines(found: ScannedPackages, modules: Sequence[str]
                  ) -> dict[str, set[int] | ScanFailure]:
     """For each of `modules`: the lines on which its import statements start, or why the
     scanner could not read it."""
     return dict(_scan_isolating(found, sorted(modules)))
 
 
-def _scan_isolating(found: set[FoundPackage], modules: list[str]
+def _scan_isolating(found: ScannedPackages, modules: list[str]
                     ) -> Iterator[tuple[str, set[int] | ScanFailure]]:
     """Scan a batch; when the scanner fails, scan the halves, down to single files."""
     pending = [modules]
@@ -83,7 +88,7 @@ def _scan_isolating(found: set[FoundPackage], modules: list[str]
             yield module, {d.line_number for d in directs} if directs is not None else set()
 
 
-def _scan(found: set[FoundPackage], modules: list[str]) -> dict[str, set]:
+def _scan(found: ScannedPackages, modules: list[str]) -> dict[str, set[Any]]:
     with _quiet_stderr():
         imports = rust.scan_for_imports(
             module_files=tuple(ModuleFile(Module(m), 0.0) for m in modules),

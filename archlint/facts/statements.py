@@ -20,6 +20,7 @@ import ast
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from .model import (
     GUARDED,
@@ -28,6 +29,10 @@ from .model import (
     ImportStatement,
     Unreadable,
 )
+
+# `try` and `try`/`except*` (Python 3.11 on): the same parts, read alike.
+TRY_STATEMENTS: tuple[type[ast.stmt], ...] = tuple(
+    getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
 
 Names = tuple[tuple[str, str | None], ...]  # (name, alias) pairs of a statement
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
@@ -297,6 +302,7 @@ def _statement(tokens: list[str], line: int, contents: str, context: int) -> Imp
     if stream.peek() == "lazy":
         stream.take()
     keyword = stream.take()
+    names: Names
     if keyword == "import":
         names = tuple(_dotted_as_names(stream))
         stream.end()
@@ -311,7 +317,7 @@ def _statement(tokens: list[str], line: int, contents: str, context: int) -> Imp
         raise _NotSimple
     if stream.peek() == "*":
         stream.take()
-        names: Names = (("*", None),)
+        names = (("*", None),)
     elif stream.peek() == "(":
         stream.take()
         names = tuple(_as_names(stream, closing=True))
@@ -429,14 +435,15 @@ def _imports_with_context(body: list[ast.stmt], context: int
             inner = context | TYPE_CHECKING_ONLY if _is_type_checking(node.test) else context
             yield from _imports_with_context(node.body, inner)
             yield from _imports_with_context(node.orelse, context)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            catches = any(_catches_import_error(h.type) for h in node.handlers)
+        elif isinstance(node, TRY_STATEMENTS):
+            statement = cast(ast.Try, node)
+            catches = any(_catches_import_error(h.type) for h in statement.handlers)
             guarded = context | GUARDED if catches else context
-            yield from _imports_with_context(node.body, guarded)
-            for handler in node.handlers:
+            yield from _imports_with_context(statement.body, guarded)
+            for handler in statement.handlers:
                 yield from _imports_with_context(handler.body, context)
-            yield from _imports_with_context(node.orelse, context)
-            yield from _imports_with_context(node.finalbody, context)
+            yield from _imports_with_context(statement.orelse, context)
+            yield from _imports_with_context(statement.finalbody, context)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             suppresses = any(_suppresses_import_error(item.context_expr) for item in node.items)
             inner = context | GUARDED if suppresses else context

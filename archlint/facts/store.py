@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ..discovery import Stamp
 from ..files import write_cache_file
 from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
 
@@ -38,7 +39,7 @@ class FactStore:
         self._entries: dict[str, list[Any]] = self._read() if self._path is not None else {}
         self._dirty = False
 
-    def facts(self, relative: str, module: str, stamp: tuple | None,
+    def facts(self, relative: str, module: str, stamp: Stamp | None,
               digest: str | None = None) -> FileFacts | None:
         """The cached facts of a file whose stamp (or, when given, digest) is unchanged."""
         entry = self._entries.get(relative)
@@ -58,7 +59,8 @@ class FactStore:
             del self._entries[relative]  # not in the shape this archlint writes
             return None
 
-    def put(self, facts: FileFacts, stamp: tuple | None, defines_none: Iterable[str] = ()) -> None:
+    def put(self, facts: FileFacts, stamp: Stamp | None,
+            defines_none: Iterable[str] = ()) -> None:
         """Keep a file's facts; `defines_none` are keys of DefinitionQueries it answers with
         no definition (known from its bytes, without parsing it)."""
         self._entries[facts.relative] = [

@@ -13,9 +13,10 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from .model import DefinedName, TopLevel, Unreadable
-from .statements import split_lines
+from .statements import TRY_STATEMENTS, split_lines
 
 _ALL = "__all__"
 _LEXEME = re.compile(r"[rRbBuUfFtT]{0,2}(?:\"\"\"|'''|\"|')|#|[()\[\]{}]|\\$")
@@ -75,10 +76,10 @@ def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
             name = node.name.id  # type: ignore[attr-defined]
             bound = {name}
             definitions.append(DefinedName(name, "assignment", line, contents))
-        elif isinstance(node, ast.Expr) and _mutates_all(node.value):
-            call = node.value
+        elif isinstance(node, ast.Expr) and (method := _all_mutation(node.value)):
+            call = cast(ast.Call, node.value)
             argument = call.args[0] if len(call.args) == 1 and not call.keywords else None
-            if call.func.attr == "append" and argument is not None:
+            if method == "append" and argument is not None:
                 argument = ast.List(elts=[argument], ctx=ast.Load())
             strings = _literal_strings(argument)
             readable = readable and strings is not None and exported is not None
@@ -225,12 +226,13 @@ def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from _top_level_statements(node.orelse)
         elif isinstance(node, (ast.With, ast.AsyncWith)):
             yield from _top_level_statements(node.body)
-        elif isinstance(node, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-            yield from _top_level_statements(node.body)
-            for handler in node.handlers:
+        elif isinstance(node, TRY_STATEMENTS):
+            statement = cast(ast.Try, node)
+            yield from _top_level_statements(statement.body)
+            for handler in statement.handlers:
                 yield from _top_level_statements(handler.body)
-            yield from _top_level_statements(node.orelse)
-            yield from _top_level_statements(node.finalbody)
+            yield from _top_level_statements(statement.orelse)
+            yield from _top_level_statements(statement.finalbody)
 
 
 def _bound_names(target: ast.expr) -> list[str]:
@@ -246,13 +248,16 @@ def _bound_names(target: ast.expr) -> list[str]:
 def _literal_strings(value: ast.expr | None) -> list[str] | None:
     if not isinstance(value, (ast.List, ast.Tuple)):
         return None
-    if not all(isinstance(e, ast.Constant) and isinstance(e.value, str) for e in value.elts):
-        return None
-    return [e.value for e in value.elts]
+    strings = [e.value for e in value.elts
+               if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return strings if len(strings) == len(value.elts) else None
 
 
-def _mutates_all(value: ast.expr) -> bool:
-    """`__all__.extend(...)` or `__all__.append(...)`."""
-    return (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
+def _all_mutation(value: ast.expr) -> str | None:
+    """The method of `__all__.extend(...)` or `__all__.append(...)`; None for any other
+    expression."""
+    if (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)
             and isinstance(value.func.value, ast.Name) and value.func.value.id == _ALL
-            and value.func.attr in ("extend", "append"))
+            and value.func.attr in ("extend", "append")):
+        return value.func.attr
+    return None
