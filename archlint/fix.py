@@ -31,6 +31,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .checking import check
 from .errors import ArchlintError
 from .files import write_atomic
+from .facts.statements import LINE_BREAK
 from .graph import resolve_relative
 from .model import ImportViolation, Report, printable
 from .settings import load_settings
@@ -69,11 +70,8 @@ class FileFix:
 
 def _lines(text: str) -> list[str]:
     """The lines as Python sees them: ended by LF, CRLF or a lone CR, and nothing else."""
-    lines = _LINE_END.split(text)
+    lines = LINE_BREAK.split(text)
     return lines[:-1] if lines[-1] == "" else lines
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
