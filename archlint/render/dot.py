@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
+from typing import Any
 
 import pydot
 
@@ -92,39 +93,56 @@ def quoted(*lines: str) -> str:
 
 
 def _build(picture: Picture) -> pydot.Dot:
-    result = picture.result
+    """The picture as a pydot graph: its groups as clusters, then its edges and legend."""
     roles = {group.role for group in picture.groups}
     # Bands of layers and groups of definitions stack top to bottom; other pictures run left
     # to right, where boxes of one rank stack up and long module names cost no width.
     across = not roles & {"layer", "definitions", "root"}
     dot = pydot.Dot(
-        graph_name=quoted(result.id), graph_type="digraph", rankdir="LR" if across else "TB",
-        newrank="true",
+        graph_name=quoted(picture.result.id), graph_type="digraph",
+        rankdir="LR" if across else "TB", newrank="true",
         labelloc="t", fontname=FONT, fontsize="14", nodesep="0.3", ranksep="0.55",
         label=quoted(*_title(picture)), size=f'"{MAX_INCHES},{MAX_INCHES}"',
     )
     dot.set_node_defaults(shape="box", style='"rounded,filled"', fillcolor="white",
                           fontname=FONT, fontsize="10", color="#616161")
     dot.set_edge_defaults(fontname=FONT, fontsize="9")
-
     by_group: dict[int | None, list[str]] = {}
     for node, data in picture.graph.nodes(data=True):
         by_group.setdefault(data["group"], []).append(node)
+    _add_groups(dot, picture, by_group)
+    for node in by_group.get(None, []):
+        dot.add_node(_node(node, picture, None))
+    _order_groups(dot, picture, by_group)
+    layered = "layer" in roles
+    for importer, imported, data in picture.graph.edges(data=True):
+        dot.add_edge(_edge(picture, importer, imported, data, layered))
+    legend = [entry for entry in _LEGEND if entry[0] in picture.uses]
+    if legend:
+        holder = pydot.Subgraph(rank="sink")
+        holder.add_node(pydot.Node("legend", shape="plaintext", style='""', fontsize="9",
+                                   label=_legend_table(legend)))
+        dot.add_subgraph(holder)
+    return dot
+
+
+def _add_groups(dot: pydot.Dot, picture: Picture, by_group: dict[int | None, list[str]]) -> None:
+    """A cluster per group with boxes: a layer as rows of boxes side by side, an original
+    definition above its copies, the map's packages in rows; a group drawn inside another
+    (canonical modules inside their package) in the cluster of its outer group."""
     enclosing = _enclosing(picture.groups)
     for index, group in enumerate(picture.groups):
-        if index in enclosing:  # e.g. canonical modules, drawn inside their package
+        if index in enclosing:
             continue
-        members = by_group.get(index, [])
-        inner = [n for i, outer in enclosing.items() if outer == index
-                 for n in by_group.get(i, [])]
-        if not members and not inner:
+        boxes = [*by_group.get(index, []), *(n for i, outer in enclosing.items()
+                                            if outer == index for n in by_group.get(i, []))]
+        if not boxes:
             continue
         cluster = pydot.Cluster(
             f"group_{index}", label=quoted(group_title(picture, index)),
             style='"rounded,dashed"', color="#bdbdbd", fontname=FONT, fontsize="11",
             labeljust="l")
-        boxes = [*members, *inner]
-        if group.role == "layer":  # a band: rows of the layer's modules side by side
+        if group.role == "layer":
             rows = [boxes[i:i + WRAP] for i in range(0, len(boxes), WRAP)]
             for row_nodes in rows:
                 row = pydot.Subgraph(rank="same")
@@ -135,47 +153,38 @@ def _build(picture: Picture) -> pydot.Dot:
         else:
             for node in boxes:
                 cluster.add_node(_node(node, picture, group.role))
-            if group.role == "definitions":  # original above its copies
+            if group.role == "definitions":
                 _wrap(dot, boxes, 1)
-            elif group.role == "root":  # the map: packages in rows, not one long row
+            elif group.role == "root":
                 _wrap(dot, boxes, WRAP)
         dot.add_subgraph(cluster)
-    loose = by_group.get(None, [])
-    for node in loose:
-        dot.add_node(_node(node, picture, None))
-    _order_groups(dot, picture, by_group)
 
-    layered = any(group.role == "layer" for group in picture.groups)
-    for importer, imported, data in picture.graph.edges(data=True):
-        kind = data["kind"]
-        attributes = dict(_EDGE_STYLE[kind])
-        if "penwidth" in data:  # the map's allowed imports: thicker for more imports
-            attributes["penwidth"] = data["penwidth"]
-        attributes["id"] = quoted(data["id"])
-        attributes["tooltip"] = quoted(*data["tooltip"])
-        ends = (importer, imported)
-        if kind != Kind.CONTEXT:
-            colour = RED if data["new"] else PALE_RED
-            attributes.update(color=colour, fontcolor=RED if data["new"] else _BASELINED_TEXT,
-                              label=quoted(data["label"]))
-            attributes["class"] = "violation" if data["new"] else "violation baselined"
-            if layered:
-                bands = [picture.graph.nodes[end]["group"] for end in ends]
-                if None not in bands and bands[0] > bands[1]:
-                    # An upward import, drawn from the band above with its arrow turned: laid
-                    # out like the downward edges, it keeps the bands in order and stays short.
-                    ends = (imported, importer)
-                    attributes["dir"] = "back"
-                else:
-                    attributes["constraint"] = "false"
-        dot.add_edge(pydot.Edge(quoted(ends[0]), quoted(ends[1]), **attributes))
-    legend = [entry for entry in _LEGEND if entry[0] in picture.uses]
-    if legend:
-        holder = pydot.Subgraph(rank="sink")
-        holder.add_node(pydot.Node("legend", shape="plaintext", style='""', fontsize="9",
-                                   label=_legend_table(legend)))
-        dot.add_subgraph(holder)
-    return dot
+
+def _edge(picture: Picture, importer: str, imported: str, data: dict[str, Any],
+          layered: bool) -> pydot.Edge:
+    """An edge in the style of its kind: a violating one red (pale when baselined) with its
+    lines as label; in a picture of layers, an upward one drawn from the band above with its
+    arrow turned, which keeps the bands in order and the edge short."""
+    kind = data["kind"]
+    attributes = dict(_EDGE_STYLE[kind])
+    if "penwidth" in data:  # the map's allowed imports: thicker for more imports
+        attributes["penwidth"] = data["penwidth"]
+    attributes["id"] = quoted(data["id"])
+    attributes["tooltip"] = quoted(*data["tooltip"])
+    ends = (importer, imported)
+    if kind != Kind.CONTEXT:
+        colour = RED if data["new"] else PALE_RED
+        attributes.update(color=colour, fontcolor=RED if data["new"] else _BASELINED_TEXT,
+                          label=quoted(data["label"]))
+        attributes["class"] = "violation" if data["new"] else "violation baselined"
+        if layered:
+            bands = [picture.graph.nodes[end]["group"] for end in ends]
+            if None not in bands and bands[0] > bands[1]:
+                ends = (imported, importer)
+                attributes["dir"] = "back"
+            else:
+                attributes["constraint"] = "false"
+    return pydot.Edge(quoted(ends[0]), quoted(ends[1]), **attributes)
 
 
 def _title(picture: Picture) -> list[str]:
