@@ -5,7 +5,8 @@ the project root and PYTHONPATH holds the folders of its root packages, as `lint
 need. --without-ignores checks the contracts with their ignore_imports left out.
 
 Prints {"contracts": [{"name", "type", "verdict", "direct": [[importer, imported], ...],
-"undeclared": [module, ...]}], "modules": [...]} where "direct" lists the module pairs of the
+"undeclared": [module, ...], "ignore": [entry, ...]}], "modules": [...]} where "direct" lists
+the module pairs of the
 violating direct imports (chains of one import; every link for `protected`; the nominated
 imports for `acyclic_siblings`) and "undeclared" the modules an exhaustive `layers` contract
 found in no layer. A configuration import-linter rejects, or a tree it cannot read, is
@@ -39,6 +40,10 @@ def direct_imports(contract_type: str, metadata: dict) -> set[tuple[str, str]]:
     return {(chain[0]["importer"], chain[0]["imported"]) for chain in chains if len(chain) == 1}
 
 
+def contract_options_of(options, name: str) -> dict:
+    return next(o for o in options.contracts_options if o["name"] == name)
+
+
 def main() -> int:
     from importlinter.application import use_cases
     from importlinter.configuration import configure
@@ -59,14 +64,15 @@ def main() -> int:
         contracts.append({"name": name, "type": "", "verdict": "invalid",
                           "direct": [], "undeclared": [], "error": str(problem)})
     for contract, check in report.get_contracts_and_checks():
-        contract_type = options.contracts_options[
-            [o["name"] for o in options.contracts_options].index(contract.name)]["type"]
+        contract_type = contract_options_of(options, contract.name)["type"]
+        ignored = contract_options_of(options, contract.name).get("ignore_imports") or []
         contracts.append({
             "name": contract.name,
             "type": contract_type,
             "verdict": "kept" if check.kept else "broken",
             "direct": sorted(direct_imports(contract_type, check.metadata)),
             "undeclared": sorted(check.metadata.get("undeclared_modules", ())),
+            "ignore": ignored.split() if isinstance(ignored, str) else list(ignored),
         })
     print(json.dumps({"contracts": contracts, "modules": sorted(report.graph.modules)}))
     return 0

@@ -33,6 +33,8 @@ class Project:
     fix_contract: str = ""           # a canonical contract with fixable violations
     import_check: tuple[str, ...] = ()  # packages importable without dependencies: imported
                                         # before and after `fix --write`
+    tests: tuple[str, ...] = ()      # pytest arguments for the project's own tests, where they
+                                     # need nothing but pytest: run before and after the fix
     quick: bool = False              # in the CI subset (--quick)
     notes: tuple[str, ...] = field(default=())
 
@@ -64,10 +66,12 @@ PROJECTS: list[Project] = [
         add=("src/click/_added.py", "from click._compat import WIN\nfrom . import _textwrap\n"),
         delete="src/click/_textwrap.py",
         move=("src/click/_winconsole.py", "tests/test_exceptions"),
-        same_size_edit=("src/click/testing.py", "from . import termui", "#rom . import termui"),
+        same_size_edit=("tests/test_parser.py", "from click.parser import _OptionParser",
+                        "#rom click.parser import _OptionParser"),
         plant=("tests/test_planted.py", "from click._compat import WIN\n", "tests-use-public-api"),
         fix_contract="api-from-click",
         import_check=("click",),
+        tests=("tests",),
         quick=True,
     ),
     Project(
