@@ -38,7 +38,8 @@ from ecosystem.projects import PROJECTS, Project  # noqa: E402
 from ecosystem.steps import BIN, CORPORA, Failure, ProjectRun, Record  # noqa: E402
 
 VENV = CORPORA / "venv"
-IMPORT_LINTER = "import-linter==2.17"
+# import-linter 2.17 needs Python 3.11+; on 3.10 the comparison with it is skipped.
+IMPORT_LINTER = "import-linter==2.17; python_version >= '3.11'"
 PYTEST = "pytest==9.2.0"  # runs the projects' own tests where they need nothing else
 RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "RESULTS.md"
@@ -51,7 +52,7 @@ def install() -> None:
     """The virtualenv: this checkout of archlint (a non-editable install, like a user's) and
     import-linter, pinned."""
     stamp = VENV / ".ecosystem-installed"
-    wanted = f"{VENV} {IMPORT_LINTER} {PYTEST}"
+    wanted = f"{VENV} {sys.executable} {platform.python_version()} {IMPORT_LINTER} {PYTEST}"
     # setuptools builds in the checkout: a file deleted from archlint/ would live on in build/.
     for build_output in (ROOT / "build", ROOT / "archlint.egg-info"):
         shutil.rmtree(build_output, ignore_errors=True)
@@ -139,10 +140,12 @@ def _inside(target: Path, name: str) -> None:
 
 
 def versions() -> dict[str, str]:
-    code = ("import importlib.metadata as m, sys, json; print(json.dumps({'python': "
-            "sys.version.split()[0], 'archlint': m.version('archlint'), 'import-linter': "
-            "m.version('import-linter'), 'grimp': m.version('grimp'), 'libcst': "
-            "m.version('libcst')}))")
+    code = ("import importlib.metadata as m, sys, json\n"
+            "def v(name):\n"
+            "    try:\n        return m.version(name)\n"
+            "    except m.PackageNotFoundError:\n        return 'not installed'\n"
+            "print(json.dumps({'python': sys.version.split()[0], 'archlint': v('archlint'), "
+            "'import-linter': v('import-linter'), 'grimp': v('grimp'), 'libcst': v('libcst')}))")
     found = json.loads(subprocess.run([str(BIN / "python"), "-c", code], capture_output=True,
                                       text=True, check=True).stdout)
     found["commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
@@ -262,6 +265,7 @@ def write_results(projects: list[Project], records: dict[str, dict], found: dict
                                         "projects": records}, indent=1, sort_keys=True) + "\n",
                             encoding="utf-8")
     by_name = {p.name: p for p in projects}
+    records = {p.name: records[p.name] for p in projects if p.name in records}  # their order
     out = [
         "# Ecosystem check results",
         "",
@@ -312,12 +316,11 @@ def write_results(projects: list[Project], records: dict[str, dict], found: dict
         else:
             out.append("- as configured: " + ", ".join(
                 f"{n}: {v}" for n, v in linted.get("verdicts", {}).items())
-                + f"; {linted.get('direct_imports', 0)} violating direct imports")
+                + f"; {direct_imports(linted.get('direct_imports', 0))}")
         if linted.get("verdicts_without_ignores"):
             out.append("- ignore entries left out: " + ", ".join(
                 f"{n}: {v}" for n, v in linted["verdicts_without_ignores"].items())
-                + f"; {linted.get('direct_imports_without_ignores', 0)} violating direct "
-                "imports")
+                + f"; {direct_imports(linted.get('direct_imports_without_ignores', 0))}")
         if linted.get("not_carried_over"):
             out.append("- not carried over by `migrate`: " + "; ".join(linted["not_carried_over"]))
         differences = linted.get("differences", [])
@@ -352,6 +355,10 @@ def write_results(projects: list[Project], records: dict[str, dict], found: dict
         ["None."]
     RESULTS_MD.write_text("\n".join(out) + "\n", encoding="utf-8")
     say(f"written {RESULTS_JSON.relative_to(ROOT)} and {RESULTS_MD.relative_to(ROOT)}")
+
+
+def direct_imports(count: int) -> str:
+    return f"{count} violating direct import{'' if count == 1 else 's'}"
 
 
 def machine() -> str:

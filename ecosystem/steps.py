@@ -108,7 +108,7 @@ def diagnostic_key(diagnostic: dict) -> str:
 
 
 class ProjectRun:
-    """The steps for one project; `run()` does them all and returns the Record."""
+    """The steps for one project; `run_all()` does them all and returns the Record."""
 
     STEPS = ("init", "check", "determinism", "formats", "graph", "explain", "baseline", "fix",
              "edits", "migrate")
@@ -121,7 +121,9 @@ class ProjectRun:
         self.record = Record()
         self.step = ""
         self.logs = CORPORA / "logs" / project.name
+        self.root = Path()  # the copy the steps from check to fix work in
         self.reference = ""  # the JSON report of the committed contracts, unchanged tree
+        self.reference_code = 0
         self.report: dict = {}
         self.settings: dict = {}
 
@@ -497,6 +499,8 @@ class ProjectRun:
         config = self.project.importlinter_config
         if not config:
             return "no import-linter configuration in the archive"
+        if not (BIN / "lint-imports").exists():
+            return "import-linter is not installed (it needs Python 3.11+)"
         root = self.copy("migrate", configured=False)
         env = {"PYTHONPATH": os.pathsep.join(str(root / p) for p in self.project.python_path)}
         theirs_run = self.run([PYTHON, str(HERE / "importlinter_report.py"), config], root,
