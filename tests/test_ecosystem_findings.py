@@ -1,9 +1,9 @@
 """Bugs the ecosystem check (ecosystem/run.py) found on real projects, each reduced to a tiny tree.
 
-Each test states the behaviour the documentation promises and is marked xfail(strict=True)
-while the bug stands; ecosystem/FINDINGS.md tells the story of each (project, command, what
-happened). When a fix lands, the test passes, pytest reports the strict xfail as a failure, and
-the mark goes.
+Each test states the behaviour the documentation promises; ecosystem/FINDINGS.md tells the
+story of each (project, command, what happened). A bug that still stands is marked
+xfail(strict=True): when its fix lands, pytest reports the strict xfail as a failure, and the
+mark goes.
 """
 
 from __future__ import annotations
@@ -37,8 +37,6 @@ def cached_and_uncached(project):
                                                                    "--no-cache")
 
 
-@pytest.mark.xfail(strict=True, reason="the cached check keeps the verdict of a tree in which "
-                   "`from shop import helpers` still named a module (ecosystem: attrs, delete)")
 def test_deleting_a_module_imported_by_name_from_its_package_gives_the_uncached_verdict(project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
         "shop/__init__.py": "from shop import db\n",
@@ -55,8 +53,6 @@ def test_deleting_a_module_imported_by_name_from_its_package_gives_the_uncached_
     assert (cached.code, cached.out) == (uncached.code, uncached.out)
 
 
-@pytest.mark.xfail(strict=True, reason="the cached check misses the unresolved import left by a "
-                   "deleted module (ecosystem: every project, delete)")
 def test_deleting_an_imported_module_reports_the_unresolved_import_from_the_cache(project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
         "shop/__init__.py": "",
@@ -73,8 +69,6 @@ def test_deleting_an_imported_module_reports_the_unresolved_import_from_the_cach
     assert (cached.code, cached.out) == (uncached.code, uncached.out)
 
 
-@pytest.mark.xfail(strict=True, reason="the cached check misses the unresolved import left by a "
-                   "module moved into a package (ecosystem: every project, move)")
 def test_moving_an_imported_module_into_a_package_reports_the_unresolved_import_from_the_cache(
         project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
@@ -92,8 +86,6 @@ def test_moving_an_imported_module_into_a_package_reports_the_unresolved_import_
     assert (cached.code, cached.out) == (uncached.code, uncached.out)
 
 
-@pytest.mark.xfail(strict=True, reason="the cache trusts a file whose size and modification time "
-                   "are unchanged (ecosystem: every project, same-size edit)")
 def test_an_edit_that_keeps_size_and_modification_time_gives_the_uncached_report(project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
         "shop/__init__.py": "",
@@ -112,8 +104,6 @@ def test_an_edit_that_keeps_size_and_modification_time_gives_the_uncached_report
     assert (cached.code, cached.out) == (uncached.code, uncached.out)
 
 
-@pytest.mark.xfail(strict=True, reason="the cached check answers with the old report after a "
-                   "module a contract names was deleted (ecosystem: httpx, move of _urlparse)")
 def test_deleting_a_module_a_contract_names_is_a_configuration_error_from_the_cache(project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
         "shop/__init__.py": "",
@@ -129,8 +119,6 @@ def test_deleting_a_module_a_contract_names_is_a_configuration_error_from_the_ca
                           "key 'forbidden_modules': 'shop.db' matches no module\n")
 
 
-@pytest.mark.xfail(strict=True, reason="acyclic crashes (KeyError, exit 3) when grimp nominates "
-                   "an import that closes no cycle (ecosystem: homeassistant, init)")
 def test_acyclic_survives_a_nominated_import_that_closes_no_cycle(project):
     # grimp 3.19/3.20 nominate shop.m3 -> shop.m0 with the two imports that do close cycles,
     # although nothing leads from m0 back to m3.
@@ -155,9 +143,6 @@ def test_acyclic_survives_a_nominated_import_that_closes_no_cycle(project):
     assert {("shop.m3", "shop.m2"), ("shop.m5", "shop.m0")} <= pairs
 
 
-@pytest.mark.xfail(strict=True, reason="an import of a compiled extension module (.so beside its "
-                   ".pyi stub) is reported as an import of a module that does not exist "
-                   "(ecosystem: pandas, 244 diagnostics)")
 def test_import_of_a_compiled_module_with_a_stub_is_not_unresolved(project):
     project.settings(["shop"]).contracts(WEB_WITHOUT_DB).files({
         "shop/__init__.py": "",
@@ -173,9 +158,6 @@ def test_import_of_a_compiled_module_with_a_stub_is_not_unresolved(project):
 
 
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="needs a Python that cannot parse PEP 695")
-@pytest.mark.xfail(strict=True, reason="a file that grimp parses but the running Python cannot "
-                   "is skipped by internal, canonical and unique without a diagnostic "
-                   "(ecosystem: django on Python 3.11)")
 def test_file_the_running_python_cannot_parse_is_checked_or_named(project):
     project.settings(["shop", "tests"]).contracts("""
         [[contracts]]

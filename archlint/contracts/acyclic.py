@@ -95,6 +95,8 @@ class AcyclicContract(Contract):
         for importer, imported in sorted(breakers):
             a, b = child_of[importer], child_of[imported]
             back = _shortest_path(sibling_edges, b, a)
+            if back is None:  # grimp nominates some imports that close no cycle
+                continue
             cycle = " -> ".join(c.rsplit(".", 1)[-1] for c in (a, *back))
             cycle_hops = tuple(sibling_edges[x][y] for x, y in zip(back, back[1:]))
             for hop in graph.hops(importer, imported):
@@ -159,8 +161,10 @@ def _components(edges: dict[str, set[str]]) -> dict[str, int]:
     return component
 
 
-def _shortest_path(edges: dict[str, dict[str, Hop]], start: str, goal: str) -> list[str]:
-    """Breadth-first path of children from start to goal, visiting children in sorted order."""
+def _shortest_path(edges: dict[str, dict[str, Hop]], start: str,
+                   goal: str) -> list[str] | None:
+    """Breadth-first path of children from start to goal, visiting children in sorted order;
+    None when there is none."""
     previous: dict[str, str | None] = {start: None}
     queue = deque([start])
     while queue:
@@ -171,6 +175,8 @@ def _shortest_path(edges: dict[str, dict[str, Hop]], start: str, goal: str) -> l
             if nxt not in previous:
                 previous[nxt] = node
                 queue.append(nxt)
+    if goal not in previous:
+        return None
     path = [goal]
     while previous[path[-1]] is not None:
         path.append(previous[path[-1]])
