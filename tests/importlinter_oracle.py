@@ -20,18 +20,19 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from importlinter.application.use_cases import (
-    _register_built_in_contract_types,
-    create_report,
-    read_user_options,
-)
+from importlinter.application import use_cases
+from importlinter.application.use_cases import create_report, read_user_options
 from importlinter.configuration import configure
 
 from archlint import Report
 from archlint.model import ImportViolation, UnlistedModule
 
 configure()  # import-linter's own global settings, which its Python API expects
-_register_built_in_contract_types()  # what lint_imports() does before create_report()
+# What lint_imports() does before create_report(): import-linter 2.16 on registers the built-in
+# contract types once; earlier ones (the last for Python 3.10) from each configuration.
+_REGISTER_ONCE = getattr(use_cases, "_register_built_in_contract_types", None)
+if _REGISTER_ONCE is not None:
+    _REGISTER_ONCE()
 
 Import = tuple[str, str]
 
@@ -50,6 +51,8 @@ def lint_imports(config: Path, folders: list[Path]) -> dict[str, Outcome]:
     """import-linter's outcome for every contract of `config`, by contract name, with
     `folders` searched first for the root packages."""
     options = read_user_options(str(config))
+    if _REGISTER_ONCE is None:
+        use_cases._register_contract_types(options)
     # grimp finds a package by importlib.util.find_spec, which answers from sys.modules for
     # a name already imported (a fixture named `networkx` is not the installed networkx).
     roots = {name.split(".")[0] for name in options.session_options["root_packages"]}
