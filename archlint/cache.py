@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import model
 from .discovery import (
     PackageTree,
     SourceFile,
@@ -43,7 +44,6 @@ from .discovery import (
     stamp_of,
 )
 from .files import write_cache_file
-from . import model
 from .model import Report
 from .settings import Settings
 
@@ -267,7 +267,7 @@ def read_entry(data: bytes) -> Any:
     file), which is a miss."""
     try:
         return _EntryUnpickler(io.BytesIO(data)).load()
-    except Exception as exc:  # noqa: BLE001 - unpickling damaged bytes raises almost anything
+    except Exception as exc:
         raise ValueError(f"not a cached entry: {exc}") from None
 
 

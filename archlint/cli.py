@@ -18,7 +18,6 @@ from typing import Any
 import click
 
 from . import baseline
-from .version import __version__
 from .checking import check as run_check
 from .checking import explain as find_chains
 from .checking import importers as find_importers
@@ -32,6 +31,7 @@ from .report import REPORTERS
 from .report.text import hop_lines, plural, summary_line
 from .settings import load_settings, shown
 from .timing import Timings, step
+from .version import __version__
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 # explain prints each chain in full, so a hub imported by thousands of modules is capped.

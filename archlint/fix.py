@@ -30,8 +30,8 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .checking import check
 from .errors import ArchlintError
-from .files import write_atomic
 from .facts.statements import LINE_BREAK
+from .files import write_atomic
 from .graph import resolve_relative
 from .model import ImportViolation, Report, printable
 from .settings import load_settings

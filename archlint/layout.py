@@ -277,7 +277,7 @@ def _is_package(path: Path) -> bool:
 
 def _holds_python(path: Path) -> bool:
     """Whether a folder holds a `.py` file anywhere below it (hidden folders skipped)."""
-    for folder, subfolders, files in os.walk(path):
+    for _, subfolders, files in os.walk(path):
         if any(name.endswith(".py") for name in files):
             return True
         subfolders[:] = [s for s in subfolders if not s.startswith(".")

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from .model import is_module_name
 
 
-
 class InvalidExpression(ValueError):
     pass
 

@@ -37,7 +37,7 @@ from typing import ClassVar
 
 from ..errors import Problem, did_you_mean
 from ..graph import ImportedItem, ProjectGraph
-from ..model import Group, ImportViolation, Replacement, is_module_name, is_within
+from ..model import Group, ImportViolation, Replacement, Violation, is_module_name, is_within
 from ..patterns import InvalidExpression, ModuleExpression
 from .base import Contract
 

@@ -19,7 +19,6 @@ from ..model import Group, UnlistedModule, Violation, is_descendant, is_module_n
 from .base import Contract
 
 
-
 @dataclass(frozen=True)
 class Layer:
     modules: tuple[str, ...]

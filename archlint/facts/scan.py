@@ -32,9 +32,10 @@ from typing import Any
 # used, until needed; this must be set before grimp starts its first thread.
 os.environ.setdefault("RUST_MIN_STACK", str(512 * 2**20))
 
-from grimp import _rustgrimp as rust  # type: ignore[attr-defined]  # noqa: E402
-from grimp.application.ports.modulefinder import FoundPackage, ModuleFile  # noqa: E402
-from grimp.domain.valueobjects import Module  # noqa: E402
+from grimp import _rustgrimp as rust  # type: ignore[attr-defined]
+from grimp.application.ports.modulefinder import FoundPackage, ModuleFile
+from grimp.domain.valueobjects import Module
+
 
 @dataclass(frozen=True)
 class ScanFailure:
@@ -74,7 +75,7 @@ def _scan_isolating(found: ScannedPackages, modules: list[str]
         batch = pending.pop()
         try:
             scanned = _scan(found, batch)
-        except BaseException as exc:  # noqa: BLE001 - a Rust panic is a BaseException
+        except BaseException as exc:
             if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
             if len(batch) == 1:

@@ -99,7 +99,7 @@ def read_statements(text: str, lines: list[str], import_lines: Iterable[int]
         else:
             statements += found
     problems: list[Unreadable] = []
-    tree: ast.Module | None | bool = False  # the whole file's parse, when a window fails
+    tree: ast.Module | bool | None = False  # the whole file's parse, when a window fails
     for number in hard:
         found = _from_window(lines, number)
         if not found:
@@ -527,9 +527,7 @@ def _context(lines: list[str], number: int, column: int) -> int:
             context |= IN_FUNCTION
         elif keyword in ("if", "elif") and _TYPE_CHECKING_TEST.match(header):
             context |= TYPE_CHECKING_ONLY
-        elif keyword == "try" and not in_function and _handles_import_error(lines, index):
-            context |= GUARDED
-        elif keyword == "with" and not in_function and _SUPPRESS.match(header):
+        elif (keyword == "try" and not in_function and _handles_import_error(lines, index)) or (keyword == "with" and not in_function and _SUPPRESS.match(header)):
             context |= GUARDED
     return context
 

@@ -163,8 +163,7 @@ def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
         if not decorated:  # a decorated statement belongs to its first decorator's chunk
             merged.append(index)
         decorated = lines[index].startswith("@")
-    for first, following in zip(merged, [*merged[1:], len(lines)]):
-        yield first, following
+    yield from zip(merged, [*merged[1:], len(lines)], strict=True)
 
 
 def _logical_starts(lines: list[str]) -> Iterator[int]:
