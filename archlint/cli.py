@@ -228,10 +228,10 @@ def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
     capped = ""
     if len(chains) > MAX_EXPLAINED_CHAINS:
         capped = f" (the {MAX_EXPLAINED_CHAINS} shortest shown)"
-    click.echo(f"{plural(len(chains), 'chain')} from {importer} to {imported}{capped}")
+    click.echo(printable(f"{plural(len(chains), 'chain')} from {importer} to {imported}{capped}"))
     for number, chain in enumerate(chains[:MAX_EXPLAINED_CHAINS], 1):
-        click.echo(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
-                   f"  ({plural(len(chain), 'import')})")
+        click.echo(printable(f"{number}. {chain[0].importer} -> {chain[-1].imported}"
+                             f"  ({plural(len(chain), 'import')})"))
         for line in hop_lines(chain):
             click.echo(printable(f"   {line}"))
     return EXIT_OK
@@ -404,10 +404,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(f"archlint: error: {problem}", err=True)
+            click.echo(printable(f"archlint: error: {problem}"), err=True)
         return EXIT_USAGE
     except ArchlintError as exc:
-        click.echo(f"archlint: error: {exc}", err=True)
+        click.echo(printable(f"archlint: error: {exc}"), err=True)
         return EXIT_USAGE
     except Exception as exc:  # the one place an unexpected failure becomes exit code 3
         click.echo(f"archlint: internal error: {type(exc).__name__}: {exc}", err=True)

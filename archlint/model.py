@@ -445,9 +445,30 @@ def is_within(module: str, package: str) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Characters that change what a reader sees without being seen: format characters (bidi
+# overrides and isolates such as U+202E, zero-width characters), line and paragraph
+# separators, and lone surrogates (undecodable bytes of a file name), which no terminal can
+# even be sent.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 def printable(text: str) -> str:
-    """`text` with control characters from checked code shown as escapes (`\\x1b`): never
-    sent to a terminal, and never into SVG, which XML forbids them in."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """`text` with control characters, and the characters that hide or reorder text, shown as
+    escapes (`\\x1b`, `\\u202e`): never sent to a terminal, and never into SVG, which XML
+    forbids them in. Tab and newline stay."""
+    text = _CONTROL.sub(_escape, text)
+    return text if text.isascii() else _NON_ASCII.sub(_escape_hidden, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def _escape_hidden(match: re.Match[str]) -> str:
+    import unicodedata  # loads only when a report holds non-ASCII text
+
+    return _escape(match) if unicodedata.category(match.group()) in _HIDDEN else match.group()

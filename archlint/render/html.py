@@ -5,17 +5,23 @@ Made for a pull request's review: violations are marked new or baselined and can
 to either (in the tables and in the pictures); each one links to where its picture draws it
 and to its source file; large pictures pan and zoom. No external file, no network: the style
 and the one small script are inline. Every text that comes from the checked code or the
-contracts passes through `html.escape`; the inline SVG comes from Graphviz, which escapes its
-own text.
+contracts passes through `escape` (markup escaped, control and bidi characters shown as
+escapes); the inline SVG comes from Graphviz, which escapes its own text.
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape as escape_markup
 
-from ..model import ContractResult, ImportViolation, Report, Violation
+from ..model import ContractResult, ImportViolation, Report, Violation, printable
 from .project_map import MAP_ID
+
+def escape(text: str) -> str:
+    """Text for the page: markup escaped, and the characters that would hide or reorder what
+    it says (control and bidi characters) shown as escapes."""
+    return escape_markup(printable(text))
+
 
 _PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--.*?-->\s*)*", re.S)
 

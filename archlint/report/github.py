@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..model import WARNING, ImportViolation, Report
+from ..model import WARNING, ImportViolation, Report, printable
 from .text import GONE_HINT, gone_entry, not_shown, plural, summary_line
 
 
@@ -58,7 +58,9 @@ def _command(kind: str, message: str, **properties: object) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Control and bidi characters as escapes (file names may hold them), then the runner's
+    own escapes, so no text can end the command or start another."""
+    return printable(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:
