@@ -465,10 +465,10 @@ def test_the_encoding_the_byte_order_mark_and_the_line_endings_are_kept(project)
 def test_the_diff_shows_control_characters_as_escapes_and_line_endings_as_newlines(project):
     setup(project, {})
     (project.root / "app/api.py").write_bytes(
-        b"x = 1\r\nfrom app.core.legacy import Manager  # \x1b[2J\r\n")
+        b"x = 1\r\nfrom app.core.legacy import Manager  # \x1b[2J\xe2\x80\xae\r\n")
     outcome = project.cli("fix", "--no-cache")
     assert outcome.out.splitlines()[4:6] == [
-        "-from app.core.legacy import Manager  # \\x1b[2J",
-        "+from app.core.manager import Manager  # \\x1b[2J",
+        "-from app.core.legacy import Manager  # \\x1b[2J\\u202e",
+        "+from app.core.manager import Manager  # \\x1b[2J\\u202e",
     ]
     assert "\r" not in outcome.out and "\x1b" not in outcome.out
