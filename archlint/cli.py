@@ -388,9 +388,19 @@ def init(no_cache: bool) -> int:
     return EXIT_OK
 
 
+def _escape_what_cannot_be_encoded(stream: object) -> None:
+    """A character the stream's encoding lacks is written as an escape (`\\u2713`) instead of
+    ending the run half-way: a pipe on Windows is cp1252, and checked code may hold any
+    character."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+        stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI and map every outcome to an exit code; tracebacks only with --verbose."""
     args = sys.argv[1:] if argv is None else list(argv)
+    for stream in (sys.stdout, sys.stderr):
+        _escape_what_cannot_be_encoded(stream)
     try:
         result = cli.main(args=args, prog_name="archlint", standalone_mode=False)
     except click.exceptions.Abort:

@@ -135,6 +135,9 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
                 continue
             relative = f"{relative_folder}/{name}"
             if name.endswith(".py") and name.count(".") == 1:
+                if not _decodable(name):
+                    unlisted.append((_shown_name(relative), _UNDECODABLE))
+                    continue
                 stem = name[:-3]
                 module = dotted if stem == "__init__" else f"{dotted}.{stem}"
                 if excluded and any(pattern.fullmatch(relative) for pattern in excluded):
@@ -165,6 +168,25 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
                        listed=tuple(sorted(listed)), unlisted=tuple(sorted(unlisted)),
                        without_source=tuple(sorted(set(unread) - sourced)),
                        shadowed=shadowed)
+
+
+_UNDECODABLE = ("the file name is not valid UTF-8: no import can name its module, so it is not "
+                "checked")
+
+
+def _decodable(name: str) -> bool:
+    """Whether a name read from the file system was valid text (Python decodes the bytes it
+    cannot as lone surrogates, which no report or stream can carry)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown_name(relative: str) -> str:
+    """A path with the bytes that are not UTF-8 written as escapes (`c\\xe9.py`)."""
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
 
 
 def _without_shadowed(files: list[SourceFile]

@@ -91,3 +91,69 @@ def test_configuration_errors_escape_control_codes(project):
     result = project.cli("check", "--no-cache")
     assert result.code == 2
     assert "\x1b" not in result.err and "'app.\\x1b[2J'" in result.err
+
+
+# -- output streams that cannot encode the report ----------------------------------------------
+
+def run_on_streams(project, monkeypatch, encoding: str, *argv: str) -> tuple[int, str, str]:
+    """`main(argv)` writing to standard streams with `encoding` and strict errors, as a pipe
+    on Windows is (cp1252); returns the exit code and what each stream received."""
+    out = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    err = io.TextIOWrapper(io.BytesIO(), encoding=encoding)
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.chdir(project.root)
+    code = main(list(argv))
+    out.flush()
+    err.flush()
+    return code, out.buffer.getvalue().decode(encoding), err.buffer.getvalue().decode(encoding)
+
+
+NON_ASCII_LINE = "import app.b  # café ✓ 中\n"
+
+
+def test_a_report_with_non_ascii_lines_reaches_a_cp1252_stream(project, monkeypatch):
+    app(project, {"app/a.py": NON_ASCII_LINE})
+    code, out, err = run_on_streams(project, monkeypatch, "cp1252", "check", "--no-cache")
+    assert (code, err) == (1, "")
+    assert out.splitlines() == [
+        "FAIL no-b  no-b",
+        "  app/a.py:1  app.a -> app.b",
+        "      import app.b  # café \\u2713 \\u4e2d",
+        "      app.a imports app.b, which it is forbidden to use",
+        "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined)",
+    ]
+
+
+def test_explain_finishes_on_a_cp1252_stream(project, monkeypatch):
+    app(project, {"app/a.py": NON_ASCII_LINE})
+    code, out, err = run_on_streams(project, monkeypatch, "cp1252", "explain", "app.a", "app.b")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        "1 chain from app.a to app.b",
+        "1. app.a -> app.b  (1 import)",
+        "   app.a -> app.b  app/a.py:1  import app.b  # café \\u2713 \\u4e2d",
+    ]
+
+
+def test_a_cp1252_standard_output_in_a_child_process(project):
+    app(project, {"app/a.py": NON_ASCII_LINE})
+    done = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache"],
+                          cwd=project.root, capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONIOENCODING": "cp1252"})
+    assert (done.returncode, done.stderr) == (1, b"")
+    assert "      import app.b  # café \\u2713 \\u4e2d" in done.stdout.decode("cp1252").splitlines()
+
+
+def test_a_file_name_that_is_not_utf8_is_named_and_every_format_is_written(project):
+    app(project, {"app/a.py": "import app.b\n"})
+    with open(os.path.join(os.fsencode(project.root), b"app", b"c\xe9.py"), "wb") as stream:
+        stream.write(b"import app.b\n")
+    result = project.cli("check", "--no-cache", "--format", "json")
+    assert result.code == 1, result.err
+    report = json.loads(result.out)
+    assert [(d["kind"], d["path"], d["message"]) for d in report["diagnostics"]] == [
+        ("unreadable-file", "app/c\\xe9.py", "the file name is not valid UTF-8: no import "
+                                             "can name its module, so it is not checked")]
+    for fmt in ("text", "sarif", "github"):
+        assert project.cli("check", "--format", fmt, "--output", f"report.{fmt}").code == 1
