@@ -33,7 +33,6 @@ exists (or pyproject.toml already has [tool.archlint]), nothing is written at al
 from __future__ import annotations
 
 import configparser
-import json
 import os
 import re
 import sys
@@ -44,7 +43,8 @@ from typing import Any
 from .errors import ArchlintError, UsageError
 from .files import write_atomic
 from .model import DIAGNOSTIC_KINDS
-from .settings import pyproject_with_archlint, read_toml
+from .settings import pyproject_with_archlint, read_toml, toml_string, tool_table
+from .tables import toml_type
 
 # Where lint-imports looks, in its order: its INI reader (setup.cfg, then .importlinter), then
 # its TOML reader.
@@ -69,6 +69,8 @@ _KEYS = {
     "private_modules": {"packages_with_private_modules"},
     "acyclic_siblings": {"ancestors", "depth", "skip_descendants"},
 }
+_TEXT_KEYS = {"root_package", "id", "name", "type", "broken_contract_guidance",
+              "unmatched_ignore_imports_alerting"}
 _SETTINGS = ("include_external_packages", "exclude_type_checking_imports")
 _DEFAULT_SIBLING_DEPTH = 10  # import-linter's default for acyclic_siblings
 _DEFAULT_SOURCE_ROOTS = (".", "src")  # where archlint looks without `source_roots`
@@ -102,7 +104,7 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
     lists are lists, booleans booleans. A contract's key is its INI section's last part, or
     its TOML `id` ("" when it has none)."""
     if path.suffix == ".toml":
-        data = read_toml(path, path.name).get("tool", {}).get("importlinter")
+        data = tool_table(read_toml(path, path.name), "importlinter", path.name)
         if not isinstance(data, dict):
             raise UsageError(f"{path.name} has no [tool.importlinter] table")
         top = {k: v for k, v in data.items() if k != "contracts"}
@@ -110,7 +112,7 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
         if not isinstance(contracts, list) or not all(isinstance(c, dict) for c in contracts):
             raise UsageError(f"{path.name}: [tool.importlinter] contracts must be tables "
                              "([[tool.importlinter.contracts]])")
-        contracts = [(str(c.get("id", "")), c) for c in contracts]
+        contracts = [(c.get("id", ""), c) for c in contracts]
     else:
         parser = configparser.ConfigParser(interpolation=None)
         try:
@@ -126,8 +128,8 @@ def read_source(path: Path) -> tuple[dict[str, Any], list[tuple[str, dict[str, A
             for section in parser.sections() if section.startswith(_CONTRACT_SECTION)
         ]
     return (_normalised(top, "[importlinter]"),
-            [(key, _normalised(options, f"contract '{options.get('name') or key}'"))
-             for key, options in contracts])
+            [(key, _normalised(options, _named(key, options, number)))
+             for number, (key, options) in enumerate(contracts, 1)])
 
 
 def convert(path: Path) -> Migration:
@@ -168,7 +170,7 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
     contract_files = [root / "contracts" / f"{c['id']}.toml" for c in migration.contracts]
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
-        if "archlint" in read_toml(pyproject).get("tool", {}):
+        if tool_table(read_toml(pyproject), "archlint", pyproject.name) is not None:
             raise ArchlintError(f"{pyproject.name} already has [tool.archlint]; nothing written")
         settings_file = pyproject
         settings_text = pyproject_with_archlint(pyproject,
@@ -246,11 +248,7 @@ def _contract(key: str, options: dict[str, Any], roots: list[str],
         packages = expressions("packages_with_private_modules") or list(roots)
         table.update(type="internal", packages=packages, private_names=False)
     elif kind == "acyclic_siblings":
-        try:
-            depth = int(options.get("depth", _DEFAULT_SIBLING_DEPTH))
-        except (TypeError, ValueError):
-            raise UsageError(f"{where}: depth must be a whole number, not "
-                             f"{options.get('depth')!r}") from None
+        depth = options.get("depth", _DEFAULT_SIBLING_DEPTH)
         table.update(type="acyclic", packages=expressions("ancestors"), depth=depth + 1)
         if options.get("skip_descendants"):
             table["skip_descendants"] = expressions("skip_descendants")
@@ -400,18 +398,43 @@ def _ini_value(key: str, raw: str) -> Any:
     return lines if key in _LIST_KEYS else "\n".join(lines)
 
 
+def _named(key: Any, options: dict[str, Any], number: int) -> str:
+    """How messages name a contract: by its name, else its key, else its position."""
+    label = next((text for text in (options.get("name"), key) if isinstance(text, str) and text),
+                 None)
+    return f"contract '{label}'" if label else f"contract {number}"
+
+
 def _normalised(options: dict[str, Any], where: str) -> dict[str, Any]:
-    """Lists as lists (a single value is a list of one, as import-linter reads it), and
-    booleans as booleans (`true` or `false` in any case, as import-linter reads them)."""
+    """Lists as lists (a single value is a list of one, as import-linter reads it), booleans
+    as booleans (`true` or `false` in any case, as import-linter reads them), depth as a
+    number; a value of another type (TOML allows any) is a UsageError naming it."""
     result = {}
     for key, value in options.items():
-        if key in _LIST_KEYS and isinstance(value, str):
-            value = [value] if value.strip() else []
+        if key in _LIST_KEYS:
+            if isinstance(value, str):
+                value = [value] if value.strip() else []
+            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise UsageError(f"{where}: {key} must be a list of strings, got "
+                                 f"{toml_type(value)}")
         elif key in _BOOL_KEYS and not isinstance(value, bool):
-            text = str(value).strip().lower()
+            if not isinstance(value, str):
+                raise UsageError(f"{where}: {key} must be true or false, got "
+                                 f"{toml_type(value)}")
+            text = value.strip().lower()
             if text not in ("true", "false"):
                 raise UsageError(f"{where}: {key} must be true or false, not {value!r}")
             value = text == "true"
+        elif key == "depth":
+            if isinstance(value, str):
+                if not value.strip().isdigit():
+                    raise UsageError(f"{where}: depth must be a whole number, not {value!r}")
+                value = int(value)
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise UsageError(f"{where}: depth must be a whole number of 0 or more, got "
+                                 f"{toml_type(value)}")
+        elif key in _TEXT_KEYS and not isinstance(value, str):
+            raise UsageError(f"{where}: {key} must be a string, got {toml_type(value)}")
         result[key] = value
     return result
 
@@ -427,4 +450,4 @@ def _toml_value(value: Any) -> str:
         return str(value)
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
-    return json.dumps(str(value), ensure_ascii=False)
+    return toml_string(str(value))

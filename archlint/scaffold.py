@@ -30,7 +30,14 @@ from .discovery import locate_package
 from .errors import Terminated, UsageError
 from .files import write_atomic
 from .layout import FoundPackage, Layout, find_layout
-from .settings import Settings, pyproject_with_archlint, read_toml, shown
+from .settings import (
+    Settings,
+    pyproject_with_archlint,
+    read_toml,
+    shown,
+    toml_string,
+    tool_table,
+)
 from .timing import Timings
 
 if TYPE_CHECKING:
@@ -155,7 +162,8 @@ def _refuse_if_configured(root: Path) -> None:
     if (root / "archlint.toml").exists():
         raise UsageError("archlint is configured here already (archlint.toml exists); "
                          "`archlint check` runs it")
-    if pyproject.is_file() and "archlint" in read_toml(pyproject).get("tool", {}):
+    if (pyproject.is_file()
+            and tool_table(read_toml(pyproject), "archlint", pyproject.name) is not None):
         raise UsageError("archlint is configured here already ([tool.archlint] in "
                          "pyproject.toml); `archlint check` runs it")
 
@@ -209,7 +217,7 @@ def _config(root: Path, packages: tuple[str, ...], source_roots: tuple[str, ...]
     (every existing byte kept), or a new archlint.toml when there is no pyproject.toml."""
     keys = [
         "# Written by `archlint init`; every key is described in archlint's docs/configuration.md.",
-        "root_packages = [" + ", ".join(f'"{p}"' for p in packages) + "]",
+        "root_packages = [" + ", ".join(toml_string(p) for p in packages) + "]",
     ]
     if source_roots != Settings(root_packages=("_",)).source_roots:
         keys.append("source_roots = [" + ", ".join(f'"{r}"' for r in source_roots) + "]")
@@ -227,7 +235,7 @@ def starter_contracts(packages: tuple[str, ...], proposal: LayersProposal | None
                       baseline_file: str) -> str:
     """The first contract file: no import cycles in the distributed packages, worded as the
     acyclic contract checks it, and the proposed layers, commented out."""
-    listed = ", ".join(f'"{p}"' for p in packages)
+    listed = ", ".join(toml_string(p) for p in packages)
     inside = ", ".join(packages)
     text = "\n".join([
         _comment(f"{MARKER[2:]}: the architecture contracts of this project, checked by "
@@ -273,7 +281,7 @@ def starter_contracts(packages: tuple[str, ...], proposal: LayersProposal | None
         f'# name = "{package} is layered, highest first"',
         '# type = "layers"',
         "# layers = [",
-        *(f'#     "{layer}",' for layer in proposal.layers),
+        *(f"#     {toml_string(layer)}," for layer in proposal.layers),
         "# ]",
         "",
     ])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from .errors import ConfigError, Problem, UsageError
 from .model import is_module_name
-from .tables import read_table
+from .tables import read_table, toml_type
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -65,6 +66,35 @@ def read_toml(path: Path, name: str | None = None) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError([Problem(f"invalid TOML: {exc}", file=name)]) from None
+    except RecursionError:  # the parser recurses once per level of nesting
+        raise ConfigError([Problem("invalid TOML: values are nested too deeply to read",
+                                   file=name)]) from None
+
+
+def tool_table(data: dict[str, Any], tool: str, name: str) -> dict[str, Any] | None:
+    """`[tool.<tool>]` of a parsed pyproject.toml (file `name`), None when there is none; a
+    ConfigError when `tool` or that table is some other kind of value."""
+    tables = data.get("tool", {})
+    if not isinstance(tables, dict):
+        raise ConfigError([Problem(f"expected a table ([tool.{tool}]), got {toml_type(tables)}",
+                                   file=name, key="tool")])
+    table = tables.get(tool)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError([Problem(f"expected a table ([tool.{tool}]), got {toml_type(table)}",
+                                   file=name, key=f"tool.{tool}")])
+    return table
+
+
+_TOML_ESCAPED = re.compile(r'["\\\x00-\x1f\x7f]')
+_TOML_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+                 "\r": "\\r"}
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string, the one way archlint writes one: quotes, backslashes
+    and every control character escaped (TOML allows none of them raw, DEL included)."""
+    return '"' + _TOML_ESCAPED.sub(
+        lambda m: _TOML_ESCAPES.get(m.group()) or f"\\u{ord(m.group()):04x}", text) + '"'
 
 
 def find_config(start: Path) -> Path | None:
@@ -76,7 +106,7 @@ def find_config(start: Path) -> Path | None:
                 continue
             if name == "archlint.toml":
                 return candidate
-            if "archlint" in read_toml(candidate).get("tool", {}):
+            if tool_table(read_toml(candidate), "archlint", shown(candidate)) is not None:
                 return candidate
     return None
 
@@ -98,7 +128,7 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     if config.name == "archlint.toml":
         table = data
     else:
-        table = data.get("tool", {}).get("archlint")
+        table = tool_table(data, "archlint", shown(config))
         if table is None:
             raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
     kwargs, problems = read_table(Settings, table, where=Problem("", file=shown(config)))
@@ -110,8 +140,13 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
         problems.append(Problem(
             f"must be 'error', 'warning' or 'off', got '{kwargs['unresolved_imports']}'",
             file=shown(config), key="unresolved_imports"))
+    for key, what in _INSIDE_THE_PROJECT.items():
+        if key in kwargs and not is_inside_project(kwargs[key], root_allowed=key == "graphs"):
+            problems.append(Problem(f"'{kwargs[key]}' must be {what}, written relative to "
+                                    "it with forward slashes",
+                                    file=shown(config), key=key))
     for entry in kwargs.get("source_roots", ()):
-        if not is_source_root(entry):
+        if not is_inside_project(entry):
             problems.append(Problem(
                 f"'{entry}' must be a folder inside the project root, written relative to it "
                 "with forward slashes ('.' for the root itself)", file=shown(config),
@@ -129,12 +164,21 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     return Settings(**kwargs, root=config.parent, config_file=config)
 
 
-def is_source_root(entry: str) -> bool:
-    """A relative folder that stays inside the project root: no absolute path, no `..`."""
+# Paths archlint writes to: never outside the project (a cache folder's `.gitignore` of `*` in a
+# parent folder hides every new file of a repository), and the cache never in the root itself.
+_INSIDE_THE_PROJECT = {"cache_dir": "a folder inside the project root (not the root itself)",
+                       "baseline": "a file inside the project root",
+                       "graphs": "a folder inside the project root"}
+
+
+def is_inside_project(entry: str, *, root_allowed: bool = True) -> bool:
+    """A relative path that stays inside the project root: no absolute path, no `..` (and,
+    unless `root_allowed`, not the root itself)."""
     if not entry or entry.startswith("/") or "\\" in entry:
         return False
-    parts = _normal_folder(entry).split("/")
-    return ".." not in parts and ":" not in parts[0]
+    normal = _normal_folder(entry)
+    parts = normal.split("/")
+    return ".." not in parts and ":" not in parts[0] and (root_allowed or normal != ".")
 
 
 def _normal_folder(entry: str) -> str:
@@ -151,9 +195,11 @@ def pyproject_with_archlint(pyproject: Path, lines: list[str]) -> str:
     separator = "" if not existing or existing.endswith("\n") else newline
     text = existing + separator + newline.join(["", "[tool.archlint]", *lines, ""])
     try:
-        table = tomllib.loads(text).get("tool", {}).get("archlint")
+        table = tool_table(tomllib.loads(text), "archlint", pyproject.name)
     except tomllib.TOMLDecodeError as exc:
         table, reason = None, str(exc)
+    except (ConfigError, RecursionError):
+        table, reason = None, "its 'tool' key is not a table, or its values nest too deeply"
     else:
         reason = "its tables do not allow one more"
     if table is None:

@@ -72,7 +72,7 @@ def _describe(expected: Any) -> str:
 def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     """Return (converted value, None) or (None, message)."""
     origin = typing.get_origin(expected)
-    wrong = f"expected {_describe(expected)}, got {_toml_type(value)}"
+    wrong = f"expected {_describe(expected)}, got {toml_type(value)}"
     if origin in (typing.Union, types.UnionType):
         for option in typing.get_args(expected):
             if option is type(None):
@@ -100,7 +100,8 @@ def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     return value, None
 
 
-def _toml_type(value: Any) -> str:
+def toml_type(value: Any) -> str:
+    """How a message names a TOML value: its kind, and a scalar's value."""
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, str):

@@ -157,3 +157,159 @@ def test_a_file_name_that_is_not_utf8_is_named_and_every_format_is_written(proje
                                              "can name its module, so it is not checked")]
     for fmt in ("text", "sarif", "github"):
         assert project.cli("check", "--format", fmt, "--output", f"report.{fmt}").code == 1
+
+
+# -- configuration of the wrong shape or size --------------------------------------------------
+
+def settings_text(text: str):
+    def setup(project):
+        app(project, {"app/a.py": "import app.b\n"})
+        (project.root / "pyproject.toml").write_text(text, encoding="utf-8")
+    return setup
+
+
+def contract_text(text: str):
+    return lambda project: app(project, {"app/a.py": "import app.b\n"}, contracts=text)
+
+
+DEEP = "[" * 2000 + "]" * 2000
+SETTINGS = '[tool.archlint]\nroot_packages = ["app"]\n'
+CONFIGURATION_CASES = {
+    "a settings value nested 2,000 deep": (
+        settings_text(SETTINGS + f"exclude = {DEEP}\n"),
+        "pyproject.toml: invalid TOML: values are nested too deeply to read"),
+    "a contract value nested 2,000 deep": (
+        contract_text(FORBID_B + f"ignore = {DEEP}\n"),
+        "contracts/contracts.toml: invalid TOML: values are nested too deeply to read"),
+    "tool is not a table": (
+        settings_text("tool = 5\n"),
+        "pyproject.toml: key 'tool': expected a table ([tool.archlint]), got an integer (5)"),
+    "tool is a string naming archlint": (
+        settings_text('tool = "archlint"\n'),
+        "pyproject.toml: key 'tool': expected a table ([tool.archlint]), got a string "
+        "(\"archlint\")"),
+    "tool.archlint is not a table": (
+        settings_text("[tool]\narchlint = []\n"),
+        "pyproject.toml: key 'tool.archlint': expected a table ([tool.archlint]), got a list"),
+    "cache_dir is the parent folder": (
+        settings_text(SETTINGS + 'cache_dir = ".."\n'),
+        "pyproject.toml: key 'cache_dir': '..' must be a folder inside the project root (not "
+        "the root itself), written relative to it with forward slashes"),
+    "cache_dir is the project root": (
+        settings_text(SETTINGS + 'cache_dir = "."\n'),
+        "pyproject.toml: key 'cache_dir': '.' must be a folder inside the project root (not "
+        "the root itself), written relative to it with forward slashes"),
+    "cache_dir is absolute": (
+        settings_text(SETTINGS + 'cache_dir = "/tmp/archlint"\n'),
+        "pyproject.toml: key 'cache_dir': '/tmp/archlint' must be a folder inside the project "
+        "root (not the root itself), written relative to it with forward slashes"),
+    "baseline climbs out of the project": (
+        settings_text(SETTINGS + 'baseline = "contracts/../../baseline.json"\n'),
+        "pyproject.toml: key 'baseline': 'contracts/../../baseline.json' must be a file inside "
+        "the project root, written relative to it with forward slashes"),
+    "graphs is absolute": (
+        settings_text(SETTINGS + 'graphs = "/var/www"\n'),
+        "pyproject.toml: key 'graphs': '/var/www' must be a folder inside the project root, "
+        "written relative to it with forward slashes"),
+}
+
+
+@pytest.mark.parametrize("case", list(CONFIGURATION_CASES))
+def test_configuration_of_the_wrong_shape_is_one_line_and_exit_2(project, case):
+    setup, message = CONFIGURATION_CASES[case]
+    setup(project)
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (2, [f"archlint: error: {message}"])
+    assert result.out == ""
+
+
+def test_a_rejected_cache_dir_writes_nothing_outside_the_project(project):
+    parent = project.root.parent
+    before = sorted(p.name for p in parent.iterdir())
+    settings_text(SETTINGS + 'cache_dir = ".."\n')(project)
+    assert project.cli("check").code == 2
+    assert sorted(p.name for p in parent.iterdir()) == before
+
+
+# -- migrate: values of the wrong type, names TOML must escape -----------------------------------
+
+MIGRATED_PACKAGE = {"mypackage/__init__.py": "", "mypackage/high.py": "import mypackage.low\n",
+                    "mypackage/low.py": ""}
+
+
+def importlinter_pyproject(project, contract: str, top: str = 'root_packages = ["mypackage"]'):
+    project.files({**MIGRATED_PACKAGE, "pyproject.toml": (
+        f"[tool.importlinter]\n{top}\n\n[[tool.importlinter.contracts]]\n{contract}\n")})
+
+
+PURE = 'name = "Pure"\ntype = "forbidden"\n'
+MIGRATE_CASES = {
+    "a list key given a number": (
+        PURE + 'source_modules = 5\nforbidden_modules = ["mypackage.low"]',
+        "contract 'Pure': source_modules must be a list of strings, got an integer (5)"),
+    "a list key given numbers": (
+        PURE + 'source_modules = ["mypackage.high"]\nforbidden_modules = [1, 2]',
+        "contract 'Pure': forbidden_modules must be a list of strings, got a list of "
+        "non-strings"),
+    "a name given a table": (
+        'name = { a = 1 }\ntype = "forbidden"\nsource_modules = ["mypackage.high"]\n'
+        'forbidden_modules = ["mypackage.low"]',
+        "contract 1: name must be a string, got a table"),
+    "a name nested 400 deep": (
+        "name = " + "[" * 400 + "]" * 400 + '\ntype = "forbidden"\n'
+        'source_modules = ["mypackage.high"]\nforbidden_modules = ["mypackage.low"]',
+        "contract 1: name must be a string, got a list of non-strings"),
+    "a depth given a boolean": (
+        'name = "Siblings"\ntype = "acyclic_siblings"\nancestors = ["mypackage"]\ndepth = true',
+        "contract 'Siblings': depth must be a whole number of 0 or more, got a boolean (true)"),
+    "a depth given a fraction": (
+        'name = "Siblings"\ntype = "acyclic_siblings"\nancestors = ["mypackage"]\ndepth = 1.5',
+        "contract 'Siblings': depth must be a whole number of 0 or more, got a float (1.5)"),
+}
+
+
+@pytest.mark.parametrize("case", list(MIGRATE_CASES))
+def test_migrate_refuses_values_of_the_wrong_type_and_writes_nothing(project, case):
+    contract, message = MIGRATE_CASES[case]
+    importlinter_pyproject(project, contract)
+    result = project.cli("migrate")
+    assert (result.code, result.err) == (2, f"archlint: error: {message}\n")
+    assert not (project.root / "contracts").exists()
+
+
+def test_migrate_refuses_root_packages_of_the_wrong_type(project):
+    importlinter_pyproject(project, PURE, top="root_packages = 7")
+    result = project.cli("migrate")
+    assert (result.code, result.err) == (
+        2, "archlint: error: [importlinter]: root_packages must be a list of strings, got an "
+           "integer (7)\n")
+
+
+def test_migrate_refuses_a_tool_key_that_is_not_a_table(project):
+    project.files({**MIGRATED_PACKAGE, "setup.cfg": "[importlinter]\nroot_package = mypackage\n",
+                   "pyproject.toml": "tool = 5\n"})
+    result = project.cli("migrate")
+    assert (result.code, result.err) == (
+        2, "archlint: error: pyproject.toml: key 'tool': expected a table ([tool.archlint]), "
+           "got an integer (5)\n")
+
+
+def test_migrate_writes_names_with_control_characters_as_valid_toml(project):
+    name = 'Pure \x7f "quoted" \\ \x01 \u202e ✓'
+    importlinter_pyproject(project, f'name = {json.dumps(name)}\ntype = "forbidden"\n'
+                                    'source_modules = ["mypackage.high"]\n'
+                                    'forbidden_modules = ["mypackage.low"]')
+    assert project.cli("migrate").code == 0
+    written = (project.root / "contracts" / "pure-quoted.toml").read_text(encoding="utf-8")
+    assert 'name = "Pure \\u007f \\"quoted\\" \\\\ \\u0001 \u202e ✓"\n' in written
+    result = project.cli("check", "--no-cache", "--format", "json")
+    assert result.code == 1, result.err
+    assert json.loads(result.out)["contracts"][0]["name"] == name
+
+
+def test_init_refuses_a_tool_archlint_that_is_not_a_table(project):
+    project.files({"app/__init__.py": "", "pyproject.toml": "[tool]\narchlint = 3\n"})
+    result = project.cli("init", "--no-cache")
+    assert (result.code, result.err) == (
+        2, "archlint: error: pyproject.toml: key 'tool.archlint': expected a table "
+           "([tool.archlint]), got an integer (3)\n")
