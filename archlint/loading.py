@@ -13,8 +13,17 @@ from .model import DIAGNOSTIC_KINDS
 from .settings import Settings, read_toml
 from .tables import read_table
 
-_CONTRACT_HEADER = re.compile(r"^\s*\[\[\s*contracts\s*\]\]")
-_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# A `[[contracts]]` header at the start of a line, or a string or comment (a header inside one
+# is text): scanned left to right, the search for headers never looks into a string.
+_HEADER_OR_SKIPPED = re.compile(
+    r"(?P<header>^[ \t]*\[\[[ \t]*(?:contracts|\"contracts\"|'contracts')[ \t]*\]\])"
+    r"|'''.*?'''"  # multi-line literal string
+    r'|"""(?:\\.|[^\\])*?"""'  # multi-line basic string
+    r"|'[^'\n]*'"  # literal string
+    r'|"(?:\\.|[^"\\\n])*"'  # basic string
+    r"|#[^\n]*",  # comment
+    re.S | re.M)
+_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
 def load_contracts(settings: Settings) -> list[Contract]:
@@ -65,21 +74,25 @@ def _load_file(path: Path, shown: str) -> tuple[list[Contract], list[Problem]]:
 
 
 def _header_lines(path: Path) -> list[int]:
-    """Line numbers of the `[[contracts]]` headers, in order, to locate each table."""
+    """Line numbers of the `[[contracts]]` headers, in order, to locate each table (a header
+    written inside a multi-line string must not shift the tables after it)."""
     text = path.read_text(encoding="utf-8")
-    return [n for n, line in enumerate(text.splitlines(), 1) if _CONTRACT_HEADER.match(line)]
+    return [text.count("\n", 0, found.start()) + 1
+            for found in _HEADER_OR_SKIPPED.finditer(text) if found.group("header")]
 
 
 def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]:
     contract_id = table.get("id")
+    named = isinstance(contract_id, str) and contract_id.isprintable()  # one line, as written
     where = Problem("", file=origin.file, line=origin.line,
-                    contract_id=contract_id if isinstance(contract_id, str) else None)
+                    contract_id=contract_id if named else None)
     problems = []
     if not isinstance(contract_id, str):
         problems.append(_at(where, "id", "required key is missing" if contract_id is None
                             else "expected a string"))
-    elif not _ID.match(contract_id):
-        problems.append(_at(where, "id", f"'{contract_id}' must start with a-z or 0-9 and use only a-z, 0-9 and '-'"))
+    elif not _ID.fullmatch(contract_id):
+        problems.append(_at(where, "id", f"{contract_id!r} must start with a-z or 0-9 and use "
+                                         "only a-z, 0-9 and '-'"))
     kind = table.get("type")
     if not isinstance(kind, str):
         problems.append(_at(where, "type", "required key is missing; one of "

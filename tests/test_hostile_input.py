@@ -313,3 +313,44 @@ def test_init_refuses_a_tool_archlint_that_is_not_a_table(project):
     assert (result.code, result.err) == (
         2, "archlint: error: pyproject.toml: key 'tool.archlint': expected a table "
            "([tool.archlint]), got an integer (3)\n")
+
+
+# -- contract files: where each table is, what an id may be ------------------------------------
+
+def test_a_contracts_header_inside_a_multi_line_string_does_not_shift_lines(project):
+    app(project, contracts='''
+        [[contracts]]
+        id = "x"
+        type = "forbidden"
+        description = """
+        [[contracts]]
+        """
+        name = '[[contracts]]'
+        source_modules = ["app.a"]
+        forbidden_modules = ["app.zz"]
+        # [[contracts]] in a comment
+        notes = \'\'\'
+          [[contracts]]\'\'\'
+
+        [["contracts"]]
+        id = "y"
+        type = "forbidden"
+        source_modules = ["app.a"]
+        forbidden_modules = ["app.b"]
+        colour = "red"
+    ''')
+    project.files({"app/a.py": ""})
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (2, [
+        "archlint: error: contracts/contracts.toml:1: contract 'x', key 'notes': unknown key",
+        "archlint: error: contracts/contracts.toml:14: contract 'y', key 'colour': unknown key",
+    ])
+
+
+def test_a_contract_id_ending_in_a_newline_is_refused(project):
+    app(project, {"app/a.py": "import app.b\n"},
+        contracts=FORBID_B.replace('id = "no-b"', 'id = "no-b\\n"'))
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (2, [
+        "archlint: error: contracts/contracts.toml:1: key 'id': 'no-b\\n' must start with a-z "
+        "or 0-9 and use only a-z, 0-9 and '-'"])
