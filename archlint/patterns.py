@@ -8,7 +8,7 @@ so their meaning does not depend on the graph library's own wildcard rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .model import is_module_name
@@ -23,10 +23,16 @@ class ModuleExpression:
     """A dotted module name in which whole segments may be `*` or `**`."""
 
     text: str
-    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _match: Callable[[str], bool] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_regex", re.compile(_compile_module_expression(self.text)))
+        segments = _segments(self.text)
+        if segments.count("**") <= 1:
+            regex = re.compile(_regex(segments))
+            match: Callable[[str], bool] = lambda module: regex.fullmatch(module) is not None
+        else:  # repeated `**` in a regular expression backtracks exponentially
+            match = lambda module: _segments_match(segments, module.split("."))
+        object.__setattr__(self, "_match", match)
 
     @property
     def has_wildcard(self) -> bool:
@@ -36,16 +42,28 @@ class ModuleExpression:
         """The modules of `modules` this expression names."""
         if not self.has_wildcard:
             return {self.text} if self.text in modules else set()
-        return {m for m in modules if self._regex.fullmatch(m)}
+        return {m for m in modules if self._match(m)}
 
     def __str__(self) -> str:
         return self.text
 
 
-def _compile_module_expression(text: str) -> str:
+def _segments(text: str) -> list[str]:
+    """The expression's segments, validated, with each run of `**` as one (any number of
+    segments twice over is any number)."""
     segments = text.split(".")
     if not text or any(not s for s in segments):
         raise InvalidExpression(f"'{text}' is not a module expression (empty segment)")
+    for segment in segments:
+        if segment not in ("*", "**") and not is_module_name(segment):
+            raise InvalidExpression(
+                f"'{text}' is not a module expression: '{segment}' must be a name, '*' or '**'"
+            )
+    return [s for i, s in enumerate(segments) if not (s == "**" and segments[i - 1:i] == ["**"])]
+
+
+def _regex(segments: list[str]) -> str:
+    """A regular expression for segments holding at most one `**`."""
     parts: list[str] = []
     # Each part carries its own leading separator; `**` absorbs it so that it can match
     # zero segments (`a.**.b` matches `a.b`).
@@ -55,17 +73,34 @@ def _compile_module_expression(text: str) -> str:
             parts.append(r"(?:\.[^.]+)*" if index else r"(?:[^.]+(?:\.[^.]+)*)?")
         elif segment == "*":
             parts.append(sep + r"[^.]+")
-        elif is_module_name(segment):
-            parts.append(sep + re.escape(segment))
         else:
-            raise InvalidExpression(
-                f"'{text}' is not a module expression: '{segment}' must be a name, '*' or '**'"
-            )
+            parts.append(sep + re.escape(segment))
     regex = "".join(parts)
     if segments[0] == "**" and len(segments) > 1:
         # `**.b`: the first real segment's separator is optional when `**` matched nothing.
         regex = regex.replace(r"(?:[^.]+(?:\.[^.]+)*)?\.", r"(?:[^.]+\.)*", 1)
     return regex
+
+
+def _segments_match(pattern: list[str], parts: list[str]) -> bool:
+    """Whether the segments match: `**` any run of segments, `*` one, a name itself. Greedy
+    with one point to return to (the last `**`), so time grows with the product of the two
+    lengths, never exponentially."""
+    p = s = 0
+    star, resume = -1, 0
+    while s < len(parts):
+        if p < len(pattern) and pattern[p] == "**":
+            star, resume = p, s
+            p += 1
+        elif p < len(pattern) and pattern[p] in ("*", parts[s]):
+            p += 1
+            s += 1
+        elif star >= 0:
+            p, resume = star + 1, resume + 1
+            s = resume
+        else:
+            return False
+    return all(segment == "**" for segment in pattern[p:])
 
 
 def compile_path_glob(glob: str) -> re.Pattern[str]:

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import unicodedata
 
 import pytest
@@ -354,3 +355,153 @@ def test_a_contract_id_ending_in_a_newline_is_refused(project):
     assert (result.code, result.err.splitlines()) == (2, [
         "archlint: error: contracts/contracts.toml:1: key 'id': 'no-b\\n' must start with a-z "
         "or 0-9 and use only a-z, 0-9 and '-'"])
+
+
+# -- contracts that check nothing, never end, or name what they cannot see -------------------
+
+EMPTY_LISTS = {
+    "forbidden without sources": (
+        'type = "forbidden"\nsource_modules = []\nforbidden_modules = ["app.b"]',
+        "key 'source_modules': list at least one module"),
+    "forbidden without targets": (
+        'type = "forbidden"\nsource_modules = ["app.a"]\nforbidden_modules = []',
+        "key 'forbidden_modules': list at least one module"),
+    "acyclic without packages": (
+        'type = "acyclic"\npackages = []', "key 'packages': list at least one package"),
+    "unique without kinds": (
+        'type = "unique"\npackages = ["app"]\nnames = ["*"]\nkinds = []',
+        "key 'kinds': list at least one kind of definition (class, function, assignment)"),
+}
+
+
+@pytest.mark.parametrize("case", list(EMPTY_LISTS))
+def test_an_empty_list_that_would_check_nothing_is_a_configuration_error(project, case):
+    keys, message = EMPTY_LISTS[case]
+    app(project, {"app/a.py": "import app.b\n"}, contracts=f'[[contracts]]\nid = "x"\n{keys}\n')
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (
+        2, [f"archlint: error: contracts/contracts.toml:1: contract 'x', {message}"])
+
+
+def test_acyclic_with_the_largest_depth_toml_allows_ends(project):
+    """depth = 2**63 - 1 once looped over empty levels for ever."""
+    app(project, {"app/a/__init__.py": "", "app/a/x.py": "import app.a.y\n",
+                  "app/a/y.py": "import app.a.x\n"}, contracts="""
+        [[contracts]]
+        id = "no-cycles"
+        type = "acyclic"
+        packages = ["app"]
+        depth = 9223372036854775807
+    """)
+    done = subprocess.run([sys.executable, "-m", "archlint", "check", "--no-cache"],
+                          cwd=project.root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "  app/a/y.py:1  app.a.y -> app.a.x" in done.stdout.splitlines()
+
+
+def test_acyclic_on_an_external_package_is_a_configuration_error(project):
+    project.settings(["app"], include_external_packages=True).files({
+        "app/__init__.py": "", "app/a.py": "import os.path\nimport sqlalchemy.orm\n",
+    }).contracts("""
+        [[contracts]]
+        id = "no-cycles"
+        type = "acyclic"
+        packages = ["os", "sqlalchemy"]
+    """)
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (2, [
+        "archlint: error: contracts/contracts.toml:1: contract 'no-cycles', key 'packages': "
+        f"'{name}' is outside the root packages: an external package is one module here, "
+        "without children to check" for name in ("os", "sqlalchemy")])
+
+
+SUB = {"pkg/__init__.py": "", "pkg/sub/__init__.py": "", "pkg/sub/a.py": "import pkg.sub.b\n",
+       "pkg/sub/b.py": ""}
+
+
+@pytest.mark.parametrize("external", [False, True])
+def test_a_dotted_root_package_can_be_named_in_contracts(project, external):
+    project.settings(["pkg.sub"], include_external_packages=external).files(SUB).contracts("""
+        [[contracts]]
+        id = "no-b"
+        type = "forbidden"
+        source_modules = ["pkg.sub.a"]
+        forbidden_modules = ["pkg.sub.b"]
+    """)
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err) == (1, "")
+    assert "  pkg/sub/a.py:1  pkg.sub.a -> pkg.sub.b" in result.out.splitlines()
+
+
+def test_a_typo_under_a_dotted_root_package_is_an_error_with_external_packages(project):
+    project.settings(["pkg.sub"], include_external_packages=True).files(SUB).contracts("""
+        [[contracts]]
+        id = "no-b"
+        type = "forbidden"
+        source_modules = ["pkg.sub.a"]
+        forbidden_modules = ["pkg.sub.bb"]
+    """)
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err.splitlines()) == (2, [
+        "archlint: error: contracts/contracts.toml:1: contract 'no-b', key 'forbidden_modules': "
+        "'pkg.sub.bb' matches no module (did you mean 'pkg.sub.b'?)"])
+
+
+def test_non_ascii_root_packages_can_be_named_in_contracts(project):
+    project.settings(["äpp"]).files({
+        "äpp/__init__.py": "", "äpp/naïve.py": "import äpp.b\n", "äpp/b.py": "",
+    }).contracts("""
+        [[contracts]]
+        id = "no-b"
+        type = "forbidden"
+        source_modules = ["äpp.*"]
+        forbidden_modules = ["äpp.b"]
+
+        [[contracts]]
+        id = "layers"
+        type = "layers"
+        layers = ["äpp.b", "äpp.naïve"]
+    """)
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err) == (1, "")
+    assert result.out.splitlines().count("  äpp/naïve.py:1  äpp.naïve -> äpp.b") == 2
+
+
+@pytest.mark.parametrize(("expression", "module", "matches"), [
+    ("**.**.x", "x", True), ("**.**.x", "a.x", True), ("**.**.x", "a.b.x", True),
+    ("**.**.x", "a.bx", False), ("a.**.**", "a", True), ("**.*.**", "a", True),
+    ("**.*.**", "a.b.c", True), ("a.**.*.**.b", "a.b", False), ("a.**.*.**.b", "a.c.b", True),
+    ("*.**.*", "a", False), ("*.**.*", "a.b", True), ("**.**", "a.b", True),
+])
+def test_consecutive_double_wildcards_match_as_one(expression, module, matches):
+    from archlint.patterns import ModuleExpression
+
+    assert (ModuleExpression(expression).modules_in({module}) == {module}) is matches
+
+
+def test_many_double_wildcards_match_in_linear_time():
+    """Nested repetitions once backtracked exponentially on a name they do not match."""
+    from archlint.patterns import ModuleExpression
+
+    expression = ModuleExpression(".".join(["a", *["**", "*"] * 12, "z"]))
+    started = time.perf_counter()
+    assert expression.modules_in([".".join(["a"] * 30)]) == set()
+    assert time.perf_counter() - started < 1.0  # ten seconds and more before
+
+
+def test_nested_containers_name_the_layers_of_their_own_container(project):
+    app(project, {"app/a/__init__.py": "", "app/a/a.py": "import app.a.b\n", "app/a/b.py": ""},
+        contracts="""
+        [[contracts]]
+        id = "siblings"
+        type = "layers"
+        containers = ["app", "app.a"]
+        layers = ["a | b"]
+    """)
+    result = project.cli("check", "--no-cache")
+    assert result.code == 1
+    assert result.out.splitlines()[1:4] == [
+        "  app/a/a.py:1  app.a.a -> app.a.b",
+        "      import app.a.b",
+        "      app.a.a imports app.a.b, but layers app.a.a and app.a.b are independent siblings",
+    ]

@@ -15,6 +15,7 @@ from typing import ClassVar
 from ..errors import Problem
 from ..graph import ProjectGraph
 from ..model import CycleDependency, CycleImport, Group, Hop, Violation
+from ..patterns import ModuleExpression
 from .base import Contract
 
 
@@ -29,12 +30,24 @@ class AcyclicContract(Contract):
 
     def static_problems(self) -> list[Problem]:
         problems = super().static_problems()
+        if not self.packages:
+            problems.append(self.problem("packages", "list at least one package"))
         if self.depth < 1:
             problems.append(self.problem("depth", f"must be 1 or more, got {self.depth}"))
         for text in sorted(set(self.packages) & set(self.skip_descendants)):
             problems.append(self.problem(
                 "skip_descendants", f"'{text}' is also in packages; a package is checked or "
                                     "skipped, not both"))
+        return problems
+
+    def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
+        problems = super().graph_problems(graph)
+        for text in self.packages:
+            matched = ModuleExpression(text).modules_in(graph.modules)
+            if matched and not any(graph.is_internal(module) for module in matched):
+                problems.append(self.problem(
+                    "packages", f"'{text}' is outside the root packages: an external package "
+                                "is one module here, without children to check"))
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
@@ -66,6 +79,8 @@ class AcyclicContract(Contract):
         skipped = set(self.modules_named(graph, "skip_descendants"))
         seen: set[str] = set()  # a package listed and also reached by depth is checked once
         for _ in range(self.depth):
+            if not level:  # below the deepest module: a larger depth checks nothing more
+                break
             next_level: list[str] = []
             for package in level:
                 if package in seen:

@@ -9,6 +9,7 @@ descendants.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -27,6 +28,13 @@ class ForbiddenContract(Contract):
     forbidden_modules: tuple[str, ...]
     allow_indirect: bool = False
     as_packages: bool = True
+
+    def static_problems(self) -> list[Problem]:
+        problems = super().static_problems()
+        for key in ("source_modules", "forbidden_modules"):
+            if not getattr(self, key):  # a contract that could never be broken
+                problems.append(self.problem(key, "list at least one module"))
+        return problems
 
     def graph_problems(self, graph: ProjectGraph) -> list[Problem]:
         problems = super().graph_problems(graph)
@@ -93,7 +101,8 @@ class ForbiddenContract(Contract):
 
 
 def _names_external(text: str, graph: ProjectGraph) -> bool:
-    """An expression that names a package outside the root packages (no leading wildcard)."""
-    first = text.split(".")[0]
-    return "*" not in first and not graph.is_internal(first)
-
+    """An expression that can name only packages outside the root packages: its leading
+    segments before any wildcard are neither inside a root package nor a parent of one."""
+    fixed = ".".join(itertools.takewhile(lambda segment: "*" not in segment, text.split(".")))
+    return bool(fixed) and not graph.is_internal(fixed) and not any(
+        is_within(root, fixed) for root in graph.root_packages)

@@ -102,15 +102,29 @@ class LayersContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> list[Violation]:
-        containers = self.modules_named(graph, "containers")
+        """Each container on its own (containers may nest: `pkg` and `pkg.a`), so every
+        message names the layers of the container that forbids the import; an import that
+        several containers forbid is reported once."""
         layers = [parse_layer(text) for text in self.layers]
+        violations: list[Violation] = []
+        reported: set[tuple] = set()
+        for container in self.modules_named(graph, "containers") or [""]:
+            for violation in self._check_container(graph, container, layers):
+                key = (violation.importer, violation.imported,
+                       () if violation.is_indirect else (violation.path, violation.line))
+                if key not in reported:
+                    reported.add(key)
+                    violations.append(violation)
+        return violations + self._unlisted(graph)
+
+    def _check_container(self, graph: ProjectGraph, container: str,
+                         layers: list[Layer]) -> list[Violation]:
         rank: dict[str, tuple[int, str]] = {}
         for index, layer in enumerate(layers):
             for name in layer.modules:
-                for container in containers or [""]:
-                    module = _qualify(container, name)
-                    for member in graph.with_descendants([module]) if module in graph.modules else ():
-                        rank.setdefault(member, (index, module))
+                module = _qualify(container, name)
+                for member in graph.with_descendants([module]) if module in graph.modules else ():
+                    rank.setdefault(member, (index, module))
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             (low, low_layer), (high, high_layer) = rank[importer], rank[imported]
@@ -123,11 +137,10 @@ class LayersContract(Contract):
 
         direct: list[tuple[str, str]] = []
         indirect: list[tuple[str, tuple[str, ...]]] = []
-        for container in containers or [""]:
-            for starts, targets, blocked in _forbidden_directions(graph, container, layers):
-                direct += graph.direct_imports(starts, set().union(*targets.values()))
-                indirect += graph.chains_into(starts, targets, blocked)
-        return self.violations_from(graph, direct, indirect, message_for) + self._unlisted(graph)
+        for starts, targets, blocked in _forbidden_directions(graph, container, layers):
+            direct += graph.direct_imports(starts, set().union(*targets.values()))
+            indirect += graph.chains_into(starts, targets, blocked)
+        return self.violations_from(graph, direct, indirect, message_for)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         """One band per layer, top first, holding that layer's module in every container."""

@@ -45,6 +45,9 @@ class UniqueContract(Contract):
             problems.append(self.problem("packages", "list at least one package"))
         if not self.names:
             problems.append(self.problem("names", "list at least one name or pattern"))
+        if not self.kinds:
+            problems.append(self.problem(
+                "kinds", f"list at least one kind of definition ({', '.join(KINDS)})"))
         for kind in self.kinds:
             if kind not in KINDS:
                 problems.append(self.problem(
