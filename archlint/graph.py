@@ -52,6 +52,10 @@ class ImportedItem(NamedTuple):
     line: int
     line_contents: str
     context: int = 0  # facts.model's flags: where the statement sits
+    # For an import of an external package (the graph holds the package alone, as grimp
+    # does): the modules the statement may name inside it, `("os.path",)` for `import
+    # os.path`, `("os.path", "os")` for `from os import path` (a module, or a name in `os`).
+    external_names: tuple[str, ...] = ()
 
     def hop(self, graph: ProjectGraph) -> Hop:
         return Hop(self.importer, self.module, graph.path_of(self.importer), self.line,
@@ -186,9 +190,11 @@ class ProjectGraph:
             yield chain
 
     def chains_into(self, starts: Iterable[str], targets: dict[str, set[str]],
-                    blocked: set[str]) -> Iterator[tuple[str, tuple[str, ...]]]:
+                    blocked: set[str], *, direct: bool = False
+                    ) -> Iterator[tuple[str, tuple[str, ...]]]:
         """For every start module and every target it reaches through a chain of at least
-        two imports: the target's name and one shortest such chain of modules.
+        two imports (with `direct`, one is enough): the target's name and one shortest such
+        chain of modules.
 
         `targets` maps a name (a module the contract names) to the modules it covers. A
         chain never passes through a blocked module (the starts and all target modules are
@@ -198,7 +204,7 @@ class ProjectGraph:
         """
         target_of = {module: name for name in sorted(targets, key=len)
                      for module in targets[name]}  # the innermost target wins
-        return self._shortest_chains(starts, target_of, blocked, direct=False)
+        return self._shortest_chains(starts, target_of, blocked, direct=direct)
 
     def _shortest_chains(self, starts: Iterable[str], target_of: dict[str, str],
                          blocked: set[str], direct: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
@@ -375,23 +381,26 @@ class _Resolver:
                         # a module without a readable source (excluded, compiled): an
                         # import of its package, as `import base` counts by grimp's rule
                         target, item_name = base.rpartition(".")[0], None
+                    external: tuple[str, ...] = ()
                     if target not in modules:
                         target, item_name = self._external(missing), None
+                        external = (missing,) if missing == base else (missing, base)
                     if target is not None and not skipped:
                         items.append(ImportedItem(importer, target, item_name, alias, line,
-                                                  contents, context))
+                                                  contents, context, external))
             else:
                 for name, alias in names:
                     target = name
                     if name not in existing and self._is_internal(name):
                         problems += self._unresolved(file, statement, name)
+                    external = ()
                     if target not in modules:
                         target = name.rpartition(".")[0]
                         if target not in modules:
-                            target = self._external(name)
+                            target, external = self._external(name), (name,)
                     if target is not None and not skipped:
                         items.append(ImportedItem(importer, target, None, alias, line,
-                                                  contents, context))
+                                                  contents, context, external))
         return items, problems
 
     def _external(self, imported: str) -> str | None:

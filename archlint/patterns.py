@@ -38,6 +38,10 @@ class ModuleExpression:
     def has_wildcard(self) -> bool:
         return "*" in self.text
 
+    def names(self, module: str) -> bool:
+        """Whether this expression names `module`."""
+        return bool(self._match(module))
+
     def modules_in(self, modules: Iterable[str]) -> set[str]:
         """The modules of `modules` this expression names."""
         if not self.has_wildcard:

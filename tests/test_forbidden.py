@@ -369,6 +369,63 @@ def test_external_forbidden_module_needs_external_packages_in_the_graph(project)
         "check imports of external packages"]
 
 
+def test_a_module_inside_an_external_package_is_matched_against_what_statements_import(
+        project):
+    """The graph holds an external package as one module (`sqlalchemy`), as grimp does; a
+    forbidden module inside it is matched against the name each statement imports."""
+    project.settings(["app"], include_external_packages=True).files({
+        "app/__init__.py": "",
+        "app/db.py": "import sqlalchemy\nfrom sqlalchemy.orm import Session\n",
+        "app/web/__init__.py": "",
+        "app/web/views.py": "import app.db\nimport os\n",
+        "app/web/forms.py": ("from sqlalchemy import orm\nimport os.path\nfrom os import path\n"
+                             "from os.path import join\nimport sqlalchemy.sql\n"),
+    }).contracts(contract(source='["app.web"]', forbidden='["sqlalchemy.orm", "os.path"]'))
+    report = project.check()
+    assert [(v.importer, v.imported, v.path, v.line) for v in result(report).violations] == [
+        ("app.web.forms", "sqlalchemy.orm", "app/web/forms.py", 1),
+        ("app.web.forms", "os.path", "app/web/forms.py", 2),
+        ("app.web.forms", "os.path", "app/web/forms.py", 3),
+        ("app.web.forms", "os.path", "app/web/forms.py", 4),
+        ("app.web.views", "sqlalchemy.orm", "app/web/views.py", 1),
+    ]
+    assert chains(report)[-1] == [
+        ("app.web.views", "app.db", "app/web/views.py", 1),
+        ("app.db", "sqlalchemy.orm", "app/db.py", 2),
+    ]
+    assert result(report).violations[-1].message == (
+        "app.web.views depends on sqlalchemy.orm through a chain of imports; it is forbidden "
+        "to use it")
+
+
+def test_a_whole_external_package_is_still_the_graph_module(project):
+    project.settings(["app"], include_external_packages=True).files({
+        "app/__init__.py": "", "app/ui.py": "from sqlalchemy.orm import Session\n",
+    }).contracts(contract(source='["app.ui"]', forbidden='["sqlalchemy"]'))
+    assert rows(project.check()) == [("app.ui", "sqlalchemy", "app/ui.py", 1)]
+
+
+def test_a_wildcard_is_one_named_module_for_indirect_violations(project):
+    """`pkg.plugins.*` behind a registry `__init__` that imports every plugin: each importer
+    of the registry is one violation, not one per plugin (300 importers and 300 plugins
+    were 90,000 violations)."""
+    count = 300
+    files = {"app/__init__.py": "", "app/users/__init__.py": "",
+             "app/plugins/__init__.py": "".join(
+                 f"import app.plugins.p{n:03}\n" for n in range(count))}
+    files.update({f"app/plugins/p{n:03}.py": "" for n in range(count)})
+    files.update({f"app/users/u{n:03}.py": "import app.plugins\n" for n in range(count)})
+    files["app/users/direct.py"] = "import app.plugins.p007\n"
+    project.settings(["app"]).files(files).contracts(
+        contract(source='["app.users"]', forbidden='["app.plugins.*"]'))
+    violations = result(project.check()).violations
+    assert len(violations) == count + 1
+    assert [(v.importer, v.imported, v.line) for v in violations[:2]] == [
+        ("app.users.direct", "app.plugins.p007", 1), ("app.users.u000", "app.plugins.*", 1)]
+    assert [(h.importer, h.imported) for h in violations[1].chain] == [
+        ("app.users.u000", "app.plugins"), ("app.plugins", "app.plugins.p000")]
+
+
 # -- ignore -----------------------------------------------------------------------------------
 
 

@@ -5,17 +5,24 @@ pair that overlaps (the same module, or one inside the other) is skipped: with
 `forbidden_modules = ["shop.*"]`, `shop.web` may not import its siblings but may import
 itself. With `as_packages = false` each expression names its modules without their
 descendants.
+
+An indirect violation names the forbidden module the contract lists; the modules a wildcard
+expression matches are one (the expression), so the report grows with the importers, not
+with importers times plugins. A forbidden module inside an external package (`os.path`,
+which the graph holds as `os`, as grimp does) is matched against the names the import
+statements import.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, Violation, is_within
+from ..model import Group, Hop, Violation, is_within
+from ..patterns import ModuleExpression
 from .base import Contract, outermost
 
 
@@ -51,33 +58,105 @@ class ForbiddenContract(Contract):
             return graph.with_descendants([module]) if self.as_packages else {module}
 
         named = self.modules_named(graph, "forbidden_modules")
+        named_as = self._named_as(graph)
+        inside_external = self._imports_inside_external_packages(graph)
         direct: list[tuple[str, str]] = []
         indirect: list[tuple[str, tuple[str, ...]]] = []
+        external_direct: set[Hop] = set()
+        external_chains: dict[tuple[str, str], tuple[Hop, ...]] = {}
         sources = self.modules_named(graph, "source_modules")
         for source in sources:
             apart = [f for f in named if not self._overlap(source, f)]
+            enclosing: list[str] = []
             if self.as_packages:
                 # A source inside another is checked only for what the outer one may import:
                 # its chains are the outer source's, which may not leave it either.
                 enclosing = [s for s in sources if s != source and is_within(source, s)]
                 apart = [f for f in apart
                          if all(self._overlap(outer, f) for outer in enclosing)]
-            if not apart:
-                continue
-            targets = {f: cover(f) for f in (outermost(apart) if self.as_packages else apart)}
+            targets: dict[str, set[str]] = {}
+            for f in outermost(apart) if self.as_packages else apart:
+                targets.setdefault(named_as[f], set()).update(cover(f))
             forbidden = set().union(*targets.values())
             members = cover(source)
-            direct += graph.direct_imports(members, forbidden)
-            if not self.allow_indirect:
-                # A chain may pass through other source modules, never through a forbidden one.
-                indirect += graph.chains_into(members, targets, members | forbidden)
+            # A chain may pass through other source modules, never through a forbidden one.
+            blocked = members | forbidden
+            if targets:
+                direct += graph.direct_imports(members, forbidden)
+                if not self.allow_indirect:
+                    indirect += graph.chains_into(members, targets, blocked)
+            for name, importers in inside_external.items() if not enclosing else ():
+                for importer in members & importers.keys():
+                    external_direct.update(importers[importer])
+                if self.allow_indirect:
+                    continue
+                ends = {m for m in importers if m not in blocked}
+                for _, chain in graph.chains_into(members, {name: ends}, blocked, direct=True):
+                    hops = graph.chain_hops(chain) + (importers[chain[-1]][0],)
+                    best = external_chains.get((chain[0], name))
+                    if best is None or len(hops) < len(best):
+                        external_chains[chain[0], name] = hops
 
         def message_for(importer: str, imported: str, direct: bool) -> str:
             if direct:
                 return f"{importer} imports {imported}, which it is forbidden to use"
             return f"{importer} depends on {imported} through a chain of imports; it is forbidden to use it"
 
-        return self.violations_from(graph, direct, indirect, message_for)
+        violations = self.violations_from(graph, direct, indirect, message_for)
+        violations += [self._violation(hop.importer, hop.imported, (hop,),
+                                       message_for(hop.importer, hop.imported, True))
+                       for hop in external_direct]
+        violations += [self._violation(importer, name, hops, message_for(importer, name, False))
+                       for (importer, name), hops in external_chains.items()]
+        return violations
+
+    def _named_as(self, graph: ProjectGraph) -> dict[str, str]:
+        """The name each forbidden module's indirect violations carry: the module itself
+        when an expression names it outright, else the first wildcard expression matching
+        it. All the modules of `pkg.plugins.*` are one named module, so an importer reaching
+        them through a registry that imports every plugin is one violation, not one per
+        plugin."""
+        named_as = {text: text for text in self.forbidden_modules
+                    if "*" not in text and text in graph.modules}
+        for text in self.forbidden_modules:
+            if "*" in text:
+                for module in ModuleExpression(text).modules_in(graph.modules):
+                    named_as.setdefault(module, text)
+        return named_as
+
+    def _imports_inside_external_packages(self, graph: ProjectGraph
+                                          ) -> dict[str, dict[str, list[Hop]]]:
+        """For the forbidden modules inside an external package (`sqlalchemy.orm`, which
+        the graph holds as `sqlalchemy`): each one named, with every module importing it and
+        the import statements (as hops to the named module), by line."""
+        expressions = [ModuleExpression(text) for text in self.forbidden_modules
+                       if "." in text and _names_external(text, graph)
+                       and not ModuleExpression(text).modules_in(graph.modules)]
+        if not expressions:
+            return {}
+        found: dict[str, dict[str, set[Hop]]] = {}
+        for importer in sorted(graph.files):
+            for item in graph.imported_items(importer):
+                name = self._named_inside(expressions, item.external_names)
+                if name is not None:
+                    hop = item.hop(graph)
+                    found.setdefault(name, {}).setdefault(importer, set()).add(
+                        replace(hop, imported=name))
+        return {name: {importer: sorted(hops) for importer, hops in importers.items()}
+                for name, importers in found.items()}
+
+    def _named_inside(self, expressions: list[ModuleExpression],
+                      candidates: tuple[str, ...]) -> str | None:
+        """The forbidden module a statement imports, of the modules it may name inside an
+        external package (as packages: the module or a package holding it)."""
+        for candidate in candidates:
+            parts = candidate.split(".")
+            names = ([".".join(parts[:end]) for end in range(1, len(parts) + 1)]
+                     if self.as_packages else [candidate])
+            for name in names:
+                if any(expression.names(name) for expression in expressions):
+                    return name
+        return None
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
         return [
