@@ -423,8 +423,10 @@ def dumps(baseline: Baseline, version: str) -> str:
     )
 
 
-def write(path: Path, baseline: Baseline, version: str) -> None:
+def write(path: Path, baseline: Baseline, version: str, *, root: Path | None = None) -> None:
+    """Write the baseline file; with `root`, the project's folder, a symbolic link is written
+    where it leads, never out of the project (see files.write_atomic)."""
     try:
-        write_atomic(path, dumps(baseline, version))
+        write_atomic(path, dumps(baseline, version), root=root)
     except OSError as exc:
         raise UsageError(f"cannot write {shown(path)}: {exc.strerror}") from None

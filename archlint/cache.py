@@ -70,6 +70,8 @@ class ResultCache:
         # build goes on with them).
         self.trees: list[PackageTree] | None = None
         self.store: FactStore | None = None
+        # Why the entry could not be written, once a write failed (the check goes on).
+        self.write_failure: OSError | None = None
         ids = sorted(set(contract_ids))
         selection = [*ids, "+context"] if with_context else ids  # pictures cache apart
         self._key = _key(settings, selection, version)
@@ -183,9 +185,10 @@ class ResultCache:
         """Write the entry; a cache folder that cannot be written costs speed, not the run."""
         try:
             write_cache_file(self._cache_dir, self._name,
-                             pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass
+                             pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),
+                             root=self._settings.root)
+        except OSError as exc:
+            self.write_failure = exc
 
     def _folders_unchanged(self, entry: Entry) -> bool:
         """Every root package where it was, and every folder the walk read with the mtime it

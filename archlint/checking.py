@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -12,6 +12,7 @@ from . import baseline as baselines
 from .cache import ResultCache
 from .discovery import discover_all
 from .errors import ConfigError, UsageError, did_you_mean
+from .files import why_unwritable
 from .model import (
     DIAGNOSTIC_KINDS,
     ContractResult,
@@ -42,7 +43,7 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
           baseline: Path | bool = True, strict_baseline: bool = False,
           use_cache: bool = True, start: Path | None = None,
           with_context: bool = False, progress: Progress | None = None,
-          timings: Timings | None = None) -> Report:
+          timings: Timings | None = None, warn: Callable[[str], None] | None = None) -> Report:
     """The verdict `archlint check` gives on the project configured by `config` (or found from
     `start` upwards).
 
@@ -51,7 +52,9 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
     that is gone fail the run. With `use_cache`, an unchanged project is answered from the
     result cache (see cache.py). `with_context` also records each contract's groups and the
     allowed imports around its violations, which pictures need and plain checks do not pay
-    for. `timings`, when given, receives the time of each phase and contract.
+    for. `timings`, when given, receives the time of each phase and contract. `warn`, when
+    given, is told (once) what did not stop the check but costs the user: a cache folder it
+    could not write.
     """
     settings = load_settings(config, start=start)
     contract_ids = tuple(contract_ids)
@@ -59,7 +62,7 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
     known = None if baseline is False else baselines.for_check(
         settings, None if baseline is True else baseline)
     report = _contracts_checked(settings, contract_ids, use_cache, with_context, progress,
-                                timings)
+                                timings, warn)
     if known is None:
         return report
     return baselines.apply(report, known, strict=strict_baseline,
@@ -82,8 +85,8 @@ class BaselineRecord:
 
 def record_baseline(config: Path | None = None, *, update: bool = False,
                     allow_growth: bool = False, use_cache: bool = True,
-                    start: Path | None = None,
-                    timings: Timings | None = None) -> BaselineRecord:
+                    start: Path | None = None, timings: Timings | None = None,
+                    warn: Callable[[str], None] | None = None) -> BaselineRecord:
     """`archlint baseline`: record the project's current violations in the file of the
     `baseline` setting. An existing file is only ever shrunk to what still occurs, with
     `update` (the ratchet), or set to what occurs now, new violations included, with
@@ -97,7 +100,7 @@ def record_baseline(config: Path | None = None, *, update: bool = False,
     if before is not None and not (update or allow_growth):
         raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
                          "(add new violations to it with --allow-growth)")
-    report = _contracts_checked(settings, (), use_cache, False, None, timings)
+    report = _contracts_checked(settings, (), use_cache, False, None, timings, warn)
     current = baselines.record(report)
     renamed = baselines.renames(before, report) if before is not None else {}
     if before is None or allow_growth:
@@ -106,13 +109,14 @@ def record_baseline(config: Path | None = None, *, update: bool = False,
         after = baselines.shrink(before.renamed(renamed), current)
     written = before is None or after != before or bool(before.duplicates)
     if written:
-        baselines.write(path, after, report.version)
+        baselines.write(path, after, report.version, root=settings.root)  # before it is said
     return BaselineRecord(path, before, after, renamed, written, baselines.apply(report, after))
 
 
 def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_cache: bool,
                        with_context: bool, progress: Progress | None,
-                       timings: Timings | None) -> Report:
+                       timings: Timings | None,
+                       warn: Callable[[str], None] | None = None) -> Report:
     """The report of the checks alone, before any baseline: from the result cache when the
     project is unchanged, else built."""
     cache = None
@@ -121,6 +125,7 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
             cache = ResultCache(settings, contract_ids, __version__, with_context=with_context)
             report = cache.lookup()
         if report is not None:
+            _tell_unwritable(settings, warn, cache.write_failure)
             return report
     # A build: only now load the fact layer, the graph and the contract types.
     from .facts import FactStore, read_project
@@ -146,7 +151,15 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
         facts.save()
         if cache is not None:
             cache.store_report(report, facts, trees)
+            _tell_unwritable(settings, warn, cache.write_failure or store.write_failure)
     return report
+
+
+def _tell_unwritable(settings: Settings, warn: Callable[[str], None] | None,
+                     failure: OSError | None) -> None:
+    if warn is not None and failure is not None:
+        warn(f"cannot write the cache folder {settings.cache_dir} ({why_unwritable(failure)}): "
+             "checked without updating it (make it writable, or pass --no-cache)")
 
 
 def check_graph(settings: Settings, contracts: list[Contract], graph: ProjectGraph, *,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import sys
 import time
 import traceback
@@ -112,7 +113,7 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
                            baseline=_baseline_choice(baseline_file, no_baseline),
                            strict_baseline=strict_baseline, use_cache=not no_cache,
                            with_context=graphs_folder is not None, progress=progress,
-                           timings=_timings())
+                           timings=_timings(), warn=_warn_once())
     finally:
         if progress is not None:
             progress.clear()
@@ -123,7 +124,7 @@ def check(config: Path | None, contract_ids: tuple[str, ...], output_format: str
         buffer = io.StringIO()
         render(report, buffer, show_baselined=show_baselined)
         try:
-            write_atomic(output, buffer.getvalue())
+            write_atomic(output, buffer.getvalue(), root=settings.root)
         except OSError as exc:
             raise ArchlintError(f"cannot write {output}: {exc.strerror}") from None
         click.echo(summary_line(report))
@@ -171,7 +172,8 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
         out = settings.root / settings.graphs
     report = run_check(settings.config_file, contract_ids=contract_ids,
                        baseline=_baseline_choice(baseline_file, no_baseline),
-                       use_cache=not no_cache, with_context=True, timings=_timings())
+                       use_cache=not no_cache, with_context=True, timings=_timings(),
+                       warn=_warn_once())
     with step(_timings(), "draw"):
         _draw(report, out, formats or DEFAULT_FORMATS, depth=depth,
               draw_kept=bool(contract_ids), err=False, root=settings.root,
@@ -274,7 +276,8 @@ def fix(config: Path | None, contract_ids: tuple[str, ...], mode: str, no_cache:
     from .fix import fix as run_fix  # libcst loads only when fixing
 
     outcome = run_fix(config, contract_ids=contract_ids, write=mode == "write",
-                      use_cache=not no_cache, timings=_timings())
+                      use_cache=not no_cache, timings=_timings(),
+                      warn=_warn_once())
     plan = outcome.plan
     if not outcome.written:
         for file_fix in plan.files:
@@ -310,7 +313,7 @@ def migrate(path: Path | None) -> int:
     from .migrate import migrate as run_migrate
 
     migration, written = run_migrate(path, start=Path.cwd())
-    root = migration.source.resolve().parent
+    root = Path(os.path.abspath(migration.source)).parent
     click.echo(f"read {migration.source.name}: {plural(len(migration.contracts), 'contract')}")
     for target in written:
         click.echo(f"wrote {target.relative_to(root).as_posix()}")
@@ -334,7 +337,8 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
                      no_cache: bool) -> int:
     """Record the current violations so that `check` fails only on new ones."""
     done = record_baseline(config, update=update, allow_growth=allow_growth,
-                           use_cache=not no_cache, timings=_timings())
+                           use_cache=not no_cache, timings=_timings(),
+                           warn=_warn_once())
     for old, new in done.renamed.items():
         click.echo(f"the entries of contract '{old}', which no contract has, are recorded "
                    f"under '{new}'")
@@ -386,6 +390,18 @@ def init(no_cache: bool) -> int:
     click.echo(f"wrote {shown(done.baseline_file)}: {_recorded(done.recorded)}")
     click.echo("`archlint check` passes now, and fails on the next new violation")
     return EXIT_OK
+
+
+def _warn_once() -> Callable[[str], None]:
+    """A warning line on standard error for each distinct message of one command (`fix`
+    checks twice, and must not say the same thing twice)."""
+    said: set[str] = set()
+
+    def warn(message: str) -> None:
+        if message not in said:
+            said.add(message)
+            click.echo(printable(f"archlint: warning: {message}"), err=True)
+    return warn
 
 
 def _escape_what_cannot_be_encoded(stream: object) -> None:

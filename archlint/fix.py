@@ -20,7 +20,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,22 +98,26 @@ class FixOutcome:
 
 def fix(config: Path | None = None, *, contract_ids: Iterable[str] = (), write: bool = False,
         use_cache: bool = True, start: Path | None = None,
-        timings: Timings | None = None) -> FixOutcome:
-    """Plan the fixes of the project's violations; with `write`, apply them and check again."""
+        timings: Timings | None = None,
+        warn: Callable[[str], None] | None = None) -> FixOutcome:
+    """Plan the fixes of the project's violations; with `write`, apply them and check again.
+    `warn` is passed to each check."""
     settings = load_settings(config, start=start)
     selected = tuple(contract_ids)
     report = check(settings.config_file, contract_ids=selected, use_cache=use_cache,
-                   timings=timings)
+                   timings=timings, warn=warn)
     plan = plan_fixes(report, settings.root)
     if not write or not plan.files:
         return FixOutcome(plan, written=False, after=report if write else None)
     for file_fix in plan.files:
         try:
-            write_atomic(settings.root / file_fix.path, file_fix.after.encode(file_fix.encoding))
+            write_atomic(settings.root / file_fix.path, file_fix.after.encode(file_fix.encoding),
+                         root=settings.root)
         except OSError as exc:
             raise ArchlintError(f"cannot write {file_fix.path}: {exc.strerror}") from None
     with step(timings, "check again"):
-        after = check(settings.config_file, contract_ids=selected, use_cache=use_cache)
+        after = check(settings.config_file, contract_ids=selected, use_cache=use_cache,
+                      warn=warn)
     return FixOutcome(plan, written=True, after=after)
 
 

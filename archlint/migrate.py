@@ -141,7 +141,7 @@ def convert(path: Path) -> Migration:
         raise UsageError(f"{path.name}: no root_package or root_packages to migrate")
     settings: dict[str, Any] = {"root_packages": roots}
     migration = Migration(path, settings)
-    source_roots = _source_roots(path.resolve().parent, roots, migration.not_carried)
+    source_roots = _source_roots(_folder_of(path), roots, migration.not_carried)
     if source_roots:
         settings["source_roots"] = source_roots
     settings["contracts"] = ["contracts"]
@@ -160,13 +160,18 @@ def convert(path: Path) -> Migration:
     return migration
 
 
+def _folder_of(source: Path) -> Path:
+    """The project's folder: the one the configuration file is in, a symbolic link too."""
+    return Path(os.path.abspath(source)).parent
+
+
 def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[Path]]:
     """Convert and write; returns the migration and the files written (in order)."""
     source = path if path is not None else find_source(start)
     if not source.is_file():
         raise UsageError(f"{source} does not exist")
     migration = convert(source)
-    root = source.resolve().parent
+    root = _folder_of(source)
     contract_files = [root / "contracts" / f"{c['id']}.toml" for c in migration.contracts]
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
@@ -187,9 +192,9 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
     written: list[Path] = []
     try:
         for table, target in zip(migration.contracts, contract_files):
-            write_atomic(target, "[[contracts]]\n" + _toml_table(table))
+            write_atomic(target, "[[contracts]]\n" + _toml_table(table), root=root)
             written.append(target)
-        write_atomic(settings_file, settings_text)
+        write_atomic(settings_file, settings_text, root=root)
     except OSError as exc:  # all or nothing: a rerun must not find half a migration
         for done in written:
             done.unlink(missing_ok=True)

@@ -109,22 +109,23 @@ def init(root: Path, *, use_cache: bool = True, timings: Timings | None = None) 
     contents = {contract_file: text,
                 baseline_file: baseline.dumps(recorded, report.version),
                 config_file: config_text}
-    _write_all(contents, created_folder=None if contract_file.parent.exists()
+    _write_all(root, contents, created_folder=None if contract_file.parent.exists()
                else contract_file.parent)
     return Initialized(layout, names, main, proposal, config_file, contract_file,
                        baseline_file, recorded)
 
 
-def _write_all(contents: dict[Path, str], created_folder: Path | None) -> None:
-    """Write the files in order, each atomically, the settings file last; on any failure or
-    interruption before it, remove the ones written (and the folder made for them)."""
+def _write_all(root: Path, contents: dict[Path, str], created_folder: Path | None) -> None:
+    """Write the files in order, each atomically (never out of `root`, the project), the
+    settings file last; on any failure or interruption before it, remove the ones written (and
+    the folder made for them)."""
     written: list[Path] = []
     try:
         with _stopping_on_sigterm():
             for path, text in contents.items():
                 written.append(path)  # before: an interruption may come as it returns
                 try:
-                    write_atomic(path, text)
+                    write_atomic(path, text, root=root)
                 except OSError as exc:
                     raise UsageError(f"cannot write {shown(path)}: {exc.strerror}") from None
     except BaseException:

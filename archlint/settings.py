@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass, field
@@ -39,18 +40,25 @@ class Settings:
 
     def relative(self, path: Path) -> str:
         """A path as reports show it: relative to the project root, forward slashes."""
-        try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate, root in ((Path(os.path.abspath(path)), self.root),
+                                (path.resolve(), self.root.resolve())):
+            try:
+                return candidate.relative_to(root).as_posix()
+            except ValueError:
+                continue
+        return path.as_posix()
 
 
 def shown(path: Path) -> str:
-    """A path as messages show it: relative to the working directory when inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    """A path as messages show it: relative to the working directory when inside it, as the
+    user wrote it (a symbolic link is named, not where it leads)."""
+    cwd = Path.cwd()
+    for candidate, base in ((Path(os.path.abspath(path)), cwd), (path.resolve(), cwd.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def read_toml(path: Path, name: str | None = None) -> dict[str, Any]:
@@ -123,7 +131,8 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
             )])
     elif not config.is_file():
         raise ConfigError([Problem("configuration file not found", file=shown(config))])
-    config = config.resolve()
+    # The project is where the configuration file is, a symbolic link to a shared one too.
+    config = Path(os.path.abspath(config))
     data = read_toml(config)
     if config.name == "archlint.toml":
         table = data

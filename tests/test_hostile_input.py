@@ -505,3 +505,149 @@ def test_nested_containers_name_the_layers_of_their_own_container(project):
         "      import app.a.b",
         "      app.a.a imports app.a.b, but layers app.a.a and app.a.b are independent siblings",
     ]
+
+
+# -- caches archlint cannot write --------------------------------------------------------------
+
+CACHE_WARNING = ("archlint: warning: cannot write the cache folder .archlint_cache ({reason}): "
+                 "checked without updating it (make it writable, or pass --no-cache)")
+
+
+def violation_lines(out: str) -> list[str]:
+    return [line for line in out.splitlines() if "->" in line]
+
+
+@pytest.mark.parametrize(("blocker", "reason"), [
+    (".archlint_cache", "a file is in the way"), (".archlint_cache/results", "a file is in the way")])
+def test_a_cache_folder_that_is_a_file_costs_speed_not_the_run(project, blocker, reason):
+    app(project, {"app/a.py": "import app.b\n"})
+    (project.root / blocker).parent.mkdir(exist_ok=True)
+    (project.root / blocker).write_text("not a folder\n")
+    for _ in range(2):  # the second run reads what it could, and says so again
+        result = project.cli("check")
+        assert result.code == 1
+        assert violation_lines(result.out) == ["  app/a.py:1  app.a -> app.b"]
+        assert result.err.splitlines() == [CACHE_WARNING.format(reason=reason)]
+    assert (project.root / blocker).read_text() == "not a folder\n"
+
+
+def test_a_cache_folder_that_is_a_link_out_of_the_project_is_not_written(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    app(project, {"app/a.py": "import app.b\n"})
+    os.symlink(outside, project.root / ".archlint_cache")
+    result = project.cli("check")
+    assert (result.code, violation_lines(result.out)) == (1, ["  app/a.py:1  app.a -> app.b"])
+    assert result.err.splitlines() == [CACHE_WARNING.format(
+        reason=f"a symbolic link leads it to {outside.resolve()}/.gitignore, outside the project")]
+    assert list(outside.iterdir()) == []
+
+
+def run_without_write_permission(project, *argv: str) -> subprocess.CompletedProcess:
+    """`python -m archlint ARGV` in the project, unable to write where permissions forbid it:
+    as root, without the capabilities that let root write any file (util-linux's setpriv
+    drops them), so a read-only folder binds root as it binds anyone."""
+    command = [sys.executable, "-m", "archlint", *argv]
+    if os.geteuid() == 0:
+        import shutil
+
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "running as root, this test needs util-linux's setpriv"
+        command = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", *command]
+    return subprocess.run(command, cwd=project.root, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("left_by_sudo", [False, True])
+def test_a_read_only_cache_costs_speed_not_the_run(project, left_by_sudo):
+    """A read-only checkout (no cache folder, a root folder that cannot take one), or a
+    cache folder left read-only by `sudo archlint check` with an entry that is stale now."""
+    app(project, {"app/a.py": "import app.b\n"})
+    if left_by_sudo:
+        assert project.cli("check").code == 1
+        project.files({"app/c.py": "import app.b\n"})
+        locked = [project.root / ".archlint_cache", project.root / ".archlint_cache/results"]
+    else:
+        locked = [project.root]
+    for folder in locked:
+        folder.chmod(0o555)
+    try:
+        done = run_without_write_permission(project, "check")
+    finally:
+        for folder in locked:
+            folder.chmod(0o755)
+    assert done.returncode == 1, done.stderr
+    expected = ["  app/a.py:1  app.a -> app.b"] + (["  app/c.py:1  app.c -> app.b"]
+                                                   if left_by_sudo else [])
+    assert violation_lines(done.stdout) == expected
+    assert done.stderr.splitlines() == [CACHE_WARNING.format(reason="Permission denied")]
+
+
+# -- writes through symbolic links -------------------------------------------------------------
+
+def test_a_symlinked_baseline_is_written_where_it_leads(project):
+    app(project, {"app/a.py": "import app.b\n"})
+    (project.root / "shared").mkdir()
+    os.symlink("../shared/baseline.json", project.root / "contracts" / "baseline.json")
+    result = project.cli("baseline", "--no-cache")
+    assert result.code == 0, result.err
+    assert os.readlink(project.root / "contracts" / "baseline.json") == "../shared/baseline.json"
+    recorded = json.loads((project.root / "shared" / "baseline.json").read_text())
+    assert [v["importer"] for v in recorded["violations"]] == ["app.a"]
+    assert project.cli("check", "--no-cache").code == 0  # read back through the link
+
+
+def test_a_baseline_link_out_of_the_project_is_refused_and_nothing_is_claimed(
+        project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("home") / ".bashrc"
+    app(project, {"app/a.py": "import app.b\n"})
+    os.symlink(outside, project.root / "contracts" / "baseline.json")
+    result = project.cli("baseline", "--no-cache")
+    assert (result.code, result.out, result.err) == (
+        2, "", f"archlint: error: cannot write contracts/baseline.json: a symbolic link leads "
+               f"it to {outside}, outside the project\n")
+    assert not outside.exists()
+
+
+def test_a_report_is_written_where_its_link_leads_and_never_out_of_the_project(
+        project, tmp_path_factory):
+    app(project, {"app/a.py": "import app.b\n"})
+    (project.root / "reports").mkdir()
+    os.symlink("reports/latest.json", project.root / "report.json")
+    result = project.cli("check", "--no-cache", "--format", "json", "--output", "report.json")
+    assert result.code == 1 and result.out.endswith("report written to report.json\n")
+    assert (project.root / "report.json").is_symlink()
+    assert json.loads((project.root / "reports" / "latest.json").read_text())["summary"][
+        "violations"] == 1
+    outside = tmp_path_factory.mktemp("runner") / "credentials"
+    outside.write_text("secret\n")
+    os.symlink(outside, project.root / "ci-report.json")
+    result = project.cli("check", "--no-cache", "--output", "ci-report.json")
+    assert (result.code, result.out, result.err) == (
+        2, "", f"archlint: error: cannot write ci-report.json: a symbolic link leads it to "
+               f"{outside}, outside the project\n")
+    assert outside.read_text() == "secret\n"
+
+
+def test_migrate_appends_to_the_pyproject_a_link_leads_to(project):
+    importlinter_pyproject(project, PURE + 'source_modules = ["mypackage.high"]\n'
+                                           'forbidden_modules = ["mypackage.low"]')
+    (project.root / "config").mkdir()
+    os.replace(project.root / "pyproject.toml", project.root / "config" / "pyproject.toml")
+    os.symlink("config/pyproject.toml", project.root / "pyproject.toml")
+    assert project.cli("migrate").code == 0
+    assert (project.root / "pyproject.toml").is_symlink()
+    assert "[tool.archlint]" in (project.root / "config" / "pyproject.toml").read_text()
+    assert project.cli("check", "--no-cache").code == 1
+
+
+def test_a_graphs_folder_linked_out_of_the_project_is_refused(project, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("www")
+    (outside / "no-b.svg").write_text("someone else's picture\n")
+    app(project, {"app/a.py": "import app.b\n"})
+    os.symlink(outside, project.root / "graphs")
+    result = project.cli("graph", "--no-cache")
+    assert (result.code, result.err) == (
+        2, f"archlint: error: cannot write to {project.root}/graphs: a symbolic link leads it "
+           f"to {outside}, "
+           "outside the project\n")
+    assert [p.name for p in outside.iterdir()] == ["no-b.svg"]

@@ -357,10 +357,10 @@ def test_a_failed_init_removes_what_it_wrote(project, monkeypatch):
     project.files({"app/__init__.py": "", "app/a.py": ""})
     real = scaffold.write_atomic
 
-    def fail_on_the_baseline(path, text):
+    def fail_on_the_baseline(path, text, root=None):
         if path.name == "baseline.json":
             raise OSError(28, "No space left on device")
-        real(path, text)
+        real(path, text, root=root)
 
     monkeypatch.setattr(scaffold, "write_atomic", fail_on_the_baseline)
     result = project.cli("init", "--no-cache")
@@ -373,8 +373,8 @@ def test_sigterm_while_writing_leaves_nothing_behind(project, monkeypatch):
     project.files({"app/__init__.py": "", "app/a.py": "", "pyproject.toml": "[project]\n"})
     real = scaffold.write_atomic
 
-    def terminated_after_the_contracts(path, text):
-        real(path, text)
+    def terminated_after_the_contracts(path, text, root=None):
+        real(path, text, root=root)
         if path.name == "architecture.toml":
             os.kill(os.getpid(), signal.SIGTERM)  # a CI timeout
 

@@ -457,10 +457,10 @@ def test_bad_values_are_usage_errors_and_nothing_is_written(project):
 def test_a_write_that_fails_leaves_no_contract_file(project, monkeypatch):
     import archlint.migrate
 
-    def full_disk(path, content):
+    def full_disk(path, content, **options):
         if path.name == "archlint.toml":
             raise OSError(28, "No space left on device", str(path))
-        write_atomic(path, content)
+        write_atomic(path, content, **options)
 
     write_atomic = archlint.migrate.write_atomic
     monkeypatch.setattr(archlint.migrate, "write_atomic", full_disk)

@@ -136,7 +136,7 @@ class ProjectFacts:
                 for problem in top.unread]
 
     def save(self) -> None:
-        self._store.save()
+        self._store.save(self.root)
 
 
 def read_project(root: Path, trees: list[PackageTree], store: FactStore,

@@ -38,6 +38,7 @@ class FactStore:
                         "python": list(sys.version_info[:2])}
         self._entries: dict[str, list[Any]] = self._read() if self._path is not None else {}
         self._dirty = False
+        self.write_failure: OSError | None = None  # why `save` could not write, if it could not
 
     def facts(self, relative: str, module: str, stamp: Stamp | None,
               digest: str | None = None) -> FileFacts | None:
@@ -130,14 +131,17 @@ class FactStore:
             del self._entries[relative]
         self._dirty = self._dirty or bool(gone)
 
-    def save(self) -> None:
+    def save(self, root: Path) -> None:
         """Write the cache when something changed; a cache that cannot be written is skipped
-        (the next run reads the files again)."""
+        (the next run reads the files again) and the reason kept in `write_failure`. `root`
+        is the project's folder, which no write may leave through a symbolic link."""
         if self._cache_dir is None or not self._dirty:
             return
         try:
-            write_cache_file(self._cache_dir, FILE_NAME, marshal.dumps([self._header, self._entries]))
-        except OSError:
+            write_cache_file(self._cache_dir, FILE_NAME,
+                             marshal.dumps([self._header, self._entries]), root=root)
+        except OSError as exc:
+            self.write_failure = exc
             return
         self._dirty = False
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ArchlintError
-from ..files import write_atomic
+from ..files import destination, write_atomic
 from ..model import Report
 from . import DEFAULT_FORMATS
 from .dot import (
@@ -49,6 +49,8 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     """
     written = Written()
     try:
+        if root is not None:  # no picture is written, nor one removed, out of the project
+            destination(out, root)
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ArchlintError(f"cannot write to {out}: {exc.strerror}") from None
@@ -93,14 +95,14 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
             if fmt not in outputs:  # drawn before in another format: now out of date
                 path.unlink(missing_ok=True)
                 continue
-            _write(path, outputs[fmt])
+            _write(path, outputs[fmt], root)
             written.files.append(path)
             names[result.id].append(path.name)
     if "html" in wanted:
         path = out / "index.html"
         missing = "" if graphviz else f"No picture: {GRAPHVIZ_MISSING}."
         sources = _relative(root, out) if root is not None else None
-        _write(path, index_page(report, svgs, names, targets, sources, missing).encode())
+        _write(path, index_page(report, svgs, names, targets, sources, missing).encode(), root)
         written.files.append(path)
     return written
 
@@ -122,8 +124,8 @@ def _graphviz(source: str, fmt: str, contract_id: str) -> bytes:
         raise ArchlintError(f"Graphviz's dot failed to draw '{contract_id}': {exc}") from None
 
 
-def _write(path: Path, data: bytes) -> None:
+def _write(path: Path, data: bytes, root: Path | None) -> None:
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, root=root)
     except OSError as exc:
         raise ArchlintError(f"cannot write {path}: {exc.strerror}") from None
