@@ -200,7 +200,7 @@ def test_kept_contracts_are_drawn_only_on_request(project):
     run = project.cli("graph", "--out", "out", "--format", "dot", "--format", "html")
     assert run.out == ("graphs: nothing to draw (every contract kept; --contract ID draws a "
                        "kept one) in out, open out/index.html\n")
-    assert sorted(p.name for p in (project.root / "out").iterdir()) == ["index.html"]
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [".archlint-drawn", "index.html"]
 
     project.cli("graph", "--out", "out", "--format", "dot", "--contract", "layers")
     graph = parse_dot(project.root / "out" / "layers.dot")
@@ -268,7 +268,7 @@ def test_svg_from_real_dot_parses_and_holds_the_violating_edge(project):
     run = project.cli("graph", "--out", "out")
     assert run.code == 0 and run.err == ""
     assert sorted(p.name for p in (project.root / "out").iterdir()) == [
-        "index.html", "layers.dot", "layers.svg"]
+        ".archlint-drawn", "index.html", "layers.dot", "layers.svg"]
     svg = ElementTree.parse(project.root / "out" / "layers.svg").getroot()
     ns = {"svg": "http://www.w3.org/2000/svg"}
     edges = {g.get("id"): g for g in svg.iter("{http://www.w3.org/2000/svg}g")
@@ -298,7 +298,7 @@ def test_without_graphviz_dot_mermaid_and_html_are_still_written(project, monkey
     assert run.code == 0
     assert run.err == f"archlint: warning: {INSTALL_GRAPHVIZ}\n"
     assert sorted(p.name for p in (project.root / "out").iterdir()) == [
-        "index.html", "layers.dot", "layers.mmd"]
+        ".archlint-drawn", "index.html", "layers.dot", "layers.mmd"]
     html = (project.root / "out" / "index.html").read_text()
     assert "<svg" not in html
     assert "No picture: Graphviz&#x27;s dot was not found." in html
@@ -332,7 +332,29 @@ def test_a_format_not_drawn_again_is_removed(project):
     layered(project)
     project.cli("graph", "--out", "out", "--format", "dot", "--format", "mermaid")
     project.cli("graph", "--out", "out", "--format", "dot")
-    assert sorted(p.name for p in (project.root / "out").iterdir()) == ["layers.dot"]
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [
+        ".archlint-drawn", "layers.dot"]
+
+
+def test_pictures_of_renamed_and_deleted_contracts_are_removed(project):
+    """The folder lists what archlint drew in it (`.archlint-drawn`); the next drawing
+    removes those files it does not draw again, and nothing else."""
+    layered(project).contracts(LAYERS + LAYERS.replace('id = "layers"', 'id = "deleted"'))
+    (project.root / "out").mkdir()
+    (project.root / "out" / "README.md").write_text("our notes\n")
+    (project.root / "out" / "architecture.svg").write_text("<svg/>\n")
+    assert project.cli("graph", "--out", "out", "--format", "dot", "--format", "html").code == 0
+    project.contracts(LAYERS.replace('id = "layers"', 'id = "renamed"'))
+    assert project.cli("graph", "--out", "out", "--format", "dot", "--format", "html").code == 0
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [
+        ".archlint-drawn", "README.md", "architecture.svg", "index.html", "renamed.dot"]
+    page = (project.root / "out" / "index.html").read_text()
+    assert "renamed" in page and "deleted" not in page and 'id="layers"' not in page
+    assert (project.root / "out" / ".archlint-drawn").read_text() == (
+        "# archlint drew these files; it removes those it does not draw again\n"
+        "index.html\nrenamed.dot\n")
+    project.cli("graph", "--out", "out", "--format", "dot")  # no page drawn: the old one goes
+    assert not (project.root / "out" / "index.html").exists()
 
 
 # -- check --graphs ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -41,8 +42,10 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
                  root: Path | None = None, project_map: bool = False) -> Written:
     """Draw every broken contract (every contract with `draw_kept`) into `out`.
 
-    Files of contracts no longer drawn (now kept) are removed, so a folder of pictures checked
-    into a repository never shows a violation that is gone. Every file is written atomically.
+    Files of contracts no longer drawn (now kept, renamed, deleted) are removed, so a folder
+    of pictures checked into a repository never shows a violation that is gone: the folder
+    lists what archlint drew in it (DRAWN), and whatever of that is not drawn again goes;
+    no other file is touched. Every file is written atomically.
     `root`, the project's folder, lets index.html link each violation to its source file.
     With `project_map`, the map of the whole project is drawn too (`project_map.*`, and at
     the top of index.html).
@@ -104,7 +107,34 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
         sources = _relative(root, out) if root is not None else None
         _write(path, index_page(report, svgs, names, targets, sources, missing).encode(), root)
         written.files.append(path)
+    _forget_what_is_not_drawn_again(out, {path.name for path in written.files}, root)
     return written
+
+
+def _forget_what_is_not_drawn_again(out: Path, now: set[str], root: Path | None) -> None:
+    """Remove the files an earlier drawing wrote that this one did not, then list this one's
+    (only plain names of this folder are ever removed: the list is a file anyone can edit)."""
+    try:
+        before = (out / DRAWN).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        before = []
+    for name in before:
+        if name not in now and _is_drawn_name(name):
+            (out / name).unlink(missing_ok=True)
+    listing = "".join(f"{name}\n" for name in sorted(now))
+    _write(out / DRAWN, f"{_DRAWN_HEADER}\n{listing}".encode(), root)
+
+
+DRAWN = ".archlint-drawn"
+_DRAWN_HEADER = "# archlint drew these files; it removes those it does not draw again"
+
+
+def _is_drawn_name(name: str) -> bool:
+    """A name archlint may have drawn: `index.html`, or a contract id (or the map) with one
+    of the picture suffixes; never a path, never a hidden file."""
+    stem, dot, suffix = name.rpartition(".")
+    return name == "index.html" or (bool(dot) and f".{suffix}" in _SUFFIX.values()
+                                     and re.fullmatch(r"[a-z0-9][a-z0-9_-]*", stem) is not None)
 
 
 def _relative(root: Path, out: Path) -> str | None:
