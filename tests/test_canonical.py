@@ -443,6 +443,43 @@ def test_type_checking_imports_are_skipped_when_the_graph_excludes_them(project)
     ]
 
 
+def test_a_module_that_sets_type_checking_itself_keeps_its_imports(project):
+    """`TYPE_CHECKING = True` at module level makes the block run: its imports are real
+    imports, even when the graph leaves type-checking imports out."""
+    chatapp(project, {
+        "chatapp/routes/ws.py": """
+            TYPE_CHECKING = True
+
+            if TYPE_CHECKING:
+                from chatapp.websocket_core.manager import WebSocketManager
+        """,
+    }, exclude_type_checking_imports=True)
+    assert found(project.check()) == [
+        ("chatapp.routes.ws", "chatapp.websocket_core.manager", "WebSocketManager",
+         "chatapp/routes/ws.py", 4, f"from {CANON} import WebSocketManager"),
+    ]
+
+
+def test_a_fullwidth_name_is_the_name_python_reads(project):
+    """`Ｔhing` with a fullwidth T is `Thing` to Python (NFKC), so it cannot evade the
+    symbol rule."""
+    project.settings(["pkg"]).files({
+        "pkg/__init__.py": "", "pkg/core.py": "class Thing:\n    pass\n",
+        "pkg/legacy.py": "from pkg.core import Thing\n",
+        "pkg/app.py": "from pkg.legacy import \uff34hing\n",
+    }).contracts("""
+        [[contracts]]
+        id = "thing"
+        type = "canonical"
+        package = "pkg.core"
+        canonical = ["pkg.core"]
+        symbols = { Thing = "pkg.core" }
+    """)
+    assert found(project.check(), "thing") == [
+        ("pkg.app", "pkg.legacy", "Thing", "pkg/app.py", 1, "from pkg.core import Thing"),
+    ]
+
+
 # -- allow, importers, ignore -----------------------------------------------------------------
 
 

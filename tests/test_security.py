@@ -149,3 +149,36 @@ def test_hostile_text_cannot_forge_a_github_workflow_command(project):
         "def f(: # %250A::error file=x.py::forged",
         "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 file did not parse",
     ]
+
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+
+
+def test_a_link_to_a_file_outside_the_project_is_never_read(project, tmp_path_factory):
+    """A repository can hold `app/settings.py -> ~/.aws/credentials`; read as Python, its
+    `key = value` lines are assignments a `unique` contract would print with their text."""
+    home = tmp_path_factory.mktemp("home")
+    (home / ".aws").mkdir()
+    (home / ".aws" / "credentials").write_text(
+        f"[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {SECRET}\n")
+    project.settings(["app"]).files({
+        "app/__init__.py": "", "app/a.py": "aws_secret_access_key = None\n",
+    }).contracts("""
+        [[contracts]]
+        id = "one-definition"
+        type = "unique"
+        packages = ["app"]
+        names = ["*"]
+    """)
+    os.symlink(home / ".aws" / "credentials", project.root / "app" / "settings.py")
+    for fmt in ("text", "json", "sarif", "github"):
+        result = project.cli("check", "--no-cache", "--format", fmt)
+        assert result.code == 1
+        assert SECRET not in result.out + result.err and "AKIA" not in result.out
+    assert "app/settings.py:1  unreadable-file  a symbolic link to a file outside the project: " \
+           "not read" in project.cli("check").out
+    project.cli("graph", "--contract", "one-definition", "--out", "pictures", "--no-cache")
+    assert not any(SECRET in path.read_text(errors="replace")
+                   for path in (project.root / "pictures").iterdir())
+    assert not any(SECRET.encode() in path.read_bytes()
+                   for path in (project.root / ".archlint_cache").rglob("*") if path.is_file())
