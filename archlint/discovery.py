@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, Problem
+from .files import is_inside
 from .patterns import compile_path_glob
 from .settings import Settings
 
@@ -239,8 +240,19 @@ def discover_all(settings: Settings) -> list[PackageTree]:
                     f"in {folders}", key="root_packages")
             for name in missing
         ])
+    inside = os.path.realpath(settings.root)
+    linked_out = []
+    for name in settings.root_packages:
+        target = os.path.realpath(locate_package(settings.root, name, settings.source_roots))
+        if not is_inside(target, inside):
+            linked_out.append(Problem(
+                f"root package '{name}' leads through a symbolic link to {target}, outside the "
+                "project: archlint reads only the project's files", key="root_packages"))
+    if linked_out:
+        raise ConfigError(linked_out)
     return [discover(settings.root, name, exclude, settings.source_roots)
             for name in settings.root_packages]
+
 
 
 def contract_files(settings: Settings) -> list[Path]:

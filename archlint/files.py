@@ -54,13 +54,14 @@ def destination(path: Path, root: Path) -> Path:
     """The file a write to `path` changes: where its symbolic links lead. LinkLeavesProject
     when `path` is inside `root` and the links lead out of it."""
     target = os.path.realpath(path)
-    if _inside(os.path.abspath(path), os.path.abspath(root)) and not _inside(
+    if is_inside(os.path.abspath(path), os.path.abspath(root)) and not is_inside(
             target, os.path.realpath(root)):
         raise LinkLeavesProject(path, target)
     return Path(target)
 
 
-def _inside(path: str, folder: str) -> bool:
+def is_inside(path: str, folder: str) -> bool:
+    """Whether an absolute path is `folder` or lies below it (both as strings, normalised)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 

@@ -182,3 +182,23 @@ def test_a_link_to_a_file_outside_the_project_is_never_read(project, tmp_path_fa
                    for path in (project.root / "pictures").iterdir())
     assert not any(SECRET.encode() in path.read_bytes()
                    for path in (project.root / ".archlint_cache").rglob("*") if path.is_file())
+
+
+def test_a_root_package_linked_out_of_the_project_is_refused(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "app").mkdir()
+    (elsewhere / "app" / "__init__.py").write_text(f"aws_secret_access_key = '{SECRET}'\n")
+    (elsewhere / "app" / "b.py").write_text(f"aws_secret_access_key = '{SECRET}'\n")
+    project.settings(["app"]).contracts("""
+        [[contracts]]
+        id = "one-definition"
+        type = "unique"
+        packages = ["app"]
+        names = ["*"]
+    """)
+    os.symlink(elsewhere / "app", project.root / "app")
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.out, result.err) == (2, "", (
+        "archlint: error: key 'root_packages': root package 'app' leads through a symbolic "
+        f"link to {elsewhere / 'app'}, outside the project: archlint reads only the project's "
+        "files\n"))
