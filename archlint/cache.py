@@ -44,7 +44,7 @@ from .discovery import (
     stamp_of,
 )
 from .files import write_cache_file
-from .model import Report
+from .model import DIAGNOSTIC_KINDS, Report
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -89,6 +89,7 @@ class ResultCache:
                 return None
             return self._still_valid(entry)
         except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
+            self.trees = None  # nothing of an entry that cannot be read is used for the build
             return None  # an entry this archlint cannot read is a miss, never an error
 
     def _still_valid(self, entry: Entry) -> Report | None:
@@ -114,7 +115,10 @@ class ResultCache:
                 entry.update(walk)
             self._write(entry)
         report = entry["report"]
-        return report if isinstance(report, Report) else None
+        if not isinstance(report, Report) or any(
+                d.kind not in DIAGNOSTIC_KINDS for d in report.diagnostics):
+            return None  # every later stage looks a diagnostic's kind up in the catalogue
+        return report
 
     def _same_facts(self, edited: list[SourceFile], recorded: dict[str, Record]) -> bool:
         """Whether every edited file still says what the checks read of it: the same bytes,
@@ -227,7 +231,16 @@ def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> l
     stamps = {source.relative: source.stamp for source in edited}
     files_of: dict[str, list[SourceFile]] = {}
     root = settings.root
+    if not all(type(name) is str and type(directory) is str and _texts(folders)
+               and _text_pairs(unlisted) and _texts(without) and _text_pairs(shadowed)
+               for name, directory, folders, unlisted, without, shadowed in entry["trees"]):
+        raise ValueError("trees of another shape")  # the build would take them as they are
+    if not all(type(relative) is str and (mtime is None or type(mtime) is int)
+               for relative, mtime in entry["listed"]):
+        raise ValueError("folders of another shape")
     for relative, (stamp, _, _, module, _, tree) in entry["files"].items():
+        if type(module) is not str or type(tree) is not str or not _is_stamp(stamp):
+            raise ValueError(f"the record of {relative} has another shape")
         stamp = stamps[relative] if relative in stamps else tuple(stamp) if stamp else None
         files_of.setdefault(tree, []).append(
             SourceFile(module, f"{root}{os.sep}{relative}", relative, stamp))
@@ -242,6 +255,19 @@ def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> l
                     shadowed=tuple(tuple(s) for s in shadowed))
         for name, directory, folders, unlisted, without, shadowed in entry["trees"]
     ]
+
+
+def _texts(value: object) -> bool:
+    return type(value) is list and all(type(item) is str for item in value)
+
+
+def _text_pairs(value: object) -> bool:
+    return type(value) is list and all(_texts(item) and len(item) == 2 for item in value)
+
+
+def _is_stamp(value: object) -> bool:
+    return value is None or (type(value) is list and len(value) == 4
+                             and all(type(item) is int for item in value))
 
 
 def _digest(data: bytes) -> str:

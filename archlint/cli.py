@@ -436,11 +436,15 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(printable(f"archlint: error: {exc}"), err=True)
         return EXIT_USAGE
     except Exception as exc:  # the one place an unexpected failure becomes exit code 3
-        click.echo(f"archlint: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo(printable(f"archlint: internal error: {type(exc).__name__}: {exc}"),
+                   err=True)
         if "--verbose" in args or "-v" in args:
             traceback.print_exc()
         else:
             click.echo("this is a bug in archlint: please report it with the output of the "
                        "same command run with --verbose", err=True)
+        if args[:1] != ["migrate"] and "--no-cache" not in args:
+            click.echo("should a damaged cache be the cause, the same command with --no-cache "
+                       "runs without archlint's caches", err=True)
         return EXIT_INTERNAL
     return result if isinstance(result, int) else EXIT_OK

@@ -138,7 +138,9 @@ def test_internal_error_exits_3_and_asks_for_a_report(project, monkeypatch):
     assert result.err == (
         "archlint: internal error: RuntimeError: boom\n"
         "this is a bug in archlint: please report it with the output of the same command run "
-        "with --verbose\n")
+        "with --verbose\n"
+        "should a damaged cache be the cause, the same command with --no-cache runs without "
+        "archlint's caches\n")
     verbose = project.cli("check", "--verbose")
     assert verbose.code == 3
     assert "Traceback (most recent call last)" in verbose.err

@@ -10,13 +10,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import subprocess
 import sys
 import time
 import unicodedata
+from copy import deepcopy
+from dataclasses import replace
 
 import pytest
 
+from archlint.cache import read_entry
 from archlint.cli import main
 from archlint.model import printable
 
@@ -651,3 +655,114 @@ def test_a_graphs_folder_linked_out_of_the_project_is_refused(project, tmp_path_
            f"to {outside}, "
            "outside the project\n")
     assert [p.name for p in outside.iterdir()] == ["no-b.svg"]
+
+
+# -- a result-cache entry of the wrong shape ---------------------------------------------------
+
+def entry_nodes(value, path=()):
+    """Every value of a cache entry with its path, the entry itself first (the report is one
+    value: the unpickler rebuilds it whole or not at all)."""
+    yield path, value
+    children = value.items() if isinstance(value, dict) else enumerate(value) \
+        if isinstance(value, list) else ()
+    for key, child in children:
+        yield from entry_nodes(child, (*path, key))
+
+
+def wrong_shapes(value) -> list:
+    """Values of another JSON type than `value` (never the same type: a string changed to
+    another string is an entry of the right shape)."""
+    if isinstance(value, bool):
+        return [None, 0, "true"]
+    if isinstance(value, int):
+        return [None, "1", 1.5, True]
+    if isinstance(value, str):
+        return [None, 7, []]
+    if value is None:
+        return [[], {}, 1.5]
+    if isinstance(value, list):
+        return [None, "x", {}]
+    return [None, "x", []]  # a table, or the report
+
+
+def replaced(document, path, new):
+    """A copy of the document with the value at `path` replaced (or removed: `new` is
+    REMOVED)."""
+    copy = deepcopy(document)
+    if not path:
+        return new
+    *parents, last = path
+    holder = copy
+    for key in parents:
+        holder = holder[key]
+    if new is REMOVED:
+        del holder[last]
+    else:
+        holder[last] = new
+    return copy
+
+
+REMOVED = object()
+
+
+def test_every_field_of_a_result_cache_entry_with_the_wrong_shape_is_a_miss(project):
+    """Each value of a real entry (outside its key, which must match exactly) replaced by a
+    value of another type, and each field of a fixed record removed: the check answers as
+    without the cache, never with an internal error."""
+    app(project, {"app/a.py": "import app.b\nfrom app import b\n",
+                  "app/odd.py": "def f(:\n"})
+    expected = project.cli("check", "--no-cache")
+    assert expected.code == 1
+    assert project.cli("check").out == expected.out
+    (entry_file,) = (project.root / ".archlint_cache" / "results").iterdir()
+    entry = read_entry(entry_file.read_bytes())
+    cases = []
+    for path, value in entry_nodes(entry):
+        if path[:1] == ("key",) and len(path) > 1:
+            continue
+        cases += [(path, new) for new in wrong_shapes(value)]
+        if isinstance(value, dict) and path[:1] != ("files",) or path == ("files",):
+            cases += [((*path, key), REMOVED) for key in value]
+    assert len(cases) > 100  # every value of the key, the walk, the files and the report
+    for path, new in cases:
+        entry_file.write_bytes(pickle.dumps(replaced(entry, path, new)))
+        result = project.cli("check")
+        assert (result.code, result.out, result.err) == (expected.code, expected.out, ""), (
+            path, new)
+
+
+def test_a_walk_recorded_in_the_wrong_shape_is_never_used_for_a_build(project, monkeypatch):
+    """After an edit, a build may take the walk the entry records instead of walking again;
+    a record of the wrong shape must not be taken."""
+    import archlint.discovery
+
+    monkeypatch.setattr(archlint.discovery, "SETTLED_NS", 0)  # stamps trusted at once
+    app(project, {"app/a.py": "import app.b\n", "app/c.py": ""})
+    assert project.cli("check").code == 1
+    (entry_file,) = (project.root / ".archlint_cache" / "results").iterdir()
+    entry = read_entry(entry_file.read_bytes())
+    edited = project.root / "app" / "c.py"
+    cases = [(path, new) for path, value in entry_nodes(entry)
+             if path[:1] in (("files",), ("trees",), ("listed",)) for new in wrong_shapes(value)]
+    assert len(cases) > 100
+    for number, (path, new) in enumerate(cases):
+        edited.write_text(f"import app.b  # {number}\n")  # the folder keeps its mtime
+        expected = project.cli("check", "--no-cache")
+        entry_file.write_bytes(pickle.dumps(replaced(entry, path, new)))
+        result = project.cli("check")
+        assert (result.code, result.out, result.err) == (expected.code, expected.out, ""), (
+            path, new)
+
+
+def test_a_cached_diagnostic_of_an_unknown_kind_is_a_miss(project):
+    app(project, {"app/a.py": "import app.b\n", "app/odd.py": "def f(:\n"})
+    assert project.cli("baseline").code == 0
+    expected = project.cli("check", "--no-cache")
+    (entry_file,) = (project.root / ".archlint_cache" / "results").iterdir()
+    entry = read_entry(entry_file.read_bytes())
+    report = entry["report"]
+    entry["report"] = replace(report, diagnostics=(
+        replace(report.diagnostics[0], kind="made-up"), *report.diagnostics[1:]))
+    entry_file.write_bytes(pickle.dumps(entry))
+    result = project.cli("check")
+    assert (result.code, result.out, result.err) == (expected.code, expected.out, "")
