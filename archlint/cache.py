@@ -4,7 +4,8 @@ An entry holds the Report the checks produced (before any baseline is applied) u
 made of everything else a report depends on: archlint's version, the installed grimp, the
 settings, the contract ids asked for and the text of every contract file. With it: the walk
 (where each root package was found, every folder it listed with its mtime, the modules that
-exist without a readable source), and for every file its stamp (see discovery.Stamp) and the
+exist without a readable source, the files it could not read and why), and for every file its
+stamp (see discovery.Stamp) and the
 fingerprint of its facts: what its import statements say, and the answers to whatever else a
 contract asked of it (its top-level names, its definitions of some names).
 
@@ -50,7 +51,7 @@ from .settings import Settings
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 10
+FORMAT = 11
 # An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
 Entry = dict[str, Any]
 Record = list[Any]
@@ -104,8 +105,10 @@ class ResultCache:
             edited = [source for relative, source in sources.items()
                       if source.stamp is None or recorded[relative][0] != list(source.stamp)]
         else:
-            edited = self._edited(recorded)  # no file was added or removed: no walk needed
-            self.trees = _trees_from(self._settings, entry, edited)
+            unreadable = _unreadable_from(entry)
+            # No file was added or removed: no walk needed.
+            edited = self._edited(recorded, unreadable)
+            self.trees = _trees_from(self._settings, entry, edited, unreadable)
         if edited and not self._same_facts(edited, recorded):
             return None
         for source in edited:
@@ -128,6 +131,8 @@ class ResultCache:
 
         changed = []
         for source in edited:
+            if source.unreadable is not None:  # said the same by the walk or its record:
+                continue  # never opened (a FIFO would block, a link leaves the project)
             try:
                 with open(source.path, "rb") as handle:
                     digest = _digest(handle.read())
@@ -146,9 +151,11 @@ class ResultCache:
         assert self.trees is not None, "set by the lookup before any file is read"
         return self.trees
 
-    def _edited(self, recorded: dict[str, Record]) -> list[SourceFile]:
+    def _edited(self, recorded: dict[str, Record], unreadable: dict[str, str]
+                ) -> list[SourceFile]:
         """The recorded files whose stamp is not the one recorded (none may be added or
-        removed: every folder kept its mtime)."""
+        removed: every folder kept its mtime), each with the reason it cannot be read, if
+        the walk recorded one."""
         prefix = f"{self._settings.root}{os.sep}"
         settled = settled_before()
         edited = []
@@ -157,7 +164,7 @@ class ResultCache:
             if stamp is None or [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
                                  status.st_ino] != stamp:
                 edited.append(SourceFile(module, prefix + relative, relative,
-                                         stamp_of(status, settled)))
+                                         stamp_of(status, settled), unreadable.get(relative)))
         return edited
 
     def store_report(self, report: Report, facts: ProjectFacts,
@@ -215,25 +222,39 @@ class ResultCache:
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, Record]:
     """What the walk found besides the files: each root package (where, its folders without
     `__init__.py`, what it could not list, what exists without a readable source, what is
-    shadowed), and every folder it read with its mtime."""
+    shadowed, which of its files cannot be read and why), and every folder it read with its
+    mtime."""
     return {
         "trees": [[tree.name, tree.directory.relative_to(settings.root).as_posix(),
                    list(tree.folders), [list(u) for u in tree.unlisted],
-                   list(tree.without_source), [list(s) for s in tree.shadowed]]
+                   list(tree.without_source), [list(s) for s in tree.shadowed],
+                   [[f.relative, f.unreadable] for f in tree.files if f.unreadable is not None]]
                   for tree in trees],
         "listed": [[relative, mtime] for tree in trees for relative, mtime in tree.listed],
     }
 
 
-def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> list[PackageTree]:
+def _unreadable_from(entry: Entry) -> dict[str, str]:
+    """The files the recorded walk could not read, with the reason."""
+    found = {}
+    for tree in entry["trees"]:
+        if not _text_pairs(tree[6]):
+            raise ValueError("unreadable files of another shape")
+        found.update(tree[6])
+    return found
+
+
+def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile],
+                unreadable: dict[str, str]) -> list[PackageTree]:
     """The walk's trees rebuilt from an entry whose folders are all unchanged (so the walk
-    would find the same files), with the new stamps of the edited files."""
+    would find the same files), with the new stamps of the edited files, and every file the
+    walk could not read still unread (a link out of the project, a FIFO)."""
     stamps = {source.relative: source.stamp for source in edited}
     files_of: dict[str, list[SourceFile]] = {}
     root = settings.root
     if not all(type(name) is str and type(directory) is str and _texts(folders)
                and _text_pairs(unlisted) and _texts(without) and _text_pairs(shadowed)
-               for name, directory, folders, unlisted, without, shadowed in entry["trees"]):
+               for name, directory, folders, unlisted, without, shadowed, _ in entry["trees"]):
         raise ValueError("trees of another shape")  # the build would take them as they are
     if not all(type(relative) is str and (mtime is None or type(mtime) is int)
                for relative, mtime in entry["listed"]):
@@ -243,7 +264,8 @@ def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> l
             raise ValueError(f"the record of {relative} has another shape")
         stamp = stamps[relative] if relative in stamps else tuple(stamp) if stamp else None
         files_of.setdefault(tree, []).append(
-            SourceFile(module, f"{root}{os.sep}{relative}", relative, stamp))
+            SourceFile(module, f"{root}{os.sep}{relative}", relative, stamp,
+                       unreadable.get(relative)))
     return [
         PackageTree(name=name, directory=root / directory,
                     files=tuple(sorted(files_of.get(name, ()), key=lambda f: f.relative)),
@@ -253,7 +275,7 @@ def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile]) -> l
                                  or relative.startswith(f"{directory}/")),
                     unlisted=tuple(tuple(u) for u in unlisted), without_source=tuple(without),
                     shadowed=tuple(tuple(s) for s in shadowed))
-        for name, directory, folders, unlisted, without, shadowed in entry["trees"]
+        for name, directory, folders, unlisted, without, shadowed, _ in entry["trees"]
     ]
 
 

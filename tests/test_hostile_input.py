@@ -766,3 +766,46 @@ def test_a_cached_diagnostic_of_an_unknown_kind_is_a_miss(project):
     entry_file.write_bytes(pickle.dumps(entry))
     result = project.cli("check")
     assert (result.code, result.out, result.err) == (expected.code, expected.out, "")
+
+
+# -- found by the fuzz suite (tests/test_fuzz.py) ----------------------------------------------
+
+def test_a_fifo_in_the_tree_never_blocks_a_cached_check(project):
+    """A FIFO named like a module is an unreadable file; the cache lookup once opened it to
+    hash it, and waited for a writer for ever."""
+    app(project, {"app/a.py": "import app.b\n"})
+    os.mkfifo(project.root / "app" / "pipe.py")
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "archlint", "check"], cwd=project.root,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 1, done.stderr
+        assert "  app/pipe.py:1  unreadable-file  not a regular file" in done.stdout.splitlines()
+
+
+def test_a_build_from_the_recorded_walk_still_never_reads_a_link_out_of_the_project(
+        project, monkeypatch, tmp_path_factory):
+    """After an edit in a tree whose folders are unchanged, the build takes the walk the
+    cache recorded; it once took every file as readable, and read the link to
+    ~/.aws/credentials the first walk had refused."""
+    import archlint.discovery
+
+    monkeypatch.setattr(archlint.discovery, "SETTLED_NS", 0)  # stamps trusted at once
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    credentials = tmp_path_factory.mktemp("home") / "credentials"
+    credentials.write_text(f"aws_secret_access_key = '{secret}'\n")
+    app(project, {"app/a.py": "aws_secret_access_key = None\n", "app/c.py": ""}, contracts="""
+        [[contracts]]
+        id = "one-definition"
+        type = "unique"
+        packages = ["app"]
+        names = ["*"]
+    """)
+    os.symlink(credentials, project.root / "app" / "settings.py")
+    assert project.cli("check").code == 1  # the unreadable file
+    (project.root / "app" / "c.py").write_text("import app.a\n")  # the folder keeps its mtime
+    result = project.cli("check")
+    assert result.code == 1 and secret not in result.out
+    assert result.out.splitlines()[-2:] == [
+        "  app/settings.py:1  unreadable-file  a symbolic link to a file outside the project: "
+        "not read",
+        "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 unreadable file"]
