@@ -89,7 +89,8 @@ class ResultCache:
             if not isinstance(entry, dict) or entry.get("key") != self._key:
                 return None
             return self._still_valid(entry)
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError):
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError, OSError,
+                RecursionError, MemoryError):
             self.trees = None  # nothing of an entry that cannot be read is used for the build
             return None  # an entry this archlint cannot read is a miss, never an error
 

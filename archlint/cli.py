@@ -392,6 +392,11 @@ def init(no_cache: bool) -> int:
     return EXIT_OK
 
 
+def _one_line(message: str) -> str:
+    """An error as one line, whatever text from the configuration it quotes."""
+    return printable(message).replace("\n", "\\n")
+
+
 def _warn_once() -> Callable[[str], None]:
     """A warning line on standard error for each distinct message of one command (`fix`
     checks twice, and must not say the same thing twice)."""
@@ -430,10 +435,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except ConfigError as exc:
         for problem in exc.problems:
-            click.echo(printable(f"archlint: error: {problem}"), err=True)
+            click.echo(_one_line(f"archlint: error: {problem}"), err=True)
         return EXIT_USAGE
     except ArchlintError as exc:
-        click.echo(printable(f"archlint: error: {exc}"), err=True)
+        click.echo(_one_line(f"archlint: error: {exc}"), err=True)
         return EXIT_USAGE
     except Exception as exc:  # the one place an unexpected failure becomes exit code 3
         click.echo(printable(f"archlint: internal error: {type(exc).__name__}: {exc}"),

@@ -809,3 +809,61 @@ def test_a_build_from_the_recorded_walk_still_never_reads_a_link_out_of_the_proj
         "  app/settings.py:1  unreadable-file  a symbolic link to a file outside the project: "
         "not read",
         "1 contract: 1 kept, 0 broken · 0 violations (0 new, 0 baselined) · 1 unreadable file"]
+
+
+def test_bytes_python_skips_in_a_comment_do_not_hide_a_files_imports(project):
+    """Python reads a file whose comments hold bytes that are not UTF-8 (its tokenizer never
+    decodes a comment), so such a file's imports run; archlint once refused the file, and a
+    byte in a comment hid every import of it."""
+    app(project)
+    (project.root / "app" / "a.py").write_bytes(b"# caf\xe9\nimport app.b  # \x80\n")
+    (project.root / "app" / "c.py").write_bytes(b"x = 'caf\xe9'\nimport app.b\n")
+    result = project.cli("check", "--no-cache")
+    assert result.code == 1
+    assert violation_lines(result.out) == ["  app/a.py:2  app.a -> app.b"]
+    assert "  app/c.py:1  syntax-error  not valid UTF-8: byte 0xe9 on line 1" in \
+        result.out.splitlines()
+
+
+def test_an_error_naming_a_value_over_several_lines_is_one_line(project):
+    project.files({"pkg/__init__.py": "", ".importlinter": (
+        "[importlinter]\nroot_packages =\n    pkg\n\n[importlinter:contract:0]\nname =\n"
+        "    first\n    second\ntype = forbidden\nexhaustive = []\n")})
+    result = project.cli("migrate")
+    assert (result.code, result.err) == (
+        2, "archlint: error: contract 'first\\nsecond': exhaustive must be true or false, "
+           "not '[]'\n")
+
+
+# A fact cache one byte away from what archlint writes, on which Python's unmarshaller
+# crashes the process (marshal is not meant for data anyone else may have written).
+CRASHING_FACTS = (b"[\x02\x00\x00\x00{\xda\x1cformat\xe9\x03\x00\x00\x000{\xfa\x08pkg/a.py"
+                  b"[\x08\x00\x00\x00N\xda\x03abc\xfa\x05pkg.aF\xa9\x00\xa9\x01\xa9\x08\xe9"
+                  b"\x01\x00\x00\x00\xfa\x08import xF\xe9\x00\x00\x00\x00\xda\x01x\xa9\x01"
+                  b"\xa9\x02r\x0b\x00\x00\x00Nr\n\x00\x00\x00r\x05\x00\x00\x00N{00")
+
+
+@pytest.mark.parametrize("planted", [True, False])
+def test_a_fact_cache_archlint_did_not_write_as_it_is_is_never_unmarshalled(project, planted):
+    """A fact cache committed to the repository (`git add -f`), or changed after archlint
+    wrote it, is ignored: only the file archlint wrote, unchanged since (same inode, size
+    and times, which no one can plant), is read."""
+    app(project, {"app/a.py": "import app.b\n"})
+    if not planted:
+        assert project.cli("check").code == 1
+    cache = project.root / ".archlint_cache"
+    cache.mkdir(exist_ok=True)
+    (cache / "facts").write_bytes(CRASHING_FACTS)
+    project.files({"app/c.py": "x = 1\n"})  # a build, which reads the fact cache
+    done = subprocess.run([sys.executable, "-m", "archlint", "check"], cwd=project.root,
+                          capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stderr) == (1, "")
+    assert violation_lines(done.stdout) == ["  app/a.py:1  app.a -> app.b"]
+
+
+def test_a_result_entry_nested_too_deeply_is_a_miss(project):
+    app(project, {"app/a.py": "import app.b\n"})
+    expected = project.cli("check")
+    (entry_file,) = (project.root / ".archlint_cache" / "results").iterdir()
+    entry_file.write_text("[" * 100_000 + "]" * 100_000)
+    assert project.cli("check") == expected

@@ -407,14 +407,29 @@ def decode_source(data: bytes) -> tuple[str | None, Unreadable | None]:
     except LookupError:
         return None, Unreadable("syntax-error", 1, f"unknown encoding: {encoding}")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        what = "UTF-8" if encoding == "utf-8" else encoding
-        return None, Unreadable("syntax-error", line, f"not valid {what}: byte "
-                                f"0x{data[error.start]:02x} on line {line}")
+        if not _python_decodes(data):
+            line = data.count(b"\n", 0, error.start) + 1
+            what = "UTF-8" if encoding == "utf-8" else encoding
+            return None, Unreadable("syntax-error", line, f"not valid {what}: byte "
+                                    f"0x{data[error.start]:02x} on line {line}")
+        text = data.decode(encoding, "replace")  # the bytes are in comments, as Python reads
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, Unreadable("syntax-error", line, "source code string cannot contain null bytes")
     return text, None
+
+
+def _python_decodes(data: bytes) -> bool:
+    """Whether Python reads a file that holds bytes its encoding cannot decode: it never
+    decodes a comment, so such bytes there hide nothing from it, and must hide nothing from
+    archlint either."""
+    try:
+        ast.parse(data)
+    except SyntaxError as error:
+        return not str(error.msg).startswith("(unicode error)")
+    except (ValueError, MemoryError, RecursionError):
+        return True  # refused for another reason, which reading the text will find
+    return True
 
 
 def _problem_facts(source: SourceFile, digest: str, problem: Unreadable | None) -> FileFacts:

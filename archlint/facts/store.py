@@ -9,12 +9,20 @@ file, so it can never hold a stale answer about what an import means.
 The whole entry set is versioned by archlint's version, the running Python (which parses what
 the scanner cannot) and the installed grimp; a cache that does not match, or that cannot be
 read back in the expected shape, is ignored and rewritten.
+
+`marshal` is not meant for data anyone else may have written (a byte changed can crash the
+interpreter), so the file is unmarshalled only when it is the one archlint wrote, unchanged
+since: `facts.stamp` records its inode, size and times right after the write. A file
+committed to a repository, copied, or changed in any way has another inode or ctime, which
+no one can choose, and is ignored.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import marshal
+import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -26,6 +34,7 @@ from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
 
 FORMAT = 3
 FILE_NAME = "facts"
+STAMP_NAME = "facts.stamp"  # the stat of the facts file archlint wrote (see above)
 
 
 class FactStore:
@@ -140,6 +149,8 @@ class FactStore:
         try:
             write_cache_file(self._cache_dir, FILE_NAME,
                              marshal.dumps([self._header, self._entries]), root=root)
+            written = _stat_key(os.stat(self._cache_dir / FILE_NAME))
+            write_cache_file(self._cache_dir, STAMP_NAME, json.dumps(written), root=root)
         except OSError as exc:
             self.write_failure = exc
             return
@@ -148,8 +159,12 @@ class FactStore:
     def _read(self) -> dict[str, list[Any]]:
         assert self._path is not None
         try:
-            data = marshal.loads(self._path.read_bytes())
-        except (OSError, EOFError, ValueError, TypeError):
+            recorded = json.loads((self._path.parent / STAMP_NAME).read_text(encoding="utf-8"))
+            with open(self._path, "rb") as handle:
+                if _stat_key(os.fstat(handle.fileno())) != recorded:
+                    return {}  # not the file archlint wrote, as it wrote it
+                data = marshal.loads(handle.read())
+        except (OSError, EOFError, ValueError, TypeError, MemoryError, RecursionError):
             return {}
         if (not isinstance(data, list) or len(data) != 2 or data[0] != self._header
                 or not isinstance(data[1], dict)):
@@ -159,6 +174,10 @@ class FactStore:
                    for e in entries.values()):
             return {}
         return entries
+
+
+def _stat_key(status: os.stat_result) -> list[int]:
+    return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
 
 def _grimp_version() -> str:
