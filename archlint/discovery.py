@@ -151,7 +151,7 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
                     unread.append(f"{dotted}.{stem}")
             elif name == "__pycache__":
                 continue
-            elif name.isidentifier() and entry.is_dir(follow_symlinks=True):
+            elif name.isidentifier() and _is_folder(entry):
                 if entry.is_symlink():
                     if not any(pattern.fullmatch(relative) for pattern in excluded):
                         unlisted.append((relative, "a symbolic link to a folder: not followed, "
@@ -219,6 +219,14 @@ def _source_file(entry: os.DirEntry[str], module: str, relative: str, settled: i
     elif entry.is_symlink() and not os.path.realpath(entry.path).startswith(inside):
         reason = "a symbolic link to a file outside the project: not read"
     return SourceFile(module, entry.path, relative, stamp_of(result, settled), reason)
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a folder, or a link to one; a link that loops is neither."""
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:
+        return False
 
 
 def _mtime(stat_function: Callable[..., os.stat_result], *args: Any, **kwargs: Any) -> int | None:

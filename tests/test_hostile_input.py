@@ -867,3 +867,11 @@ def test_a_result_entry_nested_too_deeply_is_a_miss(project):
     (entry_file,) = (project.root / ".archlint_cache" / "results").iterdir()
     entry_file.write_text("[" * 100_000 + "]" * 100_000)
     assert project.cli("check") == expected
+
+
+def test_a_link_to_itself_named_like_a_package_is_passed_over(project):
+    app(project, {"app/a.py": "import app.b\n"})
+    os.symlink(project.root / "app" / "loop", project.root / "app" / "loop")
+    result = project.cli("check", "--no-cache")
+    assert (result.code, result.err) == (1, "")
+    assert violation_lines(result.out) == ["  app/a.py:1  app.a -> app.b"]
