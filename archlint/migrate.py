@@ -139,6 +139,9 @@ def convert(path: Path) -> Migration:
         [top["root_package"]] if isinstance(top.get("root_package"), str) else [])
     if not roots:
         raise UsageError(f"{path.name}: no root_package or root_packages to migrate")
+    for root in roots:  # looked up as folders below: a name must be one Python can import
+        if not all(part.isidentifier() for part in root.split(".")):
+            raise UsageError(f"[importlinter]: root package {root!r} is not a package name")
     settings: dict[str, Any] = {"root_packages": roots}
     migration = Migration(path, settings)
     source_roots = _source_roots(_folder_of(path), roots, migration.not_carried)

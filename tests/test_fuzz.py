@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES = int(os.environ.get("ARCHLINT_FUZZ_EXAMPLES", "6"))
@@ -358,6 +358,7 @@ def test_generated_and_mutated_sources(sources):
         edges, diagnostics = archlint_edges(root)
         for module, data in sources.items():
             tree = parsed(data)
+            event("a file Python refuses" if tree is None else "a file compared with ast")
             if tree is None:
                 continue
             assert {e for e in edges if e[0] == module} == reference_edges(module, tree), module
@@ -431,39 +432,108 @@ SETTINGS_KEYS = ["root_packages", "source_roots", "contracts", "exclude",
                  "unresolved_imports", "baseline", "graphs"]
 
 
+BOOLEAN_KEYS = {"exclude_type_checking_imports", "include_external_packages", "allow_indirect",
+                "as_packages", "exhaustive", "respect_all", "private_names"}
+TEXT_KEYS = {"cache_dir", "unresolved_imports", "baseline", "graphs", "id", "name",
+             "description", "severity", "package", "type"}
+
+
+def typed(key: str):
+    """Values of the type a key takes (so that a configuration often gets past validation
+    and its contracts run), extreme ones included."""
+    if key in BOOLEAN_KEYS:
+        return st.booleans()
+    if key == "depth":
+        return st.sampled_from([-1, 0, 1, 2, 3, 2**31, 2**63 - 1])
+    if key == "symbols":
+        return st.dictionaries(st.sampled_from(["Thing", "x", "1bad"]), text_values, max_size=2)
+    if key in TEXT_KEYS:
+        return text_values
+    return st.lists(text_values, max_size=4)
+
+
 @st.composite
 def table(draw, keys: list[str], fixed: dict) -> dict:
-    """`fixed` and some of `keys` (or an unknown key), each with a value of any type."""
+    """`fixed` and some of `keys` (or an unknown key), each with a value of its type or of
+    any type (sometimes nested thousands deep)."""
     result = dict(fixed)
     for key in draw(st.lists(st.sampled_from(keys + ["unknown_key", "id "]), max_size=6)):
-        result[key] = draw(st.one_of(values, deep) if draw(st.integers(0, 9)) == 0 else values)
+        kind = draw(st.integers(0, 9))
+        result[key] = draw(deep if kind == 0 else values if kind < 4 else typed(key))
     return result
+
+
+EXISTING = st.sampled_from(["pkg", "pkg.a", "pkg.a.x", "pkg.a.y", "pkg.b", "pkg.c", "pkg.c.z",
+                            "pkg.*", "pkg.**", "**.x", "pkg.*.**", "**.**.z", "os", "os.path",
+                            "sqlalchemy.orm", "pkg.a.__init__"])
+REQUIRED = {
+    "forbidden": {"source_modules": st.lists(EXISTING, min_size=1, max_size=3),
+                  "forbidden_modules": st.lists(EXISTING, min_size=1, max_size=3)},
+    "layers": {"layers": st.lists(st.sampled_from(["pkg.a", "pkg.b", "pkg.c", "pkg.c | pkg.b",
+                                                   "pkg.a : pkg.c", "(pkg.missing)", "a", "c"]),
+                                  min_size=1, max_size=3, unique=True)},
+    "independence": {"modules": st.lists(EXISTING, min_size=2, max_size=3, unique=True)},
+    "acyclic": {"packages": st.lists(EXISTING, min_size=1, max_size=2)},
+    "canonical": {"package": st.sampled_from(["pkg.a", "pkg.c", "pkg.*", "pkg.a.__init__"]),
+                  "canonical": st.lists(st.sampled_from(["pkg.a.x", "pkg.c.z", "pkg.a.__init__"]),
+                                        max_size=2)},
+    "internal": {"packages": st.lists(EXISTING, min_size=1, max_size=2)},
+    "unique": {"packages": st.lists(EXISTING, min_size=1, max_size=2),
+               "names": st.lists(st.sampled_from(["*", "Thing", "[A-Z]*", "_*"]), min_size=1,
+                                 max_size=2)},
+}
+
+
+@st.composite
+def careful_contract(draw, kind: str, number: int) -> dict:
+    """A contract likely to be valid, so that it runs: every required key, with names of
+    the project's modules, wildcards and external packages; some optional keys typed."""
+    contract = {"id": f"c{number}", "type": kind}
+    contract.update({key: draw(strategy) for key, strategy in REQUIRED[kind].items()})
+    for key in draw(st.lists(st.sampled_from(CONTRACT_KEYS[kind] + ["severity", "ignore"]),
+                             max_size=2)):
+        if key not in contract:
+            contract[key] = draw(st.lists(EXISTING, max_size=2) if key not in BOOLEAN_KEYS
+                                 | {"depth", "symbols", "severity"} else typed(key))
+    if "severity" in contract:
+        contract["severity"] = draw(st.sampled_from(["error", "warning"]))
+    return contract
 
 
 @st.composite
 def configuration(draw) -> tuple[str, list[str]]:
-    """pyproject.toml's text and contract files' texts: mostly well formed, with wrong
-    values; sometimes mutated bytes."""
-    settings_table = draw(table(SETTINGS_KEYS, {"root_packages": ["pkg"]}))
+    """pyproject.toml's text and contract files' texts: half of them careful (valid values,
+    so the contracts run), half careless (wrong types, unknown keys, deep nesting); some
+    with a few bytes mutated."""
+    careful = draw(st.booleans())
+    if careful:
+        settings_table = {"root_packages": ["pkg"], **{
+            key: draw(st.booleans()) for key in draw(st.lists(st.sampled_from(
+                ["include_external_packages", "exclude_type_checking_imports"])))}}
+    else:
+        settings_table = draw(table(SETTINGS_KEYS, {"root_packages": ["pkg"]}))
     tool = {"archlint": settings_table}
-    if draw(st.integers(0, 9)) == 0:
+    if not careful and draw(st.integers(0, 9)) == 0:
         tool = draw(st.sampled_from([5, "archlint", [], {"archlint": []}]))
     pyproject = f"tool = {toml_text(tool)}\n" if not isinstance(tool, dict) else \
         "[tool.archlint]\n" + "".join(f"{toml_key(k)} = {toml_text(v)}\n"
                                       for k, v in settings_table.items())
     files = []
-    for _ in range(draw(st.integers(1, 3))):
+    for file_number in range(draw(st.integers(1, 3))):
         lines = []
-        for _ in range(draw(st.integers(0, 3))):
-            kind = draw(st.sampled_from([*CONTRACT_KEYS, "unknown", "plugin.Custom"]))
-            contract = draw(table(CONTRACT_KEYS.get(kind, []) + COMMON_KEYS,
-                                  {"id": draw(st.sampled_from(["a", "b", "no-b", "A!", "a\n"])),
-                                   "type": kind}))
+        for number in range(draw(st.integers(0 if not careful else 1, 3))):
+            if careful:
+                contract = draw(careful_contract(draw(st.sampled_from(list(REQUIRED))),
+                                                 file_number * 10 + number))
+            else:
+                kind = draw(st.sampled_from([*CONTRACT_KEYS, "unknown", "plugin.Custom"]))
+                contract = draw(table(CONTRACT_KEYS.get(kind, []) + COMMON_KEYS, {
+                    "id": draw(st.sampled_from(["a", "b", "no-b", "A!", "a\n"])), "type": kind}))
             description = draw(st.sampled_from(["", 'note = """\n[[contracts]]\n"""\n']))
-            lines.append("[[contracts]]\n" + description + "".join(
+            lines.append("[[contracts]]\n" + ("" if careful else description) + "".join(
                 f"{toml_key(k)} = {toml_text(v)}\n" for k, v in contract.items()))
         files.append("\n".join(lines))
-    if draw(st.integers(0, 4)) == 0:
+    if not careful and draw(st.integers(0, 4)) == 0:
         which = draw(st.integers(0, len(files)))
         text = (pyproject if which == len(files) else files[which]).encode()
         start = draw(st.integers(0, len(text)))
@@ -510,6 +580,7 @@ def test_generated_configurations(config, command):
             (root / "contracts" / f"c{number}.toml").write_text(text, encoding="utf-8")
         before = snapshot(root.parent / "outside"), sorted(os.listdir(root.parent))
         done = archlint(root, *command)
+        event(f"{command[0]}: exit code {done.returncode}")
         if not is_toml(pyproject):  # the reference reader refuses it: so must archlint
             assert done.returncode == 2 and b"pyproject.toml: invalid TOML" in done.stderr
         assert (snapshot(root.parent / "outside"), sorted(os.listdir(root.parent))) == before
@@ -562,6 +633,7 @@ def test_migrate_never_crashes_and_writes_only_toml(source):
         write_files(root, SMALL_PROJECT)
         (root / name).write_text(text, encoding="utf-8")
         done = archlint(root, "migrate", allowed=(0, 2))
+        event(f"migrate: exit code {done.returncode}")
         if done.returncode == 0:
             written = [root / "pyproject.toml" if name == "pyproject.toml"
                        else root / "archlint.toml", *sorted((root / "contracts").glob("*.toml"))]
@@ -663,6 +735,7 @@ def test_generated_trees_never_crash_nor_write_outside(entries, linked):
                         ("graph", "--format", "dot", "--format", "mermaid"),
                         ("explain", "pkg", "pkg.b"), ("fix",)]:
             done = archlint(root, *command)
+            event(f"{command[0]}: exit code {done.returncode}")
             assert (snapshot(outside), sorted(os.listdir(root.parent)), links(root)) == before, \
                 command
             if command[-1] == "json" and done.returncode != 2:

@@ -875,3 +875,12 @@ def test_a_link_to_itself_named_like_a_package_is_passed_over(project):
     result = project.cli("check", "--no-cache")
     assert (result.code, result.err) == (1, "")
     assert violation_lines(result.out) == ["  app/a.py:1  app.a -> app.b"]
+
+
+def test_migrate_refuses_a_root_package_that_is_no_package_name(project):
+    name = "[" * 300 + "]" * 300  # a name longer than a file name may be
+    project.files({"pkg/__init__.py": "", ".importlinter": f"[importlinter]\nroot_packages =\n"
+                                                            f"    {name}\n"})
+    result = project.cli("migrate")
+    assert (result.code, result.err) == (
+        2, f"archlint: error: [importlinter]: root package '{name}' is not a package name\n")
