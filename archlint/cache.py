@@ -197,7 +197,7 @@ class ResultCache:
         """Write the entry; a cache folder that cannot be written costs speed, not the run."""
         try:
             write_cache_file(self._cache_dir, self._name,
-                             pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL),
+                             entry_bytes(entry),
                              root=self._settings.root)
         except OSError as exc:
             self.write_failure = exc
@@ -314,11 +314,21 @@ class _EntryUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a cached entry")
 
 
+def entry_bytes(entry: Entry) -> bytes:
+    """An entry as the bytes of its file: a checksum, then the pickle it covers."""
+    data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.crc32(data).to_bytes(4, "big") + data
+
+
 def read_entry(data: bytes) -> Any:
     """A cached entry from its bytes; ValueError for anything else (a damaged or planted
-    file), which is a miss."""
+    file), which is a miss. The checksum catches damage that still unpickles, such as a
+    flipped byte inside a module name."""
+    checksum, pickled = data[:4], data[4:]
+    if checksum != zlib.crc32(pickled).to_bytes(4, "big"):
+        raise ValueError("not a cached entry: its checksum does not match")
     try:
-        return _EntryUnpickler(io.BytesIO(data)).load()
+        return _EntryUnpickler(io.BytesIO(pickled)).load()
     except Exception as exc:
         raise ValueError(f"not a cached entry: {exc}") from None
 

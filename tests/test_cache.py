@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ import archlint.cache
 import archlint.checking
 import archlint.discovery
 import archlint.graph
-from archlint.cache import read_entry
+from archlint.cache import entry_bytes, read_entry
 from archlint.model import (
     ContractResult,
     CycleImport,
@@ -360,7 +359,7 @@ def _doctor_cached_reports(root: Path) -> None:
         entry = read_entry(path.read_bytes())
         results = tuple(replace(r, violations=()) for r in entry["report"].results)
         entry["report"] = replace(entry["report"], results=results)
-        path.write_bytes(pickle.dumps(entry))
+        path.write_bytes(entry_bytes(entry))
 
 
 # -- the entry's format ----------------------------------------------------------------------
@@ -399,7 +398,21 @@ def test_a_report_of_every_kind_of_finding_round_trips_through_an_entry():
     )
     entry = {"key": {"format": 1}, "files": {"a/b.py": [[1, 2, 3, 4], "f", [], "a.b", "d", "a"]},
              "report": report}
-    assert read_entry(pickle.dumps(entry)) == entry
+    assert read_entry(entry_bytes(entry)) == entry
+
+
+def test_an_entry_damaged_where_it_still_unpickles_is_a_miss(cached):
+    """One flipped byte inside a contract id unpickles into a different report; the checksum
+    makes it a miss, so the check answers as --no-cache does."""
+    expected = cached.cli("check", "--no-cache", "--format", "json").out
+    cached.cli("check")
+    (entry,) = (cached.root / ".archlint_cache" / "results").glob("*.pickle")
+    data = entry.read_bytes()
+    at = data.index(b"core-no-web")
+    entry.write_bytes(data[:at] + b"\x00" + data[at + 1:])
+    with pytest.raises(ValueError, match="checksum does not match"):
+        read_entry(entry.read_bytes())
+    assert cached.cli("check", "--format", "json").out == expected
 
 
 class _Planted:
@@ -410,7 +423,7 @@ class _Planted:
 def test_an_entry_that_would_run_code_is_a_miss_and_runs_nothing(cached, monkeypatch):
     cached.check()
     (entry,) = (cached.root / ".archlint_cache" / "results").glob("*.pickle")
-    entry.write_bytes(pickle.dumps({"key": None, "report": _Planted()}))
+    entry.write_bytes(entry_bytes({"key": None, "report": _Planted()}))
     monkeypatch.chdir(cached.root)
     with pytest.raises(ValueError, match="posix.system is not part of a cached entry"):
         read_entry(entry.read_bytes())

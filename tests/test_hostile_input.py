@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import pickle
 import subprocess
 import sys
 import time
@@ -20,7 +19,7 @@ from dataclasses import replace
 
 import pytest
 
-from archlint.cache import read_entry
+from archlint.cache import entry_bytes, read_entry
 from archlint.cli import main
 from archlint.model import printable
 
@@ -725,7 +724,7 @@ def test_every_field_of_a_result_cache_entry_with_the_wrong_shape_is_a_miss(proj
             cases += [((*path, key), REMOVED) for key in value]
     assert len(cases) > 100  # every value of the key, the walk, the files and the report
     for path, new in cases:
-        entry_file.write_bytes(pickle.dumps(replaced(entry, path, new)))
+        entry_file.write_bytes(entry_bytes(replaced(entry, path, new)))
         result = project.cli("check")
         assert (result.code, result.out, result.err) == (expected.code, expected.out, ""), (
             path, new)
@@ -748,7 +747,7 @@ def test_a_walk_recorded_in_the_wrong_shape_is_never_used_for_a_build(project, m
     for number, (path, new) in enumerate(cases):
         edited.write_text(f"import app.b  # {number}\n")  # the folder keeps its mtime
         expected = project.cli("check", "--no-cache")
-        entry_file.write_bytes(pickle.dumps(replaced(entry, path, new)))
+        entry_file.write_bytes(entry_bytes(replaced(entry, path, new)))
         result = project.cli("check")
         assert (result.code, result.out, result.err) == (expected.code, expected.out, ""), (
             path, new)
@@ -763,7 +762,7 @@ def test_a_cached_diagnostic_of_an_unknown_kind_is_a_miss(project):
     report = entry["report"]
     entry["report"] = replace(report, diagnostics=(
         replace(report.diagnostics[0], kind="made-up"), *report.diagnostics[1:]))
-    entry_file.write_bytes(pickle.dumps(entry))
+    entry_file.write_bytes(entry_bytes(entry))
     result = project.cli("check")
     assert (result.code, result.out, result.err) == (expected.code, expected.out, "")
 
