@@ -299,7 +299,8 @@ def load(path: Path, settings: Settings) -> Baseline | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise ConfigError([Problem(f"cannot read the baseline: {exc.strerror}", file=name)]) from None
+        problem = Problem(f"cannot read the baseline: {exc.strerror}", file=name)
+        raise ConfigError([problem]) from None
     except UnicodeDecodeError:
         raise _unreadable(name, "not valid UTF-8 text") from None
     try:

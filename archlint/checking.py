@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +32,8 @@ from .version import __version__
 
 if TYPE_CHECKING:
     from .contracts import Contract
-    from .graph import Progress, ProjectGraph
+    from .facts.project import Progress
+    from .graph import ProjectGraph
 
 
 # Allowed imports kept per contract for its picture; beyond this a picture stops being read.
@@ -276,7 +277,8 @@ def _project_map(graph: ProjectGraph) -> ProjectMap:
     )
 
 
-def _run(contract: Contract, graph: ProjectGraph, settings: Settings):
+def _run(contract: Contract, graph: ProjectGraph, settings: Settings
+         ) -> tuple[ProjectGraph, Sequence[Violation], list[Diagnostic]]:
     """Apply the contract's `ignore` entries, then check it."""
     from .loading import line_of
 

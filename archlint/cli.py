@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -33,6 +33,10 @@ from .report.text import hop_lines, plural, summary_line
 from .settings import load_settings, shown
 from .timing import Timings, step
 from .version import __version__
+
+if TYPE_CHECKING:
+    from .checking import Importers
+    from .model import Report
 
 EXIT_OK, EXIT_USAGE, EXIT_INTERNAL = 0, 2, 3
 # explain prints each chain in full, so a hub imported by thousands of modules is capped.
@@ -181,7 +185,7 @@ def graph(config: Path | None, contract_ids: tuple[str, ...], out: Path | None,
     return EXIT_OK
 
 
-def _draw(report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
+def _draw(report: Report, folder: Path, formats: tuple[str, ...], *, depth: int | None,
           draw_kept: bool, err: bool, root: Path, project_map: bool = False) -> None:
     """Write the pictures and say where; networkx and pydot load only now."""
     from .render.project_map import MAP_ID
@@ -239,7 +243,7 @@ def explain(modules: tuple[str, ...], importers: bool, config: Path | None,
     return EXIT_OK
 
 
-def _explain_importers(found) -> None:
+def _explain_importers(found: Importers) -> None:
     """Direct importers with every statement, then one line per module that imports the
     module through a chain: the chain's modules, nearest first."""
     direct_modules = sorted({hop.importer for hop in found.direct})
@@ -362,8 +366,8 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
 def _recorded(known: baseline.Baseline) -> str:
     violations = sum(known.violations.values())
     diagnostics = sum(known.diagnostics.values())
-    cycles = (f", {plural(len(known.cycles), 'dependency in an import cycle', 'dependencies in import cycles')}"
-              if known.cycles else "")
+    cycles = (", " + plural(len(known.cycles), "dependency in an import cycle",
+                            "dependencies in import cycles") if known.cycles else "")
     return (f"{plural(violations, 'violation')}{cycles} and "
             f"{plural(diagnostics, 'diagnostic')} recorded")
 

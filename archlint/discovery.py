@@ -239,8 +239,9 @@ def _mtime(stat_function: Callable[..., os.stat_result], *args: Any, **kwargs: A
 def discover_all(settings: Settings) -> list[PackageTree]:
     """The files of every root package; a root package that does not exist is an error."""
     exclude = [compile_path_glob(g) for g in settings.exclude]
-    missing = [name for name in settings.root_packages
-               if locate_package(settings.root, name, settings.source_roots) is None]
+    located = {name: locate_package(settings.root, name, settings.source_roots)
+               for name in settings.root_packages}
+    missing = [name for name, folder in located.items() if folder is None]
     if missing:
         folders = " or ".join(str(f) for f in source_folders(settings.root, settings.source_roots))
         raise ConfigError([
@@ -250,8 +251,8 @@ def discover_all(settings: Settings) -> list[PackageTree]:
         ])
     inside = os.path.realpath(settings.root)
     linked_out = []
-    for name in settings.root_packages:
-        target = os.path.realpath(locate_package(settings.root, name, settings.source_roots))
+    for name, folder in located.items():
+        target = os.path.realpath(folder or settings.root)
         if not is_inside(target, inside):
             linked_out.append(Problem(
                 f"root package '{name}' leads through a symbolic link to {target}, outside the "

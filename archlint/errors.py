@@ -35,7 +35,8 @@ class ArchlintError(Exception):
 
 
 class ConfigError(ArchlintError):
-    """The configuration or a contract is invalid; carries every problem found, not just the first."""
+    """The configuration or a contract is invalid; carries every problem found, not just the
+    first."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(problems)

@@ -13,6 +13,7 @@ own graph is built only when a contract asks for cycle breakers.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from typing import NamedTuple
 
 from .discovery import PackageTree, discover_all
@@ -141,9 +142,10 @@ class ProjectGraph:
 
     def chain_hops(self, chain: tuple[str, ...]) -> tuple[Hop, ...]:
         """The explaining import statement (see `hop`) of every link in a chain of modules."""
-        return tuple(self.hop(a, b) for a, b in zip(chain, chain[1:]))
+        return tuple(self.hop(a, b) for a, b in pairwise(chain))
 
-    def direct_imports(self, importers: Iterable[str], imported: set[str]) -> Iterator[tuple[str, str]]:
+    def direct_imports(self, importers: Iterable[str], imported: set[str]
+                       ) -> Iterator[tuple[str, str]]:
         """Every (importer, imported) edge from `importers` into `imported`, sorted."""
         for importer in sorted(importers):
             for target in self.successors(importer):
@@ -227,7 +229,7 @@ class ProjectGraph:
                         name = target_of.get(target)
                         if name in missing and target != start:
                             missing.discard(name)
-                            yield name, _walk_back(previous, module) + (target,)
+                            yield name, (*_walk_back(previous, module), target)
                         if target in useful and target not in previous:
                             previous[target] = module
                             following.append(target)

@@ -262,7 +262,7 @@ def _default_source_folders(root: Path) -> list[str]:
     return ["", "src"] if src.is_dir() and not (src / "__init__.py").exists() else [""]
 
 
-def _folders(base: Path) -> list[os.DirEntry]:
+def _folders(base: Path) -> list[os.DirEntry[str]]:
     try:
         with os.scandir(base) as listing:
             return [entry for entry in listing if entry.is_dir() and not entry.is_symlink()

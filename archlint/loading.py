@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .contracts import CONTRACT_TYPES, Contract, Origin
 from .discovery import contract_files
@@ -61,7 +62,8 @@ def _load_file(path: Path, shown: str) -> tuple[list[Contract], list[Problem]]:
     ]
     tables = data.get("contracts", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        return [], problems + [Problem("expected [[contracts]] tables", file=shown, key="contracts")]
+        return [], [*problems, Problem("expected [[contracts]] tables", file=shown,
+                                        key="contracts")]
     lines = _header_lines(path)
     contracts = []
     for index, table in enumerate(tables):
@@ -81,7 +83,7 @@ def _header_lines(path: Path) -> list[int]:
             for found in _HEADER_OR_SKIPPED.finditer(text) if found.group("header")]
 
 
-def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]:
+def _build(table: dict[str, Any], origin: Origin) -> tuple[Contract | None, list[Problem]]:
     contract_id = table.get("id")
     named = isinstance(contract_id, str) and contract_id.isprintable()  # one line, as written
     where = Problem("", file=origin.file, line=origin.line,
@@ -109,13 +111,14 @@ def _build(table: dict, origin: Origin) -> tuple[Contract | None, list[Problem]]
     if problems:
         return None, problems
     kwargs.setdefault("name", contract_id)
-    contract = cls(id=contract_id, origin=origin, **kwargs)
+    contract = cls(id=str(contract_id), origin=origin, **kwargs)
     static = contract.static_problems()
     return (None, static) if static else (contract, [])
 
 
 def _at(where: Problem, key: str, message: str) -> Problem:
-    return Problem(message, file=where.file, line=where.line, contract_id=where.contract_id, key=key)
+    return Problem(message, file=where.file, line=where.line, contract_id=where.contract_id,
+                   key=key)
 
 
 def select(contracts: Iterable[Contract], ids: Iterable[str]) -> list[Contract]:

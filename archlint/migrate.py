@@ -186,7 +186,7 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
     else:
         settings_file = root / "archlint.toml"
         settings_text = _toml_table(migration.settings)
-    present = [p for p in contract_files + [settings_file]
+    present = [p for p in [*contract_files, settings_file]
                if p.exists() and p != pyproject]
     if present:
         names = ", ".join(p.relative_to(root).as_posix() for p in present)
@@ -194,7 +194,7 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
                             "nothing written")
     written: list[Path] = []
     try:
-        for table, target in zip(migration.contracts, contract_files):
+        for table, target in zip(migration.contracts, contract_files, strict=True):
             write_atomic(target, "[[contracts]]\n" + _toml_table(table), root=root)
             written.append(target)
         write_atomic(settings_file, settings_text, root=root)
@@ -377,8 +377,8 @@ def _installed_locations(top: str) -> list[str]:
 def _in_a_project_folder(root: Path, package: str) -> Path | None:
     """The first folder of the project, one level down, that holds the package."""
     relative = Path(*package.split("."))
-    for base in [root] + sorted(p for p in root.iterdir() if p.is_dir()
-                                and not p.name.startswith(".")):
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    for base in [root, *folders]:
         if (base / relative).is_dir():
             return base
     return None

@@ -249,7 +249,7 @@ class Diagnostic:
     def message_without_line(self) -> str:
         return _LINE_NUMBER.sub("line", self.message)
 
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line, self.kind, self.message)
 
 

@@ -27,11 +27,15 @@ class ModuleExpression:
 
     def __post_init__(self) -> None:
         segments = _segments(self.text)
+        match: Callable[[str], bool]
         if segments.count("**") <= 1:
             regex = re.compile(_regex(segments))
-            match: Callable[[str], bool] = lambda module: regex.fullmatch(module) is not None
+
+            def match(module: str) -> bool:
+                return regex.fullmatch(module) is not None
         else:  # repeated `**` in a regular expression backtracks exponentially
-            match = lambda module: _segments_match(segments, module.split("."))
+            def match(module: str) -> bool:
+                return _segments_match(segments, module.split("."))
         object.__setattr__(self, "_match", match)
 
     @property

@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from . import baseline
 from .checking import check_graph
@@ -148,7 +149,7 @@ def _stopping_on_sigterm() -> Iterator[None]:
         yield
         return
 
-    def terminate(number, frame):
+    def terminate(number: int, frame: FrameType | None) -> NoReturn:
         raise Terminated()
 
     previous = signal.signal(signal.SIGTERM, terminate)

@@ -134,12 +134,11 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
     # The project is where the configuration file is, a symbolic link to a shared one too.
     config = Path(os.path.abspath(config))
     data = read_toml(config)
-    if config.name == "archlint.toml":
-        table = data
-    else:
+    table: dict[str, Any] | None = data
+    if config.name != "archlint.toml":
         table = tool_table(data, "archlint", shown(config))
-        if table is None:
-            raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
+    if table is None:
+        raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
     kwargs, problems = read_table(Settings, table, where=Problem("", file=shown(config)))
     for package in kwargs.get("root_packages", ()):
         if not is_module_name(package):

@@ -18,7 +18,7 @@ from .errors import Problem, did_you_mean
 _TYPE_NAMES = {str: "a string", bool: "a boolean (true or false)", int: "an integer"}
 
 
-def config_fields(cls: type) -> dict[str, dataclasses.Field]:
+def config_fields(cls: type) -> dict[str, dataclasses.Field[Any]]:
     return {
         f.name: f
         for f in dataclasses.fields(cls)

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import rows
 
 import archlint.cache
 import archlint.checking
@@ -33,8 +34,6 @@ from archlint.model import (
     Report,
     UnlistedModule,
 )
-
-from conftest import rows
 
 FORBIDDEN = """
     [[contracts]]

@@ -4,14 +4,13 @@ symbol is imported only from its canonical module, anywhere in the project."""
 from __future__ import annotations
 
 import pytest
+from conftest import replacement
 
 from archlint.checking import check_graph
 from archlint.errors import ConfigError, Problem
 from archlint.graph import build_graph
 from archlint.loading import load_contracts
 from archlint.settings import load_settings
-
-from conftest import replacement
 
 CONTRACT = """
     [[contracts]]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from archlint import check
-from archlint.cli import main
-
 from conftest import replacement
+
+from archlint import check
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "websocket_ssot"
 

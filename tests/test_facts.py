@@ -13,6 +13,7 @@ import ast
 import os
 from pathlib import Path
 
+from generated_projects import project_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,8 +21,6 @@ from archlint.discovery import discover_all
 from archlint.facts import FactStore, read_project
 from archlint.facts.structure import read_top_level
 from archlint.settings import load_settings
-
-from generated_projects import project_folder
 
 NAMES = ("a", "b", "_c", "dd", "é")
 EXAMPLES = int(os.environ.get("ARCHLINT_FACTS_EXAMPLES", "80"))
@@ -111,11 +110,11 @@ def oracle(source: str, module: str, is_package: bool) -> list[tuple]:
                 visit(node.body, type_checking or is_tc, in_function, guarded)
                 visit(node.orelse, type_checking, in_function, guarded)
             elif isinstance(node, ast.Try):
-                catches = any(isinstance(h.type, ast.Name) and h.type.id in
-                              ("ImportError", "ModuleNotFoundError") or
-                              isinstance(h.type, ast.Tuple) and any(
+                catches = any((isinstance(h.type, ast.Name) and h.type.id in
+                              ("ImportError", "ModuleNotFoundError")) or
+                              (isinstance(h.type, ast.Tuple) and any(
                                   getattr(e, "id", None) in ("ImportError", "ModuleNotFoundError")
-                                  for e in h.type.elts) for h in node.handlers)
+                                  for e in h.type.elts)) for h in node.handlers)
                 visit(node.body, type_checking, in_function, guarded or catches)
                 for handler in node.handlers:
                     visit(handler.body, type_checking, in_function, guarded)

@@ -7,11 +7,11 @@ import shutil
 import textwrap
 from pathlib import Path
 
+from conftest import replacement
+
 from archlint import check
 from archlint.cli import main
 from archlint.fix import plan_fixes
-
-from conftest import replacement
 
 CONTRACT = """
     [[contracts]]

@@ -762,7 +762,7 @@ def test_cli_json_output_of_a_broken_project(project):
     assert outcome.code == 1
     assert outcome.err == ""
     data = json.loads(outcome.out)
-    fingerprint = hashlib.sha256("no-db\x1fapp.ui\x1fapp.db\x1f".encode()).hexdigest()[:20]
+    fingerprint = hashlib.sha256(b"no-db\x1fapp.ui\x1fapp.db\x1f").hexdigest()[:20]
     assert data == {
         "schema_version": 1,
         "archlint_version": "0.1.0",
@@ -815,8 +815,8 @@ def test_cli_json_output_of_a_broken_project(project):
             "message": "contract 'tools-alone': ignore entry 'app.extra -> app.ui' matches no "
                        "import; remove it",
             "fingerprint": hashlib.sha256(
-                "unmatched-ignore\x1fcontracts/contracts.toml\x1fcontract 'tools-alone': ignore "
-                "entry 'app.extra -> app.ui' matches no import; remove it".encode()
+                b"unmatched-ignore\x1fcontracts/contracts.toml\x1fcontract 'tools-alone': ignore "
+                b"entry 'app.extra -> app.ui' matches no import; remove it"
             ).hexdigest()[:20],
             "baselined": False,
         }],

@@ -40,12 +40,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomllib
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from conftest import rows
 
 from archlint.errors import ConfigError
 from archlint.graph import build_graph
 from archlint.settings import load_settings
-from conftest import rows
 
 FORBID_B = """
     [[contracts]]

@@ -82,7 +82,7 @@ def test_violating_edge_is_red_and_labelled_and_context_is_grey(project):
     layered(project)
     run = project.cli("graph", "--out", "out", "--format", "dot")
     assert run.code == 0
-    assert run.out == f"graphs: 1 contract drawn in out\n"
+    assert run.out == "graphs: 1 contract drawn in out\n"
     graph = parse_dot(project.root / "out" / "layers.dot")
     edges = edges_of(graph)
     violating = edges["app.low.store", "app.high.views"]

@@ -720,7 +720,7 @@ def test_every_field_of_a_result_cache_entry_with_the_wrong_shape_is_a_miss(proj
         if path[:1] == ("key",) and len(path) > 1:
             continue
         cases += [(path, new) for new in wrong_shapes(value)]
-        if isinstance(value, dict) and path[:1] != ("files",) or path == ("files",):
+        if (isinstance(value, dict) and path[:1] != ("files",)) or path == ("files",):
             cases += [((*path, key), REMOVED) for key in value]
     assert len(cases) > 100  # every value of the key, the walk, the files and the report
     for path, new in cases:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import json
 import os
 
+from generated_projects import ROOT, project_folder, projects, unnested
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from importlinter_oracle import archlint_outcomes, lint_imports
 
 from archlint import check
 from archlint.migrate import convert
-from generated_projects import ROOT, project_folder, projects, unnested
 
 EXAMPLES = int(os.environ.get("ARCHLINT_AGREEMENT_EXAMPLES", "100"))
 KINDS = ("forbidden", "layers", "independence", "protected", "acyclic_siblings")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import replacement
 
 from archlint.errors import ConfigError, Problem
 from archlint.facts.structure import read_top_level
-
-from conftest import replacement
 
 CONTRACT = """
     [[contracts]]

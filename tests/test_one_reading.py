@@ -17,10 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import rows
 
 from archlint.checking import explain
-
-from conftest import rows
 
 FORBID_B = """
     [[contracts]]
@@ -343,8 +342,9 @@ def test_a_file_the_scanner_panics_on_is_read_by_python_and_nothing_reaches_stde
 
 def test_the_scanners_python_fallback_is_exact_for_every_form(project):
     """A file the scanner gives up on is read through Python's own parse: the same facts."""
-    from archlint.facts.statements import read_statements, split_lines, statements_from_tree
     import ast
+
+    from archlint.facts.statements import read_statements, split_lines, statements_from_tree
 
     source = ("import a.b as c, d\nfrom .x import (y as z,\n    w)\nif True: import e\n"
               "def f():\n    from g import h  # archlint: ignore[one]\n"

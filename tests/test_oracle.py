@@ -14,18 +14,18 @@ import re
 from collections import defaultdict
 
 import networkx as nx
+from generated_projects import (
+    ROOT,
+    GeneratedProject,
+    project_folder,
+    projects,
+    unnested,
+    with_descendants,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archlint import check
-from generated_projects import (
-    ROOT,
-    GeneratedProject,
-    with_descendants,
-    project_folder,
-    projects,
-    unnested,
-)
 
 # ARCHLINT_EXAMPLES raises the count for a longer local search (docs/reliability.md).
 EXAMPLES = int(os.environ.get("ARCHLINT_EXAMPLES", "150"))

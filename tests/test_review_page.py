@@ -19,10 +19,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from test_graphs import LAYERED, LAYERS, needs_graphviz
 
 from archlint.render.dot import PALE_RED, RED
-
-from test_graphs import LAYERED, LAYERS, needs_graphviz
 
 pytestmark = pytest.mark.slow
 

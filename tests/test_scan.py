@@ -14,13 +14,12 @@ import os
 import sys
 
 import grimp
+from generated_projects import ROOT, project_folder, projects
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from archlint.graph import build_graph
 from archlint.settings import load_settings
-
-from generated_projects import ROOT, projects, project_folder
 
 FORMS = ("import", "import_as", "from_parent", "from_name", "relative", "star", "parenthesised",
          "type_checking", "in_function", "missing", "semicolon")

@@ -8,8 +8,8 @@ import marshal
 import pytest
 
 from archlint.errors import ConfigError
-from archlint.model import DuplicateDefinition
 from archlint.facts.structure import read_top_level
+from archlint.model import DuplicateDefinition
 
 CONTRACT = """
     [[contracts]]

@@ -9,7 +9,9 @@ except inside the `skip_descendants` modules (import-linter's option of that nam
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import ClassVar
 
 from ..errors import Problem
@@ -50,7 +52,7 @@ class AcyclicContract(Contract):
                                 "is one module here, without children to check"))
         return problems
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         violations: list[Violation] = []
         for package, children in self._packages(graph):
             violations += self._cycles_in(graph, package, children)
@@ -100,7 +102,8 @@ class AcyclicContract(Contract):
             for package in self.modules_named(graph, "packages")
         ]
 
-    def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]) -> list[Violation]:
+    def _cycles_in(self, graph: ProjectGraph, package: str, children: list[str]
+                   ) -> list[CycleImport]:
         breakers = graph.cycle_breakers(package)
         if not breakers:
             return []
@@ -113,7 +116,7 @@ class AcyclicContract(Contract):
             if back is None:  # grimp nominates some imports that close no cycle
                 continue
             cycle = " -> ".join(c.rsplit(".", 1)[-1] for c in (a, *back))
-            cycle_hops = tuple(sibling_edges[x][y] for x, y in zip(back, back[1:]))
+            cycle_hops = tuple(sibling_edges[x][y] for x, y in pairwise(back))
             for hop in graph.hops(importer, imported):
                 violations.append(CycleImport(
                     contract_id=self.id, importer=importer, imported=imported, path=hop.path,
@@ -193,6 +196,6 @@ def _shortest_path(edges: dict[str, dict[str, Hop]], start: str,
     if goal not in previous:
         return None
     path = [goal]
-    while previous[path[-1]] is not None:
-        path.append(previous[path[-1]])
+    while (step := previous[path[-1]]) is not None:
+        path.append(step)
     return path[::-1]

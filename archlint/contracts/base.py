@@ -1,12 +1,12 @@
 """What every contract type shares: common keys, module expressions, `ignore`, chains.
 
 A contract type is a frozen dataclass whose fields are its TOML keys (see `tables`), with
-`check(graph) -> list[Violation]`. It never prints: it returns data.
+`check(graph) -> Sequence[Violation]`. It never prints: it returns data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -104,7 +104,7 @@ class Contract:
 
     # -- checking ---------------------------------------------------------------------------
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         raise NotImplementedError
 
     def definition_queries(self) -> list[DefinitionQuery]:
@@ -144,7 +144,7 @@ class Contract:
 
     def violations_from(self, graph: ProjectGraph, direct: Iterable[tuple[str, str]],
                         indirect: Iterable[tuple[str, tuple[str, ...]]],
-                        message_for: MessageFor) -> list[Violation]:
+                        message_for: MessageFor) -> list[ImportViolation]:
         """One violation per import statement of the `direct` (importer, imported) imports;
         one per importer and named module it reaches through a chain, with the shortest of
         the `indirect` (named module, chain) it was given."""

@@ -31,7 +31,7 @@ it binds are not written out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
@@ -109,7 +109,7 @@ class CanonicalContract(Contract):
 
     # -- checking ---------------------------------------------------------------------------
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         packages = self._packages(graph)
         allowed = graph.with_descendants(self.modules_named(graph, "allow"))
         chosen = (graph.with_descendants(self.modules_named(graph, "importers"))
@@ -160,7 +160,8 @@ class CanonicalContract(Contract):
                 and importer != symbol_home and graph.is_internal(module)):
             message = (f"{importer} imports {name} from {module}; {name} is imported only "
                        f"from its canonical module {symbol_home}")
-            return self._violation(graph, item, message, Replacement(symbol_home, name, item.alias))
+            return self._statement_violation(graph, item, message,
+                                             Replacement(symbol_home, name, item.alias))
         entered = [p for p in packages
                    if self._in_package(module, p) and not self._in_package(importer, p)]
         if not entered or self._is_canonical(module):
@@ -170,14 +171,14 @@ class CanonicalContract(Contract):
         message = (f"{importer} imports {what}; {package} is entered only through "
                    f"{self._describe_entry_points(package)}")
         if name is None:
-            return self._violation(graph, item, message, None)
+            return self._statement_violation(graph, item, message, None)
         source = symbol_home if symbol_home not in (None, importer) else (
             self._sole_offerer(graph, package, name, importer))
-        return self._violation(graph, item, message,
-                               Replacement(source, name, item.alias) if source else None)
+        return self._statement_violation(graph, item, message,
+                                         Replacement(source, name, item.alias) if source else None)
 
-    def _violation(self, graph: ProjectGraph, item: ImportedItem, message: str,
-                   replacement: Replacement | None) -> ImportViolation:
+    def _statement_violation(self, graph: ProjectGraph, item: ImportedItem, message: str,
+                             replacement: Replacement | None) -> ImportViolation:
         return ImportViolation(
             contract_id=self.id, importer=item.importer, imported=item.module,
             path=graph.path_of(item.importer), line=item.line, line_contents=item.line_contents,
@@ -191,7 +192,8 @@ class CanonicalContract(Contract):
         groups = [Group("package", self.package, tuple(self._packages(graph))),
                   Group("canonical", "canonical modules", tuple(canonical))]
         if self.importers:
-            groups.append(Group("importers", "importers", tuple(self.modules_named(graph, "importers"))))
+            importers = tuple(self.modules_named(graph, "importers"))
+            groups.append(Group("importers", "importers", importers))
         return groups
 
     # -- helpers ----------------------------------------------------------------------------

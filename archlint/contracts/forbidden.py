@@ -16,6 +16,7 @@ statements import.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import ClassVar
 
@@ -53,7 +54,7 @@ class ForbiddenContract(Contract):
                     "true to check imports of external packages"))
         return problems
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         def cover(module: str) -> set[str]:
             return graph.with_descendants([module]) if self.as_packages else {module}
 
@@ -92,7 +93,7 @@ class ForbiddenContract(Contract):
                     continue
                 ends = {m for m in importers if m not in blocked}
                 for _, chain in graph.chains_into(members, {name: ends}, blocked, direct=True):
-                    hops = graph.chain_hops(chain) + (importers[chain[-1]][0],)
+                    hops = (*graph.chain_hops(chain), importers[chain[-1]][0])
                     best = external_chains.get((chain[0], name))
                     if best is None or len(hops) < len(best):
                         external_chains[chain[0], name] = hops
@@ -100,7 +101,8 @@ class ForbiddenContract(Contract):
         def message_for(importer: str, imported: str, direct: bool) -> str:
             if direct:
                 return f"{importer} imports {imported}, which it is forbidden to use"
-            return f"{importer} depends on {imported} through a chain of imports; it is forbidden to use it"
+            return (f"{importer} depends on {imported} through a chain of imports; "
+                    "it is forbidden to use it")
 
         violations = self.violations_from(graph, direct, indirect, message_for)
         violations += [self._violation(hop.importer, hop.imported, (hop,),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -37,7 +38,7 @@ class IndependenceContract(Contract):
                         "modules", f"'{b}' is inside '{a}': independent modules cannot nest"))
         return problems
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         modules = self.modules_named(graph, "modules")
         cover = {module: graph.with_descendants([module]) for module in modules}
         owner = {member: module for module, members in cover.items() for member in members}
@@ -56,4 +57,5 @@ class IndependenceContract(Contract):
         return self.violations_from(graph, direct, indirect, message_for)
 
     def groups(self, graph: ProjectGraph) -> list[Group]:
-        return [Group("independent", "independent modules", tuple(self.modules_named(graph, "modules")))]
+        modules = tuple(self.modules_named(graph, "modules"))
+        return [Group("independent", "independent modules", modules)]

@@ -18,6 +18,7 @@ read, and every import must have its edge in the graph at its line (`imported_it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -69,10 +70,11 @@ class InternalContract(Contract):
                              f"({', '.join(self.packages)})"))
         return problems
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         packages = outermost(self.modules_named(graph, "packages"))
         protected = graph.with_descendants(packages)
-        chosen = graph.with_descendants(self.modules_named(graph, "importers")) if self.importers else None
+        chosen = (graph.with_descendants(self.modules_named(graph, "importers"))
+                  if self.importers else None)
         candidates = {
             importer
             for module in protected
@@ -80,8 +82,8 @@ class InternalContract(Contract):
             if importer in graph.files and (chosen is None or importer in chosen)
         }
         rules = _Rules(
-            graph, packages, self.modules_named(graph, "internal"), self.modules_named(graph, "public"),
-            self.respect_all, self.private_names)
+            graph, packages, self.modules_named(graph, "internal"),
+            self.modules_named(graph, "public"), self.respect_all, self.private_names)
         violations = []
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):

@@ -10,12 +10,20 @@ by `exhaustive_ignores`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import Problem
 from ..graph import ProjectGraph
-from ..model import Group, UnlistedModule, Violation, is_descendant, is_module_name
+from ..model import (
+    Group,
+    ImportViolation,
+    UnlistedModule,
+    Violation,
+    is_descendant,
+    is_module_name,
+)
 from .base import Contract
 
 
@@ -97,28 +105,30 @@ class LayersContract(Contract):
                 if name in layer.optional:
                     continue
                 if not any(_qualify(c, name) in graph.modules for c in containers):
-                    where = f" in any container ({', '.join(containers)})" if self.containers else ""
-                    problems.append(self.problem("layers", f"layer '{name}' matches no module{where}"))
+                    where = (f" in any container ({', '.join(containers)})"
+                             if self.containers else "")
+                    problems.append(self.problem("layers",
+                                                 f"layer '{name}' matches no module{where}"))
         return problems
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         """Each container on its own (containers may nest: `pkg` and `pkg.a`), so every
         message names the layers of the container that forbids the import; an import that
         several containers forbid is reported once."""
         layers = [parse_layer(text) for text in self.layers]
         violations: list[Violation] = []
-        reported: set[tuple] = set()
+        reported: set[tuple[str, str, tuple[str, int] | None]] = set()
         for container in self.modules_named(graph, "containers") or [""]:
             for violation in self._check_container(graph, container, layers):
                 key = (violation.importer, violation.imported,
-                       () if violation.is_indirect else (violation.path, violation.line))
+                       None if violation.is_indirect else (violation.path, violation.line))
                 if key not in reported:
                     reported.add(key)
                     violations.append(violation)
-        return violations + self._unlisted(graph)
+        return [*violations, *self._unlisted(graph)]
 
     def _check_container(self, graph: ProjectGraph, container: str,
-                         layers: list[Layer]) -> list[Violation]:
+                         layers: list[Layer]) -> list[ImportViolation]:
         rank: dict[str, tuple[int, str]] = {}
         for index, layer in enumerate(layers):
             for name in layer.modules:
@@ -156,7 +166,7 @@ class LayersContract(Contract):
             bands.append(Group("layer", text, modules))
         return bands
 
-    def _unlisted(self, graph: ProjectGraph) -> list[Violation]:
+    def _unlisted(self, graph: ProjectGraph) -> list[UnlistedModule]:
         """With `exhaustive`, a container child that no layer names (nor `exhaustive_ignores`)
         breaks the contract. A dotted layer name names a grandchild, never the child. It is
         reported at its file; a folder without `__init__.py` has none, so at the contract,
@@ -182,7 +192,8 @@ class LayersContract(Contract):
         return violations
 
 
-def _forbidden_directions(graph: ProjectGraph, container: str, layers: list[Layer]):
+def _forbidden_directions(graph: ProjectGraph, container: str, layers: list[Layer]
+                          ) -> Iterator[tuple[set[str], dict[str, set[str]], set[str]]]:
     """For each layer (each sibling, when siblings are independent): its modules, the layer
     modules they may not reach (each with the modules it covers) and the modules no chain
     may pass through, which are all the layers' modules of this container."""
@@ -193,13 +204,14 @@ def _forbidden_directions(graph: ProjectGraph, container: str, layers: list[Laye
     ]
     blocked = {member for level in cover for members in level.values() for member in members}
     above: dict[str, set[str]] = {}
-    for level, layer in zip(cover, layers):
+    for level, layer in zip(cover, layers, strict=True):
         if layer.independent:
             for sibling, members in level.items():
                 others = {m: c for m, c in level.items() if m != sibling}
                 yield members, above | others, blocked
         elif above:
-            yield set().union(*level.values()), above, blocked
+            starts: set[str] = set().union(*level.values())
+            yield starts, above, blocked
         above = above | level
 
 

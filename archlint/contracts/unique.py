@@ -14,6 +14,7 @@ that does not parse defines nothing here; it is already a `syntax-error` diagnos
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -80,7 +81,7 @@ class UniqueContract(Contract):
     def definition_queries(self) -> list[DefinitionQuery]:
         return [DefinitionQuery(self.names, self.kinds)]
 
-    def check(self, graph: ProjectGraph) -> list[Violation]:
+    def check(self, graph: ProjectGraph) -> Sequence[Violation]:
         allowed = graph.with_descendants(self.modules_named(graph, "allow"))
         modules = sorted(m for m in graph.with_descendants(self.modules_named(graph, "packages"))
                          if m in graph.files and m not in allowed)

@@ -19,7 +19,8 @@ from .project import ProjectFacts, decode_source, read_project
 from .store import FactStore
 
 __all__ = [
-    "GUARDED", "IN_FUNCTION", "TYPE_CHECKING_ONLY", "DefinedName", "DefinitionQuery", "FactStore", "FileFacts",
+    "GUARDED", "IN_FUNCTION", "TYPE_CHECKING_ONLY", "DefinedName", "DefinitionQuery", "FactStore",
+    "FileFacts",
     "ImportStatement", "ProjectFacts", "TopLevel", "Unreadable", "decode_source",
     "read_project",
 ]

@@ -203,8 +203,9 @@ def read_edited(root: Path, sources: list[SourceFile], store: FactStore,
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             scanned.append(source)
             continue
+        statements = tuple(statements_from_tree(tree, split_lines(text)))
         facts = FileFacts(source.module, source.relative, source.is_package,
-                          content_digest(data), tuple(statements_from_tree(tree, split_lines(text))))
+                          content_digest(data), statements)
         files[source.module] = facts
         store.put(facts, stamp_of(status, settled_before()))
     if scanned:
@@ -415,7 +416,8 @@ def decode_source(data: bytes) -> tuple[str | None, Unreadable | None]:
         text = data.decode(encoding, "replace")  # the bytes are in comments, as Python reads
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, Unreadable("syntax-error", line, "source code string cannot contain null bytes")
+        return None, Unreadable("syntax-error", line,
+                                "source code string cannot contain null bytes")
     return text, None
 
 

@@ -527,7 +527,9 @@ def _context(lines: list[str], number: int, column: int) -> int:
             context |= IN_FUNCTION
         elif keyword in ("if", "elif") and _TYPE_CHECKING_TEST.match(header):
             context |= TYPE_CHECKING_ONLY
-        elif (keyword == "try" and not in_function and _handles_import_error(lines, index)) or (keyword == "with" and not in_function and _SUPPRESS.match(header)):
+        elif not in_function and (
+                (keyword == "try" and _handles_import_error(lines, index))
+                or (keyword == "with" and _SUPPRESS.match(header))):
             context |= GUARDED
     return context
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
+from itertools import pairwise
 from typing import Any
 
 import pydot
@@ -42,7 +43,8 @@ _BASELINED_TEXT = "#a05252"
 # Legend entries, in the order shown: (what the picture uses, symbol, colour, text).
 _LEGEND = (
     (f"{Kind.VIOLATION}-{NEW}", "&#8594;", RED, "violating import, with its line"),
-    (f"{Kind.INDIRECT}-{NEW}", "- &#8594;", RED, "violating chain, one edge (hover for its imports)"),
+    (f"{Kind.INDIRECT}-{NEW}", "- &#8594;", RED,
+     "violating chain, one edge (hover for its imports)"),
     (f"{Kind.CHAIN}-{NEW}", "- &#8594;", RED, "earlier hop of a violating chain"),
     (f"{Kind.VIOLATION}-{BASELINED}", "&#8594;", PALE_RED, "violating import in the baseline"),
     (f"{Kind.INDIRECT}-{BASELINED}", "- &#8594;", PALE_RED, "violating chain in the baseline"),
@@ -157,7 +159,8 @@ def _add_groups(dot: pydot.Dot, picture: Picture, by_group: dict[int | None, lis
                 _wrap(dot, boxes, 1)
             elif group.role == "root":
                 _wrap(dot, boxes, WRAP)
-        dot.add_subgraph(cluster)
+        # pydot's annotation says Subgraph; a cluster is drawn as one (graphviz's own rule)
+        dot.add_subgraph(cluster)  # type: ignore[arg-type]
 
 
 def _edge(picture: Picture, importer: str, imported: str, data: dict[str, Any],
@@ -166,7 +169,7 @@ def _edge(picture: Picture, importer: str, imported: str, data: dict[str, Any],
     lines as label; in a picture of layers, an upward one drawn from the band above with its
     arrow turned, which keeps the bands in order and the edge short."""
     kind = data["kind"]
-    attributes = dict(_EDGE_STYLE[kind])
+    attributes: dict[str, Any] = dict(_EDGE_STYLE[kind])
     if "penwidth" in data:  # the map's allowed imports: thicker for more imports
         attributes["penwidth"] = data["penwidth"]
     attributes["id"] = quoted(data["id"])
@@ -195,7 +198,7 @@ def _title(picture: Picture) -> list[str]:
     return lines
 
 
-def _legend_table(entries) -> str:
+def _legend_table(entries: list[tuple[str, str, str, str]]) -> str:
     rows = "".join(f'<TR><TD ALIGN="LEFT"><FONT COLOR="{colour}"><B>{symbol}</B></FONT></TD>'
                    f'<TD ALIGN="LEFT">{text}</TD></TR>' for _, symbol, colour, text in entries)
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="1" CELLPADDING="2">{rows}</TABLE>>'
@@ -204,7 +207,7 @@ def _legend_table(entries) -> str:
 def _wrap(dot: pydot.Dot, boxes: list[str], width: int) -> None:
     """Rows of at most `width` boxes: an invisible edge from each box to the one `width`
     places on, so a group of many boxes is drawn as a block, not as one long row."""
-    for upper, lower in zip(boxes, boxes[width:]):
+    for upper, lower in zip(boxes, boxes[width:], strict=False):
         dot.add_edge(pydot.Edge(quoted(upper), quoted(lower), style="invis"))
 
 
@@ -225,8 +228,8 @@ def _enclosing(groups: tuple[Group, ...]) -> dict[int, int]:
 
 def _node(node: str, picture: Picture, group_role: str | None) -> pydot.Node:
     data = picture.graph.nodes[node]
-    attributes = {"label": quoted(*data["label"].split("\n")), "tooltip": quoted(*data["tooltip"]),
-                  "id": quoted(data["id"])}
+    attributes: dict[str, Any] = {"label": quoted(*data["label"].split("\n")),
+                                  "tooltip": quoted(*data["tooltip"]), "id": quoted(data["id"])}
     role = data["role"]
     if group_role in _ROLE_FILL:
         attributes["fillcolor"] = _ROLE_FILL[group_role]
@@ -244,17 +247,18 @@ def _node(node: str, picture: Picture, group_role: str | None) -> pydot.Node:
     return pydot.Node(quoted(node), **attributes)
 
 
-def _order_groups(dot: pydot.Dot, picture: Picture, by_group: dict) -> None:
+def _order_groups(dot: pydot.Dot, picture: Picture,
+                  by_group: dict[int | None, list[str]]) -> None:
     """Stack the layers top to bottom, and wrap the boxes of definitions: an invisible edge
     from the last box of each band to the first of the next, or from each group of
     definitions to the one WRAP_GROUPS on."""
     drawn = [i for i in range(len(picture.groups)) if by_group.get(i)]
     if any(picture.groups[i].role == "layer" for i in drawn):
-        for upper, lower in zip(drawn, drawn[1:]):
+        for upper, lower in pairwise(drawn):
             dot.add_edge(pydot.Edge(quoted(by_group[upper][-1]), quoted(by_group[lower][0]),
                                     style="invis", weight="10"))
     elif any(picture.groups[i].role == "definitions" for i in drawn):
-        for upper, lower in zip(drawn, drawn[WRAP_GROUPS:]):
+        for upper, lower in zip(drawn, drawn[WRAP_GROUPS:], strict=False):
             dot.add_edge(pydot.Edge(quoted(by_group[upper][-1]), quoted(by_group[lower][0]),
                                     style="invis"))
 

@@ -17,6 +17,7 @@ from html import escape as escape_markup
 from ..model import ContractResult, ImportViolation, Report, Violation, printable
 from .project_map import MAP_ID
 
+
 def escape(text: str) -> str:
     """Text for the page: markup escaped, and the characters that would hide or reorder what
     it says (control and bidi characters) shown as escapes."""
@@ -46,7 +47,8 @@ h2 { font-size: 1.2em; margin-top: 2.2em; border-bottom: 1px solid #e0e0e0; padd
                        border-radius: 4px; cursor: pointer; }
 .files a { margin-right: 1em; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { text-align: left; vertical-align: top; padding: 4px 8px; border-bottom: 1px solid #eeeeee; }
+th, td { text-align: left; vertical-align: top; padding: 4px 8px;
+         border-bottom: 1px solid #eeeeee; }
 th { background: #fafafa; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
 td.fix code { color: #2e7d32; }

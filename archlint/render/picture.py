@@ -85,9 +85,10 @@ class Item:
 @dataclass(frozen=True)
 class Picture:
     """`graph` nodes carry `group` (index into `groups`, or None), `label`, `tooltip` (lines),
-    `role` (Role.CANONICAL, Role.ORIGINAL, Role.COPY, Role.GATHERED or None), `new` and `id`; edges carry `kind`,
-    `label`, `tooltip`, `new` (a violation on it is not baselined) and `id`. `targets` holds,
-    per violation of the result, the id of what draws it ("" when it is not drawn)."""
+    `role` (Role.CANONICAL, Role.ORIGINAL, Role.COPY, Role.GATHERED or None), `new` and `id`;
+    edges carry `kind`, `label`, `tooltip`, `new` (a violation on it is not baselined) and
+    `id`. `targets` holds, per violation of the result, the id of what draws it ("" when it
+    is not drawn)."""
 
     result: ContractResult
     graph: nx.DiGraph
@@ -258,9 +259,9 @@ class _Drawing:
         weight: Counter[str] = Counter()
         for (importer, imported), items in self.edges.items():
             # violating imports first; allowed ones decide between boxes without violations
-            violating = sum(1000 if item.kind != Kind.CONTEXT else 1 for item in items)
-            weight[importer] += violating
-            weight[imported] += violating
+            strength = sum(1000 if item.kind != Kind.CONTEXT else 1 for item in items)
+            weight[importer] += strength
+            weight[imported] += strength
         kept = set(sorted(self.nodes, key=lambda n: (-weight[n], n))[:BUDGET])
         between = [(pair, items) for pair, items in self.edges.items() if set(pair) <= kept]
         violating = sorted((e for e in between if not _allowed_only(e[1])),
@@ -356,14 +357,15 @@ class _Layout:
             edges.setdefault((importer, imported), []).append(item)
         return _Drawing(self.groups, self.items, nodes, edges, gathered)
 
-    def _gathered(self, nodes: dict[str, set[str]], place: dict[str, str]):
+    def _gathered(self, nodes: dict[str, set[str]], place: dict[str, str]
+                  ) -> tuple[dict[str, str], dict[str, set[str]], dict[str, int]]:
         """Boxes without violations gathered into one box per group; those of no group, and
         the groups with no violation at all (bands of layers excepted), left out."""
         quiet: dict[int | None, list[str]] = {}
-        hot_groups = set()
-        for box, members in nodes.items():
+        hot_groups: set[int | None] = set()
+        for box, modules in nodes.items():
             key = _group_of(box, self.groups)
-            if members & self.hot:
+            if modules & self.hot:
                 hot_groups.add(key)
             else:
                 quiet.setdefault(key, []).append(box)
@@ -372,10 +374,10 @@ class _Layout:
             shown = key is not None and (key in hot_groups or self.groups[key].role == "layer")
             if shown and len(boxes) == 1:
                 continue
-            members = set().union(*(nodes.pop(box) for box in boxes))
+            members: set[str] = set().union(*(nodes.pop(box) for box in boxes))
             for module in members:
                 del place[module]
-            if shown:
+            if key is not None and shown:
                 name = f"{self.groups[key].label} ({len(boxes)} without violations)"
                 nodes[name] = members
                 gathered[name] = key
@@ -408,7 +410,8 @@ def _finish(result: ContractResult, drawing: _Drawing, notes: list[str]) -> Pict
     for (importer, imported), items in sorted(drawing.edges.items()):
         kind = max((item.kind for item in items), key=_STRENGTH.__getitem__)
         violating = [item for item in items if item.kind != Kind.CONTEXT]
-        new = any(not violations[item.violation].baselined for item in violating)
+        new = any(not violations[item.violation].baselined
+                  for item in violating if item.violation is not None)
         label = edge_label((item.hop for item in violating), importer,
                            brief=brief) if violating else ""
         graph.add_edge(importer, imported, kind=kind, label=label, new=new,
@@ -438,12 +441,14 @@ def _edge_tooltip(items: list[Item], violations: tuple[Violation, ...]) -> tuple
     hop), then the allowed ones; at most 40 lines."""
     lines: list[str] = []
     for item in sorted((i for i in items if i.kind != Kind.CONTEXT),
-                       key=lambda i: (i.hop, i.violation)):
-        mark = " (baselined)" if violations[item.violation].baselined else ""
+                       key=lambda i: (i.hop, i.violation or 0)):
+        baselined = item.violation is not None and violations[item.violation].baselined
+        mark = " (baselined)" if baselined else ""
         lines.append(f"{item.hop.path}:{item.hop.line}  {item.hop.line_contents}{mark}")
         if item.kind in (Kind.INDIRECT, Kind.VIOLATION) and len(item.chain) > 1:
+            shown = (item.hop.path, item.hop.line)
             lines += [f"    then {hop.path}:{hop.line}  {hop.line_contents}"
-                      for hop in item.chain if (hop.path, hop.line) != (item.hop.path, item.hop.line)]
+                      for hop in item.chain if (hop.path, hop.line) != shown]
     allowed = sorted({i.hop for i in items if i.kind == Kind.CONTEXT})
     if allowed and lines:
         lines.append("allowed:")
@@ -454,7 +459,7 @@ def _edge_tooltip(items: list[Item], violations: tuple[Violation, ...]) -> tuple
     return tuple(unique)
 
 
-def _assign_ids(contract_id: str, graph: nx.DiGraph) -> dict:
+def _assign_ids(contract_id: str, graph: nx.DiGraph) -> dict[tuple[str, str], str]:
     """Element ids for the SVG and the page's links: `<contract>-n<k>` for boxes and
     `<contract>-e<k>` for edges, in sorted order."""
     for number, node in enumerate(sorted(graph.nodes)):

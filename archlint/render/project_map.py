@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 
 import networkx as nx
 
-from ..model import ContractResult, Group, ImportViolation, ProjectMap, Report, is_within
+from ..model import ContractResult, Group, Hop, ImportViolation, ProjectMap, Report, is_within
 from .picture import BUDGET, CONTEXT_BUDGET, Kind, Picture, edge_label, uses_of
 
 MAP_ID = "project_map"  # not a possible contract id (those have no underscore)
@@ -39,15 +40,15 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
     for package in project.packages:
         sizes[_cut(package.name, depth)] += package.modules
     graph = nx.DiGraph()
-    number = {result.id: index for index, result in enumerate(report.results, 1)}
+    numbers = {result.id: index for index, result in enumerate(report.results, 1)}
     named_by = _named_by(report, box)
     roots = sorted({name.split(".")[0] for name in sizes})
     groups = tuple(Group("root", root, (root,)) for root in roots)
     for name in sorted(sizes):
-        marks = sorted(named_by.get(name, ()), key=number.__getitem__)
+        marks = sorted(named_by.get(name, ()), key=numbers.__getitem__)
         label = f"{name}\n{sizes[name]} module{'s' if sizes[name] != 1 else ''}"
         if marks:
-            label += f"\ncontracts {', '.join(str(number[m]) for m in marks)}"
+            label += f"\ncontracts {', '.join(str(numbers[m]) for m in marks)}"
         graph.add_node(name, group=roots.index(name.split(".")[0]), role=None, new=False,
                        label=label, tooltip=(name, *(f"named by {mark}" for mark in marks)))
     allowed: Counter[tuple[str, str]] = Counter()
@@ -60,14 +61,14 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
         graph.add_edge(importer, imported, kind=Kind.CONTEXT, label="", new=False,
                        penwidth=f"{0.8 + math.log10(count):.1f}",
                        tooltip=(f"{count} module import{'s' if count != 1 else ''}",))
-    _violating_edges(graph, violations, box, number)
+    _violating_edges(graph, violations, box, numbers)
     notes = [f"packages {depth + 1} level{'s' if depth else ''} deep; contracts: "
-             + ", ".join(f"{n} {contract_id}" for contract_id, n in number.items())]
+             + ", ".join(f"{n} {contract_id}" for contract_id, n in numbers.items())]
     if len(allowed) > len(heaviest):
         notes.append(f"the {len(heaviest)} heaviest of {len(allowed)} allowed package imports "
                      "drawn")
     targets = [""] * len(result.violations)
-    ids = {}
+    ids: dict[tuple[str, str], str] = {}
     for number, node in enumerate(sorted(graph.nodes)):
         graph.nodes[node]["id"] = f"{MAP_ID}-n{number}"
     for number, pair in enumerate(sorted(graph.edges)):
@@ -79,15 +80,17 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
     return Picture(result, graph, groups, tuple(notes), tuple(targets), uses_of(graph))
 
 
-def _violating_edges(graph: nx.DiGraph, violations, box, number: dict[str, int]) -> None:
+def _violating_edges(graph: nx.DiGraph,
+                     violations: list[tuple[ContractResult, ImportViolation]],
+                     box: Callable[[str], str], number: dict[str, int]) -> None:
     """One red edge per pair of boxes with violations between them, labelled with the
     contracts they break and how many lines; inside one box, a red loop."""
-    found: dict[tuple[str, str], list] = {}
+    found: dict[tuple[str, str], list[tuple[ContractResult, ImportViolation]]] = {}
     for result, violation in violations:
         found.setdefault((box(violation.importer), box(violation.imported)), []).append(
             (result, violation))
     for (importer, imported), items in sorted(found.items()):
-        by_contract: dict[str, list] = {}
+        by_contract: dict[str, list[Hop]] = {}
         for result, violation in items:
             by_contract.setdefault(result.id, []).append(violation.chain[0])
         label = ", ".join(f"{number[contract_id]}: {edge_label(hops, importer, brief=True)}"
@@ -103,7 +106,7 @@ def _violating_edges(graph: nx.DiGraph, violations, box, number: dict[str, int])
                                                if len(tooltip) > 40 else ()))
 
 
-def _named_by(report: Report, box) -> dict[str, set[str]]:
+def _named_by(report: Report, box: Callable[[str], str]) -> dict[str, set[str]]:
     """For each box, the contracts whose groups name a module inside it."""
     found: dict[str, set[str]] = {}
     for result in report.results:

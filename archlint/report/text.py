@@ -153,7 +153,7 @@ def definition_lines(definitions: tuple[Definition, ...]) -> list[str]:
     kind_width = max(len(d.kind) for d in definitions)
     return [f"{place.ljust(width)}  {d.kind.ljust(kind_width)}  {d.line_contents}"
             + ("  (original)" if number == 0 else "")
-            for number, (place, d) in enumerate(zip(places, definitions))]
+            for number, (place, d) in enumerate(zip(places, definitions, strict=True))]
 
 
 def hop_lines(hops: tuple[Hop, ...]) -> list[str]:
@@ -182,7 +182,7 @@ def chain_lines(hops: tuple[Hop, ...]) -> list[str]:
     hidden = len(hops) - head - tail
     note = (f"... {hidden} more imports not shown; `archlint explain {hops[0].importer} "
             f"{hops[-1].imported}` or --format json shows the whole chain")
-    return lines[:head] + [note] + lines[head:]
+    return [*lines[:head], note, *lines[head:]]
 
 
 def summary_line(report: Report) -> str:
