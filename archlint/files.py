@@ -21,7 +21,8 @@ class LinkLeavesProject(OSError):
 
 def write_atomic(path: Path, content: str | bytes, *, root: Path | None = None) -> None:
     """Write to a temporary file in the same folder, then rename it over `path`. The file
-    gets the mode it had, or the one the umask gives a new file (not mkstemp's 0600).
+    keeps the mode it had; a new one gets the mode the umask gives (the temporary file is
+    created with 0666 and the umask applies, as for any new file, not mkstemp's 0600).
 
     With `root`, the project's folder, a path that is a symbolic link (or lies in a linked
     folder) is written where the link leads, so the link stays a link; a path inside the
@@ -31,23 +32,31 @@ def write_atomic(path: Path, content: str | bytes, *, root: Path | None = None) 
         path = destination(path, root)
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode: int | None = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    import tempfile  # loads only when something is written: a cached check writes nothing
-
+        mode = None
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temporary = _new_temporary(path)
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, mode)
+        if mode is not None:
+            os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _new_temporary(path: Path) -> tuple[int, str]:
+    """A new file beside `path` (hidden, `.tmp`), opened for writing with mode 0666 less the
+    umask; a name already taken is tried again with another."""
+    while True:
+        temporary = str(path.parent / f".{path.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:
+            continue
 
 
 def destination(path: Path, root: Path) -> Path:

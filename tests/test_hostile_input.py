@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ import pytest
 
 from archlint.cache import entry_bytes, read_entry
 from archlint.cli import main
+from archlint.files import write_atomic
 from archlint.model import printable
 
 FORBID_B = """
@@ -654,6 +656,20 @@ def test_a_graphs_folder_linked_out_of_the_project_is_refused(project, tmp_path_
            f"to {outside}, "
            "outside the project\n")
     assert [p.name for p in outside.iterdir()] == ["no-b.svg"]
+
+
+def test_a_new_file_gets_the_mode_the_umask_gives_and_an_old_one_keeps_its_own(tmp_path):
+    previous = os.umask(0o027)
+    try:
+        write_atomic(tmp_path / "new.json", "{}")
+        (tmp_path / "old.json").write_text("[]")
+        (tmp_path / "old.json").chmod(0o600)
+        write_atomic(tmp_path / "old.json", "{}")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "old.json").stat().st_mode) == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json", "old.json"]
 
 
 # -- a result-cache entry of the wrong shape ---------------------------------------------------
