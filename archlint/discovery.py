@@ -18,7 +18,7 @@ from typing import Any
 from .errors import ConfigError, Problem
 from .files import is_inside
 from .patterns import compile_path_glob
-from .settings import Settings
+from .settings import Settings, shown
 
 # What a file's stat says about its content: (mtime_ns, size, ctime_ns, inode). An edit that
 # puts the mtime back (`touch -r`) still moves ctime; a file swapped in by `mv` has another
@@ -236,9 +236,23 @@ def _mtime(stat_function: Callable[..., os.stat_result], *args: Any, **kwargs: A
         return None
 
 
+def _exclude_globs(settings: Settings) -> list[re.Pattern[str]]:
+    """The `exclude` globs compiled; one that names an empty range (`[z-a]`) is an error."""
+    globs, problems = [], []
+    for glob in settings.exclude:
+        try:
+            globs.append(compile_path_glob(glob))
+        except re.error as exc:
+            problems.append(Problem(f"'{glob}' is no glob: {exc.msg}",
+                                    file=shown(settings.config_file), key="exclude"))
+    if problems:
+        raise ConfigError(problems)
+    return globs
+
+
 def discover_all(settings: Settings) -> list[PackageTree]:
     """The files of every root package; a root package that does not exist is an error."""
-    exclude = [compile_path_glob(g) for g in settings.exclude]
+    exclude = _exclude_globs(settings)
     located = {name: locate_package(settings.root, name, settings.source_roots)
                for name in settings.root_packages}
     missing = [name for name, folder in located.items() if folder is None]

@@ -113,7 +113,8 @@ def _segments_match(pattern: list[str], parts: list[str]) -> bool:
 
 def compile_path_glob(glob: str) -> re.Pattern[str]:
     """A gitignore-like glob over forward-slash relative paths: `*` stays within one folder,
-    `**` spans folders, `?` is one character."""
+    `**` spans folders, `?` is one character, `[abc]`, `[a-z]` and `[!abc]` one character of
+    a set (never `/`); a `[` without its `]` is itself."""
     out: list[str] = []
     i = 0
     while i < len(glob):
@@ -129,7 +130,29 @@ def compile_path_glob(glob: str) -> re.Pattern[str]:
         elif glob[i] == "?":
             out.append(r"[^/]")
             i += 1
+        elif glob[i] == "[" and (end := _class_end(glob, i)) > 0:
+            out.append(_character_class(glob[i + 1:end]))
+            i = end + 1
         else:
             out.append(re.escape(glob[i]))
             i += 1
     return re.compile("".join(out))
+
+
+def _class_end(glob: str, start: int) -> int:
+    """Where the `]` closing the set opened at `start` is (a `]` first in the set, after an
+    optional `!`, is a member), or -1."""
+    i = start + 1
+    if i < len(glob) and glob[i] in "!^":
+        i += 1
+    if i < len(glob) and glob[i] == "]":
+        i += 1
+    return glob.find("]", i)
+
+
+def _character_class(members: str) -> str:
+    negated = members[:1] in ("!", "^")
+    if negated:
+        members = members[1:]
+    escaped = "".join(f"\\{c}" if c in "\\[]^" else c for c in members)
+    return f"[^/{escaped}]" if negated else f"(?!/)[{escaped}]"

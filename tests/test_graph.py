@@ -88,6 +88,30 @@ def test_excluded_files_are_left_out(project):
     assert "app.backups.old" not in graph_of(project, use_cache=False).modules
 
 
+def test_exclude_globs_take_character_sets(project):
+    project.settings(["app"], exclude=["app/gen/[a-c]*.py", "app/gen/[!_]x[!0-9].py"]).files({
+        "app/__init__.py": "",
+        "app/gen/__init__.py": "",
+        "app/gen/a1.py": "def broken(:\n",
+        "app/gen/d.py": "",
+        "app/gen/yxz.py": "def broken(:\n",
+        "app/gen/_xz.py": "",
+        "app/gen/yx1.py": "",
+    }).contracts(FORBID_B)
+    modules = graph_of(project, use_cache=False).modules
+    assert {"app.gen.d", "app.gen._xz", "app.gen.yx1"} <= modules
+    assert {"app.gen.a1", "app.gen.yxz"}.isdisjoint(modules)
+
+
+def test_an_exclude_glob_with_an_empty_range_is_a_configuration_error(project):
+    project.settings(["app"], exclude=["app/[z-a].py"]).files({"app/__init__.py": ""})
+    project.contracts(FORBID_B)
+    result = project.cli("check")
+    assert (result.code, result.err) == (
+        2, "archlint: error: pyproject.toml: key 'exclude': 'app/[z-a].py' is no glob: "
+           "bad character range z-a\n")
+
+
 def test_src_layout_is_found(project):
     project.settings(["app"]).files({
         "src/app/__init__.py": "", "src/app/a.py": "from app import b\n", "src/app/b.py": "",
