@@ -309,14 +309,15 @@ class ProjectRun:
         return None
 
     def step_graph(self) -> str | None:
-        """`graph` in every format, twice with different seeds: the same files, the same bytes."""
+        """`graph --map` in every format, twice with different seeds: the same files, the same
+        bytes."""
         options = [a for f in GRAPH_FORMATS for a in ("--format", f)]
         folders = []
         for seed in SEEDS:
             out = self.root.parent / f"graphs-{seed}"
             shutil.rmtree(out, ignore_errors=True)
-            self.archlint("graph", "--out", str(out), *options, cwd=self.root, expect=(0,),
-                          seed=seed)
+            self.archlint("graph", "--out", str(out), "--map", *options, cwd=self.root,
+                          expect=(0,), seed=seed)
             folders.append(out)
         first, second = (sorted(p.name for p in f.iterdir()) if f.exists() else []
                          for f in folders)
@@ -331,7 +332,7 @@ class ProjectRun:
         # Without Graphviz archlint writes DOT, Mermaid and HTML only, and says so.
         suffixes = ("dot", "svg", "png", "mmd") if shutil.which("dot") else ("dot", "mmd")
         expected = {f"{i}.{s}" for i in broken for s in suffixes}
-        expected.add("index.html")
+        expected |= {"index.html", *(f"project_map.{s}" for s in suffixes)}
         missing = sorted(expected - set(first))
         if missing:
             self.fail(f"graph did not write {', '.join(missing)}")

@@ -435,3 +435,23 @@ def test_the_project_map_draws_packages_with_every_contracts_violations(project)
 
     project.cli("graph", "--out", "out", "--format", "dot")  # without --map: removed
     assert not (project.root / "out" / "project_map.dot").exists()
+
+
+def test_the_project_map_draws_a_forbidden_external_package_as_its_own_box(project):
+    project.settings(["app"], include_external_packages=True).files({
+        "app/__init__.py": "",
+        "app/ui.py": "import json\n",
+    }).contracts("""
+        [[contracts]]
+        id = "no-json"
+        type = "forbidden"
+        source_modules = ["app.ui"]
+        forbidden_modules = ["json"]
+    """)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--map", "--no-cache")
+    assert (run.code, run.err) == (0, "")
+    graph = parse_dot(project.root / "out" / "project_map.dot")
+    nodes = {n.get_name().strip('"'): n.get_attributes()["label"] for n in graph.get_nodes()
+             if n.get_name() not in ("legend", "node", "edge", "graph")}
+    assert nodes["json"] == '"json\\noutside the root packages"'
+    assert edges_of(graph)["app", "json"]["label"] == '"1: ui.py:1"'

@@ -98,6 +98,10 @@ def _violating_edges(graph: nx.DiGraph,
                                                           key=lambda kv: number[kv[0]]))
         tooltip = tuple(f"{result.id}: {v.path}:{v.line}  {v.line_contents}"
                         f"{' (baselined)' if v.baselined else ''}" for result, v in items)
+        for end in (importer, imported):
+            if end not in graph:  # a forbidden external package: in no package of the project
+                graph.add_node(end, group=None, role=None, new=False, tooltip=(end,),
+                               label=f"{end}\noutside the root packages")
         if graph.has_edge(importer, imported):  # replaces the allowed imports' edge
             graph.remove_edge(importer, imported)
         graph.add_edge(importer, imported, kind=Kind.VIOLATION, label=label,
