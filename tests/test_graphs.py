@@ -188,6 +188,35 @@ def test_a_large_picture_collapses_context_and_says_so(project):
     assert len(edges_of(deep)) == 31
 
 
+def test_many_boxes_without_violations_in_a_group_are_gathered_into_one(project):
+    files = {"app/__init__.py": "", "app/_core.py": "", "app/api.py": "", "tests/__init__.py": "",
+             "tests/test_bad.py": "import app._core\n"}
+    for n in range(11):
+        files[f"tests/test_m{n}.py"] = "import app.api\n"
+    project.settings(["app", "tests"]).files(files).contracts("""
+        [[contracts]]
+        id = "tests-public"
+        type = "internal"
+        importers = ["tests"]
+        packages = ["app"]
+    """)
+    project.cli("graph", "--out", "out", "--format", "dot")
+    graph = parse_dot(project.root / "out" / "tests-public.dot")
+    assert "modules without violations gathered into one box per group" in graph.get_label()
+    nodes = {n.get_name().strip('"'): n.get_attributes()["label"]
+             for sub in graph.get_subgraphs() for n in sub.get_nodes() if n.get_name() != "legend"}
+    assert nodes == {"importers (11 without violations)": '"11 modules\\nwithout violations"',
+                     "tests.test_bad": '"tests.test_bad"', "app._core": '"app._core"',
+                     "app.api": '"app.api"'}
+    assert set(edges_of(graph)) == {("tests.test_bad", "app._core"),
+                                    ("importers (11 without violations)", "app.api")}
+
+    project.cli("graph", "--out", "every", "--format", "dot", "--depth", "1")
+    every = parse_dot(project.root / "every" / "tests-public.dot")
+    assert "gathered" not in every.get_label()
+    assert len(edges_of(every)) == 12
+
+
 def test_kept_contracts_are_drawn_only_on_request(project):
     project.settings(["app"]).files({
         "app/__init__.py": "", "app/high.py": "import app.low\n", "app/low.py": "",

@@ -4,8 +4,10 @@ and which imports join them, reduced until a reviewer can read it on one screen.
 Built from a ContractResult alone (its violations, groups and context), never from the
 import graph. Every output format (DOT, Mermaid, the links of index.html) draws this model.
 
-A picture holds at most BUDGET boxes unless `--depth` is given. To get there it gives up
-detail in this order, least telling first, and its notes say what it gave up:
+A picture holds at most BUDGET boxes unless `--depth` is given, and a group shows at most
+QUIET_BOXES boxes without violations before they are gathered into one (a review reads the
+boxes with violations). To get within BUDGET it gives up detail in this order, least telling
+first, and its notes say what it gave up:
 
 1. allowed imports (context) collapse to their package, one level at a time;
 2. chains are drawn as one dashed edge per violation instead of hop by hop;
@@ -38,6 +40,8 @@ from ..model import (
 # Boxes, and allowed imports, in one picture before it is reduced: about what stays legible
 # at 2,500 x 2,500 px.
 BUDGET = 30
+# Boxes without violations one group shows before they are gathered into one box.
+QUIET_BOXES = 10
 VIOLATING_BUDGET = 50
 CONTEXT_BUDGET = 40
 # Violating modules never collapse into fewer boxes than this.
@@ -145,7 +149,7 @@ def _reduced(groups: tuple[Group, ...], detailed: list[Item],
         for context_depth in range(deepest, -1, -1):
             layout = _Layout(groups, items, {}, context=context_depth)
             if layout.draw().fits():
-                return layout
+                return _quiet_gathered(layout)
     if not any(item.kind != Kind.CONTEXT for item in summarised):
         return _Layout(groups, summarised, {}, context=0)  # kept: its structure, no gathering
     layout = _Layout(groups, summarised, {}, context=0, gather=True)
@@ -158,6 +162,20 @@ def _reduced(groups: tuple[Group, ...], detailed: list[Item],
             break  # the busiest boxes at this depth say more than a handful of packages
         layout = coarser
     return layout
+
+
+def _quiet_gathered(layout: _Layout) -> _Layout:
+    """The layout, its boxes without violations gathered when a group of a broken contract
+    would show more than QUIET_BOXES of them (twenty test modules with allowed imports around
+    the two that break the contract)."""
+    if not layout.hot:
+        return layout
+    quiet: Counter[int | None] = Counter(
+        _group_of(box, layout.groups) for box, members in layout.draw().nodes.items()
+        if not members & layout.hot)
+    if max(quiet.values(), default=0) <= QUIET_BOXES:
+        return layout
+    return _Layout(layout.groups, layout.items, {}, context=layout.context, gather=True)
 
 
 def _notes(result: ContractResult, drawing: _Drawing, *, summarised: bool) -> list[str]:
