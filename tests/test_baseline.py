@@ -45,11 +45,14 @@ RECORDED = """\
   "schema_version": 1,
   "archlint_version": "0.1.0",
   "violations": [
-    {"contract": "no-core", "importer": "app.low", "imported": "app.core", "symbol": null, "count": 1},
-    {"contract": "no-core", "importer": "app.other", "imported": "app.core", "symbol": null, "count": 1}
+    {"contract": "no-core", "importer": "app.low", "imported": "app.core", \
+"symbol": null, "count": 1},
+    {"contract": "no-core", "importer": "app.other", "imported": "app.core", \
+"symbol": null, "count": 1}
   ],
   "diagnostics": [
-    {"kind": "unresolved-import", "path": "app/legacy.py", "message": "app.legacy imports app.gone, which does not exist", "count": 1}
+    {"kind": "unresolved-import", "path": "app/legacy.py", \
+"message": "app.legacy imports app.gone, which does not exist", "count": 1}
   ]
 }
 """

@@ -279,7 +279,8 @@ depth = {depth}
     for _ in range(depth):
         checked += level
         level = [c for p in level for c in children_of(p, project.modules)]
-    cyclic = {p for p in checked if not nx.is_directed_acyclic_graph(child_graph(project, p, project.imports))}
+    cyclic = {p for p in checked
+              if not nx.is_directed_acyclic_graph(child_graph(project, p, project.imports))}
     assert result.kept == (not cyclic)
 
     cut = defaultdict(list)

@@ -104,7 +104,8 @@ def archlint_edges(root, exclude_type_checking: bool) -> set[tuple[str, str, int
             for hop in graph.hops(importer, imported)}
 
 
-@settings(max_examples=int(os.environ.get("ARCHLINT_SCAN_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("ARCHLINT_SCAN_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(written_projects(), st.booleans())
 def test_the_graph_is_grimps_graph(generated, exclude_type_checking):
     project, imports = generated
