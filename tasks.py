@@ -91,7 +91,7 @@ def test(*pytest_args: str) -> int:
 def lint() -> int:
     """ruff (the rules in pyproject.toml) and mypy --strict on the package."""
     ensure_venv()
-    ruff = run(BIN / "ruff", "check", "archlint", "tests", "benchmarks", "tasks.py",
+    ruff = run(BIN / "ruff", "check", "archlint", "tests", "benchmarks", "tasks.py", "ecosystem",
                check=False)
     mypy = run(BIN / "mypy", "archlint", check=False)
     return ruff or mypy

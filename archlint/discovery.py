@@ -11,7 +11,7 @@ import re
 import stat
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,67 +108,93 @@ def discover(root: Path, package: str, exclude: Iterable[re.Pattern[str]],
     to the project root, whichever source root holds the package."""
     directory = locate_package(root, package, source_roots)
     assert directory is not None, "discover_all checks every root package first"
-    settled = settled_before()
-    inside = f"{root.resolve()}{os.sep}"
-    excluded = tuple(exclude)
-    files: list[SourceFile] = []
-    namespace_candidates: list[str] = []
-    listed: list[tuple[str, int | None]] = []
-    unlisted: list[tuple[str, str]] = []
-    unread: list[str] = []
+    walk = _Walk(settled_before(), f"{root.resolve()}{os.sep}", tuple(exclude))
     base = directory.relative_to(root).as_posix()
-    pending = [(str(directory), base, package, _mtime(os.stat, directory))]
-    while pending:
-        folder, relative_folder, dotted, mtime = pending.pop()
+    walk.pending.append((str(directory), base, package, _mtime(os.stat, directory)))
+    while walk.pending:
+        walk.read_folder(*walk.pending.pop())
+    files, shadowed = _without_shadowed(walk.files)
+    sourced = {f.module for f in files}
+    # a folder is a module when it holds a module, read or not (only excluded files inside)
+    held = sourced | set(walk.unread)
+    with_files = {m.rsplit(".", i)[0] for m in held for i in range(m.count(".") + 1)}
+    folders = tuple(sorted(m for m in walk.namespace_candidates if m in with_files))
+    return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders,
+                       listed=tuple(sorted(walk.listed)), unlisted=tuple(sorted(walk.unlisted)),
+                       without_source=tuple(sorted(set(walk.unread) - sourced)),
+                       shadowed=shadowed)
+
+
+@dataclass
+class _Walk:
+    """What the walk of one package's folders has found so far (see `discover`), and the
+    folders still to read: (path, path relative to the project root, module, mtime_ns)."""
+
+    settled: int
+    inside: str  # the project root, resolved, with a trailing separator
+    excluded: tuple[re.Pattern[str], ...]
+    files: list[SourceFile] = field(default_factory=list)
+    namespace_candidates: list[str] = field(default_factory=list)
+    listed: list[tuple[str, int | None]] = field(default_factory=list)
+    unlisted: list[tuple[str, str]] = field(default_factory=list)
+    unread: list[str] = field(default_factory=list)
+    pending: list[tuple[str, str, str, int | None]] = field(default_factory=list)
+
+    def read_folder(self, folder: str, relative_folder: str, dotted: str,
+                    mtime: int | None) -> None:
+        """List one folder, with the mtime it had before it was read, and sort its entries;
+        a folder without `__init__.py` may be a namespace folder."""
         try:
             with os.scandir(folder) as listing:
                 entries = list(listing)
         except OSError as exc:
-            listed.append((relative_folder, None))  # may become readable without a new mtime
-            unlisted.append((relative_folder, f"cannot list this folder: {exc.strerror}"))
-            continue
-        listed.append((relative_folder, mtime if mtime is not None and mtime < settled else None))
+            self.listed.append((relative_folder, None))  # may become readable without a new mtime
+            self.unlisted.append((relative_folder, f"cannot list this folder: {exc.strerror}"))
+            return
+        self.listed.append((relative_folder,
+                            mtime if mtime is not None and mtime < self.settled else None))
         if not any(entry.name == "__init__.py" for entry in entries):
-            namespace_candidates.append(dotted)
+            self.namespace_candidates.append(dotted)
         for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            relative = f"{relative_folder}/{name}"
-            if name.endswith(".py") and name.count(".") == 1:
-                if not _decodable(name):
-                    unlisted.append((_shown_name(relative), _UNDECODABLE))
-                    continue
-                stem = name[:-3]
-                module = dotted if stem == "__init__" else f"{dotted}.{stem}"
-                if excluded and any(pattern.fullmatch(relative) for pattern in excluded):
-                    unread.append(module)
-                    continue
-                files.append(_source_file(entry, module, relative, settled, inside))
-            elif name.endswith(_WITHOUT_SOURCE):
-                stem = name.split(".", 1)[0]
-                if stem.isidentifier() and stem != "__init__":
-                    unread.append(f"{dotted}.{stem}")
-            elif name == "__pycache__":
-                continue
-            elif name.isidentifier() and _is_folder(entry):
-                if entry.is_symlink():
-                    if not any(pattern.fullmatch(relative) for pattern in excluded):
-                        unlisted.append((relative, "a symbolic link to a folder: not followed, "
-                                                   "so its modules are not checked"))
-                    continue
-                pending.append((entry.path, relative, f"{dotted}.{name}",
-                                _mtime(entry.stat, follow_symlinks=False)))
-    files, shadowed = _without_shadowed(files)
-    sourced = {f.module for f in files}
-    # a folder is a module when it holds a module, read or not (only excluded files inside)
-    held = sourced | set(unread)
-    with_files = {m.rsplit(".", i)[0] for m in held for i in range(m.count(".") + 1)}
-    folders = tuple(sorted(m for m in namespace_candidates if m in with_files))
-    return PackageTree(name=package, directory=directory, files=tuple(files), folders=folders,
-                       listed=tuple(sorted(listed)), unlisted=tuple(sorted(unlisted)),
-                       without_source=tuple(sorted(set(unread) - sourced)),
-                       shadowed=shadowed)
+            if not entry.name.startswith("."):
+                self._sort_entry(entry, f"{relative_folder}/{entry.name}", dotted)
+
+    def _sort_entry(self, entry: os.DirEntry[str], relative: str, dotted: str) -> None:
+        """One entry of a package folder: a module's file, a module without source, a
+        subfolder to walk, or nothing archlint reads."""
+        name = entry.name
+        if name.endswith(".py") and name.count(".") == 1:
+            self._module_file(entry, relative, dotted)
+        elif name.endswith(_WITHOUT_SOURCE):
+            stem = name.split(".", 1)[0]
+            if stem.isidentifier() and stem != "__init__":
+                self.unread.append(f"{dotted}.{stem}")
+        elif name != "__pycache__" and name.isidentifier() and _is_folder(entry):
+            self._subfolder(entry, relative, f"{dotted}.{name}")
+
+    def _module_file(self, entry: os.DirEntry[str], relative: str, dotted: str) -> None:
+        """A `.py` file: read, or excluded by the settings (its module then exists without
+        source); a name that is not valid UTF-8 names no module an import could reach."""
+        if not _decodable(entry.name):
+            self.unlisted.append((_shown_name(relative), _UNDECODABLE))
+            return
+        stem = entry.name[:-3]
+        module = dotted if stem == "__init__" else f"{dotted}.{stem}"
+        if self.excluded and any(pattern.fullmatch(relative) for pattern in self.excluded):
+            self.unread.append(module)
+            return
+        self.files.append(_source_file(entry, module, relative, self.settled, self.inside))
+
+    def _subfolder(self, entry: os.DirEntry[str], relative: str, module: str) -> None:
+        """A folder to walk next; a symbolic link to a folder is not followed (said unless
+        the settings exclude it)."""
+        if entry.is_symlink():
+            if not any(pattern.fullmatch(relative) for pattern in self.excluded):
+                self.unlisted.append((relative, "a symbolic link to a folder: not followed, "
+                                                "so its modules are not checked"))
+            return
+        self.pending.append((entry.path, relative, module,
+                             _mtime(entry.stat, follow_symlinks=False)))
 
 
 _UNDECODABLE = ("the file name is not valid UTF-8: no import can name its module, so it is not "

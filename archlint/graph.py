@@ -352,58 +352,73 @@ class _Resolver:
         self.unresolved_severity = settings.unresolved_imports
 
     def edges_of(self, file: FileFacts) -> tuple[list[ImportedItem], list[Diagnostic]]:
-        """What each name of the file's statements brings in (by grimp's rule: `from a
-        import b` is the module `a.b` when there is one, else the name `b` in `a`; `import
-        a.b` of a missing `a.b` is an import of `a`), and the imports of missing modules."""
+        """What each name of the file's statements brings in, and the imports of missing
+        modules. With `exclude_type_checking_imports`, an import only type checkers run adds
+        no edge but still names a missing module."""
         items: list[ImportedItem] = []
         problems: list[Diagnostic] = []
-        importer = file.module
-        package = importer if file.is_package else importer.rpartition(".")[0]
-        modules, existing = self.modules, self.existing
+        package = file.module if file.is_package else file.module.rpartition(".")[0]
+        skip_type_checking = self.skip_type_checking
         for statement in file.statements:
-            line, contents, is_from, level, written, names, context, _ = statement
-            skipped = self.skip_type_checking and context & TYPE_CHECKING_ONLY
-            target: str | None
-            item_name: str | None
-            if is_from:
-                base = written if not level else resolve_relative(package, written, level)
-                if base is None:
-                    problems += self._unresolved(file, statement, None)
-                    continue
-                if base not in existing and self._is_internal(base):
-                    problems += self._unresolved(file, statement, base)
-                for name, alias in names:
-                    if name == "*":
-                        target, item_name, missing = base, None, base
-                    else:
-                        target, item_name, missing = f"{base}.{name}", None, f"{base}.{name}"
-                        if target not in modules:
-                            target, item_name = base, name
-                    if target not in modules and base in existing:
-                        # a module without a readable source (excluded, compiled): an
-                        # import of its package, as `import base` counts by grimp's rule
-                        target, item_name = base.rpartition(".")[0], None
-                    external: tuple[str, ...] = ()
-                    if target not in modules:
-                        target, item_name = self._external(missing), None
-                        external = (missing,) if missing == base else (missing, base)
-                    if target is not None and not skipped:
-                        items.append(ImportedItem(importer, target, item_name, alias, line,
-                                                  contents, context, external))
+            skipped = skip_type_checking and statement.context & TYPE_CHECKING_ONLY
+            kept = [] if skipped else items
+            if statement.is_from:
+                self._from_import(file, statement, package, kept, problems)
             else:
-                for name, alias in names:
-                    target = name
-                    if name not in existing and self._is_internal(name):
-                        problems += self._unresolved(file, statement, name)
-                    external = ()
-                    if target not in modules:
-                        target = name.rpartition(".")[0]
-                        if target not in modules:
-                            target, external = self._external(name), (name,)
-                    if target is not None and not skipped:
-                        items.append(ImportedItem(importer, target, None, alias, line,
-                                                  contents, context, external))
+                self._plain_import(file, statement, kept, problems)
         return items, problems
+
+    def _from_import(self, file: FileFacts, statement: ImportStatement, package: str,
+                     items: list[ImportedItem], problems: list[Diagnostic]) -> None:
+        """Add what a `from` statement brings in to `items`, its missing module to
+        `problems`. By grimp's rule, `from a import b` is the module `a.b` when there is one,
+        else the name `b` in `a`."""
+        line, contents, _, level, written, names, context, _ = statement
+        base = written if not level else resolve_relative(package, written, level)
+        if base is None:
+            problems += self._unresolved(file, statement, None)
+            return
+        if base not in self.existing and self._is_internal(base):
+            problems += self._unresolved(file, statement, base)
+        modules = self.modules
+        target: str | None
+        item_name: str | None
+        for name, alias in names:
+            if name == "*":
+                target, item_name, missing = base, None, base
+            else:
+                target, item_name, missing = f"{base}.{name}", None, f"{base}.{name}"
+                if target not in modules:
+                    target, item_name = base, name
+            if target not in modules and base in self.existing:
+                # a module without a readable source (excluded, compiled): an import of its
+                # package, as `import base` counts by grimp's rule
+                target, item_name = base.rpartition(".")[0], None
+            external: tuple[str, ...] = ()
+            if target not in modules:
+                target, item_name = self._external(missing), None
+                external = (missing,) if missing == base else (missing, base)
+            if target is not None:
+                items.append(ImportedItem(file.module, target, item_name, alias, line, contents,
+                                          context, external))
+
+    def _plain_import(self, file: FileFacts, statement: ImportStatement,
+                      items: list[ImportedItem], problems: list[Diagnostic]) -> None:
+        """Add what an `import` statement brings in to `items`, its missing modules to
+        `problems`. By grimp's rule, `import a.b` of a missing `a.b` is an import of `a`."""
+        line, contents, _, _, _, names, context, _ = statement
+        for name, alias in names:
+            target: str | None = name
+            if name not in self.existing and self._is_internal(name):
+                problems += self._unresolved(file, statement, name)
+            external: tuple[str, ...] = ()
+            if target not in self.modules:
+                target = name.rpartition(".")[0]
+                if target not in self.modules:
+                    target, external = self._external(name), (name,)
+            if target is not None:
+                items.append(ImportedItem(file.module, target, None, alias, line, contents,
+                                          context, external))
 
     def _external(self, imported: str) -> str | None:
         """The external package an import stands for, when those are included (never for a

@@ -36,6 +36,7 @@ import configparser
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,15 +61,6 @@ _BOOL_KEYS = {"include_external_packages", "exclude_type_checking_imports",
               "allow_indirect_imports", "as_packages", "exhaustive"}
 _COMMON = {"id", "name", "type", "ignore_imports", "unmatched_ignore_imports_alerting",
            "broken_contract_guidance"}
-_KEYS = {
-    "forbidden": {"source_modules", "forbidden_modules", "allow_indirect_imports",
-                  "as_packages"},
-    "layers": {"layers", "containers", "exhaustive", "exhaustive_ignores"},
-    "independence": {"modules"},
-    "protected": {"protected_modules", "allowed_importers", "as_packages"},
-    "private_modules": {"packages_with_private_modules"},
-    "acyclic_siblings": {"ancestors", "depth", "skip_descendants"},
-}
 _TEXT_KEYS = {"root_package", "id", "name", "type", "broken_contract_guidance",
               "unmatched_ignore_imports_alerting"}
 _SETTINGS = ("include_external_packages", "exclude_type_checking_imports")
@@ -211,17 +203,27 @@ def migrate(path: Path | None = None, *, start: Path) -> tuple[Migration, list[P
 
 def _contract(key: str, options: dict[str, Any], roots: list[str],
               notes: list[str]) -> list[dict[str, Any]]:
+    """The archlint contracts (one, or one per protected module) of an import-linter
+    contract; none, with a note, for a type archlint has no equivalent of."""
     kind = options.get("type")
     name = str(options.get("name") or key)
     where = f"contract '{name}'"
-    if kind not in _KEYS:
+    if kind not in _TYPES:
         notes.append(f"{where}: type '{kind}' has no archlint equivalent; contract left out")
         return []
-    for extra in sorted(set(options) - _COMMON - _KEYS[kind]):
+    for extra in sorted(set(options) - _COMMON - _TYPES[kind].keys):
         notes.append(f"{where}: {extra}: not an option of import-linter's {kind}; left out")
-    table: dict[str, Any] = {"id": _id_for(key, name), "name": name}
+    common: dict[str, Any] = {"id": _id_for(key, name), "name": name}
     if options.get("broken_contract_guidance"):
-        table["description"] = str(options["broken_contract_guidance"]).strip()
+        common["description"] = str(options["broken_contract_guidance"]).strip()
+    _note_alerting(options, where, notes)
+    ignore = [_ignore_entry(entry) for entry in options.get("ignore_imports", [])]
+    return _TYPES[kind].convert(_Conversion(options, common, name, where, roots, notes, ignore))
+
+
+def _note_alerting(options: dict[str, Any], where: str, notes: list[str]) -> None:
+    """archlint always fails on an ignore entry that matches nothing; say so where
+    import-linter was told to be quieter."""
     alerting = str(options.get("unmatched_ignore_imports_alerting", "error")).lower()
     if alerting != "error" and options.get("ignore_imports"):
         lint_imports = "only warns" if alerting == "warn" else "says nothing"
@@ -229,53 +231,116 @@ def _contract(key: str, options: dict[str, Any], roots: list[str],
                      "that matches no import fails archlint's run (an unmatched-ignore "
                      "diagnostic, or a configuration error when a side names no module); "
                      f"lint-imports {lint_imports}")
-    ignore = [_ignore_entry(entry) for entry in options.get("ignore_imports", [])]
-    as_packages = options.get("as_packages", True)
 
-    def expressions(option: str) -> list[str]:
-        return [_expression(text) for text in options.get(option, [])]
 
-    if kind == "forbidden":
-        table.update(type="forbidden", source_modules=expressions("source_modules"),
-                     forbidden_modules=expressions("forbidden_modules"))
-        if options.get("allow_indirect_imports"):
-            table["allow_indirect"] = True
-        if not as_packages:
-            table["as_packages"] = False
-    elif kind == "layers":
-        table.update(type="layers", layers=list(options.get("layers", [])))
-        if options.get("containers"):
-            table["containers"] = expressions("containers")
-        if options.get("exhaustive"):
-            table["exhaustive"] = True
-            if options.get("exhaustive_ignores"):
-                table["exhaustive_ignores"] = list(options["exhaustive_ignores"])
-    elif kind == "independence":
-        table.update(type="independence", modules=expressions("modules"))
-    elif kind == "private_modules":
-        packages = expressions("packages_with_private_modules") or list(roots)
-        table.update(type="internal", packages=packages, private_names=False)
-    elif kind == "acyclic_siblings":
-        depth = options.get("depth", _DEFAULT_SIBLING_DEPTH)
-        table.update(type="acyclic", packages=expressions("ancestors"), depth=depth + 1)
-        if options.get("skip_descendants"):
-            table["skip_descendants"] = expressions("skip_descendants")
-    else:  # protected: one canonical contract per protected module
-        protected = expressions("protected_modules")
-        allowed = expressions("allowed_importers")
-        if not as_packages and allowed:
-            notes.append(f"{where}: as_packages = false: the allowed importers' descendants "
-                         "may import the protected modules too (import-linter allows the "
-                         "listed modules alone)")
-        tables = []
-        for number, module in enumerate(protected, 1):
-            package = module if as_packages else f"{module}.__init__"
-            one = dict(table, type="canonical", package=package, canonical=[], allow=allowed)
-            if len(protected) > 1:
-                one.update(id=f"{table['id']}-{number}", name=f"{name} ({module})")
-            tables.append(_with_ignore(one, ignore))
-        return tables
-    return [_with_ignore(table, ignore)]
+@dataclass(frozen=True)
+class _Conversion:
+    """One import-linter contract being converted: its options, the keys every archlint
+    contract made of it starts with (id, name, description), its `ignore` entries, and the
+    notes to add what keeps a different meaning to."""
+
+    options: dict[str, Any]
+    common: dict[str, Any]
+    name: str
+    where: str  # how notes name the contract
+    roots: list[str]
+    notes: list[str]
+    ignore: list[str]
+
+    @property
+    def as_packages(self) -> bool:
+        return bool(self.options.get("as_packages", True))
+
+    def expressions(self, option: str) -> list[str]:
+        """An option's module expressions in archlint's notation."""
+        return [_expression(text) for text in self.options.get(option, [])]
+
+    def table(self, **keys: Any) -> dict[str, Any]:
+        """A contract table: the common keys, then the type's own."""
+        return dict(self.common, **keys)
+
+    def finished(self, table: dict[str, Any]) -> list[dict[str, Any]]:
+        """The contract with its `ignore` entries, last, as the only contract made."""
+        return [_with_ignore(table, self.ignore)]
+
+
+def _forbidden(c: _Conversion) -> list[dict[str, Any]]:
+    table = c.table(type="forbidden", source_modules=c.expressions("source_modules"),
+                    forbidden_modules=c.expressions("forbidden_modules"))
+    if c.options.get("allow_indirect_imports"):
+        table["allow_indirect"] = True
+    if not c.as_packages:
+        table["as_packages"] = False
+    return c.finished(table)
+
+
+def _layers(c: _Conversion) -> list[dict[str, Any]]:
+    table = c.table(type="layers", layers=list(c.options.get("layers", [])))
+    if c.options.get("containers"):
+        table["containers"] = c.expressions("containers")
+    if c.options.get("exhaustive"):
+        table["exhaustive"] = True
+        if c.options.get("exhaustive_ignores"):
+            table["exhaustive_ignores"] = list(c.options["exhaustive_ignores"])
+    return c.finished(table)
+
+
+def _independence(c: _Conversion) -> list[dict[str, Any]]:
+    return c.finished(c.table(type="independence", modules=c.expressions("modules")))
+
+
+def _private_modules(c: _Conversion) -> list[dict[str, Any]]:
+    packages = c.expressions("packages_with_private_modules") or list(c.roots)
+    return c.finished(c.table(type="internal", packages=packages, private_names=False))
+
+
+def _acyclic_siblings(c: _Conversion) -> list[dict[str, Any]]:
+    depth = c.options.get("depth", _DEFAULT_SIBLING_DEPTH)
+    table = c.table(type="acyclic", packages=c.expressions("ancestors"), depth=depth + 1)
+    if c.options.get("skip_descendants"):
+        table["skip_descendants"] = c.expressions("skip_descendants")
+    return c.finished(table)
+
+
+def _protected(c: _Conversion) -> list[dict[str, Any]]:
+    """One canonical contract per protected module."""
+    protected = c.expressions("protected_modules")
+    allowed = c.expressions("allowed_importers")
+    if not c.as_packages and allowed:
+        c.notes.append(f"{c.where}: as_packages = false: the allowed importers' descendants "
+                       "may import the protected modules too (import-linter allows the "
+                       "listed modules alone)")
+    tables = []
+    for number, module in enumerate(protected, 1):
+        package = module if c.as_packages else f"{module}.__init__"
+        one = c.table(type="canonical", package=package, canonical=[], allow=allowed)
+        if len(protected) > 1:
+            one.update(id=f"{c.common['id']}-{number}", name=f"{c.name} ({module})")
+        tables.append(_with_ignore(one, c.ignore))
+    return tables
+
+
+@dataclass(frozen=True)
+class _ContractType:
+    """An import-linter contract type: its own options, and how it becomes archlint's."""
+
+    keys: frozenset[str]
+    convert: Callable[[_Conversion], list[dict[str, Any]]]
+
+
+_TYPES = {
+    "forbidden": _ContractType(frozenset({"source_modules", "forbidden_modules",
+                                          "allow_indirect_imports", "as_packages"}), _forbidden),
+    "layers": _ContractType(frozenset({"layers", "containers", "exhaustive",
+                                       "exhaustive_ignores"}), _layers),
+    "independence": _ContractType(frozenset({"modules"}), _independence),
+    "protected": _ContractType(frozenset({"protected_modules", "allowed_importers",
+                                          "as_packages"}), _protected),
+    "private_modules": _ContractType(frozenset({"packages_with_private_modules"}),
+                                     _private_modules),
+    "acyclic_siblings": _ContractType(frozenset({"ancestors", "depth", "skip_descendants"}),
+                                      _acyclic_siblings),
+}
 
 
 def _expression(text: str) -> str:
@@ -420,31 +485,48 @@ def _normalised(options: dict[str, Any], where: str) -> dict[str, Any]:
     result = {}
     for key, value in options.items():
         if key in _LIST_KEYS:
-            if isinstance(value, str):
-                value = [value] if value.strip() else []
-            elif not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise UsageError(f"{where}: {key} must be a list of strings, got "
-                                 f"{toml_type(value)}")
-        elif key in _BOOL_KEYS and not isinstance(value, bool):
-            if not isinstance(value, str):
-                raise UsageError(f"{where}: {key} must be true or false, got "
-                                 f"{toml_type(value)}")
-            text = value.strip().lower()
-            if text not in ("true", "false"):
-                raise UsageError(f"{where}: {key} must be true or false, not {value!r}")
-            value = text == "true"
+            value = _as_list(key, value, where)
+        elif key in _BOOL_KEYS:
+            value = _as_bool(key, value, where)
         elif key == "depth":
-            if isinstance(value, str):
-                if not value.strip().isdigit():
-                    raise UsageError(f"{where}: depth must be a whole number, not {value!r}")
-                value = int(value)
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise UsageError(f"{where}: depth must be a whole number of 0 or more, got "
-                                 f"{toml_type(value)}")
+            value = _as_depth(value, where)
         elif key in _TEXT_KEYS and not isinstance(value, str):
             raise UsageError(f"{where}: {key} must be a string, got {toml_type(value)}")
         result[key] = value
     return result
+
+
+def _as_list(key: str, value: Any, where: str) -> list[str]:
+    """A list of strings; one string (an INI value on one line) is a list of one."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise UsageError(f"{where}: {key} must be a list of strings, got {toml_type(value)}")
+    return value
+
+
+def _as_bool(key: str, value: Any, where: str) -> bool:
+    """A boolean, or (from INI) `true` or `false` in any case."""
+    if isinstance(value, bool):
+        return value
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: {key} must be true or false, got {toml_type(value)}")
+    text = value.strip().lower()
+    if text not in ("true", "false"):
+        raise UsageError(f"{where}: {key} must be true or false, not {value!r}")
+    return text == "true"
+
+
+def _as_depth(value: Any, where: str) -> int:
+    """A whole number of 0 or more, or (from INI) its digits."""
+    if isinstance(value, str):
+        if not value.strip().isdigit():
+            raise UsageError(f"{where}: depth must be a whole number, not {value!r}")
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UsageError(f"{where}: depth must be a whole number of 0 or more, got "
+                         f"{toml_type(value)}")
+    return value
 
 
 def _toml_table(table: dict[str, Any]) -> str:

@@ -121,6 +121,20 @@ def find_config(start: Path) -> Path | None:
 
 def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
     """Read the settings from `config`, or from the file found upwards from `start`."""
+    config = _config_file(config, start)
+    file = shown(config)
+    kwargs, problems = read_table(Settings, _settings_table(config), where=Problem("", file=file))
+    problems += _value_problems(kwargs, file)
+    if problems:
+        raise ConfigError(problems)
+    if "source_roots" in kwargs:
+        kwargs["source_roots"] = tuple(_normal_folder(e) for e in kwargs["source_roots"])
+    return Settings(**kwargs, root=config.parent, config_file=config)
+
+
+def _config_file(config: Path | None, start: Path | None) -> Path:
+    """The configuration file given, or found upwards from `start`, as an absolute path:
+    the project is where it is, a symbolic link to a shared one too."""
     if config is None:
         config = find_config((start or Path.cwd()).resolve())
         if config is None:
@@ -131,45 +145,47 @@ def load_settings(config: Path | None = None, start: Path | None = None) -> Sett
             )])
     elif not config.is_file():
         raise ConfigError([Problem("configuration file not found", file=shown(config))])
-    # The project is where the configuration file is, a symbolic link to a shared one too.
-    config = Path(os.path.abspath(config))
+    return Path(os.path.abspath(config))
+
+
+def _settings_table(config: Path) -> dict[str, Any]:
+    """archlint.toml's top level, or pyproject.toml's [tool.archlint]."""
     data = read_toml(config)
     table: dict[str, Any] | None = data
     if config.name != "archlint.toml":
         table = tool_table(data, "archlint", shown(config))
     if table is None:
         raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
-    kwargs, problems = read_table(Settings, table, where=Problem("", file=shown(config)))
+    return table
+
+
+def _value_problems(kwargs: dict[str, Any], file: str) -> list[Problem]:
+    """What the types of the settings do not say: package names, the choices of
+    `unresolved_imports`, paths that stay inside the project, lists that may not be empty."""
+    problems = []
     for package in kwargs.get("root_packages", ()):
         if not is_module_name(package):
-            problems.append(Problem(f"'{package}' is not a package name", file=shown(config),
+            problems.append(Problem(f"'{package}' is not a package name", file=file,
                                     key="root_packages"))
     if kwargs.get("unresolved_imports", "error") not in ("error", "warning", "off"):
         problems.append(Problem(
             f"must be 'error', 'warning' or 'off', got '{kwargs['unresolved_imports']}'",
-            file=shown(config), key="unresolved_imports"))
+            file=file, key="unresolved_imports"))
     for key, what in _INSIDE_THE_PROJECT.items():
         if key in kwargs and not is_inside_project(kwargs[key], root_allowed=key == "graphs"):
             problems.append(Problem(f"'{kwargs[key]}' must be {what}, written relative to "
-                                    "it with forward slashes",
-                                    file=shown(config), key=key))
+                                    "it with forward slashes", file=file, key=key))
     for entry in kwargs.get("source_roots", ()):
         if not is_inside_project(entry):
             problems.append(Problem(
                 f"'{entry}' must be a folder inside the project root, written relative to it "
-                "with forward slashes ('.' for the root itself)", file=shown(config),
-                key="source_roots"))
+                "with forward slashes ('.' for the root itself)", file=file, key="source_roots"))
     if "source_roots" in kwargs and not kwargs["source_roots"]:
-        problems.append(Problem("must name at least one folder", file=shown(config),
-                                key="source_roots"))
+        problems.append(Problem("must name at least one folder", file=file, key="source_roots"))
     if "root_packages" in kwargs and not kwargs["root_packages"]:
-        problems.append(Problem("must name at least one package", file=shown(config),
+        problems.append(Problem("must name at least one package", file=file,
                                 key="root_packages"))
-    if problems:
-        raise ConfigError(problems)
-    if "source_roots" in kwargs:
-        kwargs["source_roots"] = tuple(_normal_folder(e) for e in kwargs["source_roots"])
-    return Settings(**kwargs, root=config.parent, config_file=config)
+    return problems
 
 
 # Paths archlint writes to: never outside the project (a cache folder's `.gitignore` of `*` in a

@@ -74,13 +74,7 @@ def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     origin = typing.get_origin(expected)
     wrong = f"expected {_describe(expected)}, got {toml_type(value)}"
     if origin in (typing.Union, types.UnionType):
-        for option in typing.get_args(expected):
-            if option is type(None):
-                continue
-            converted, error = _convert(value, option)
-            if error is None:
-                return converted, None
-        return None, wrong
+        return _convert_to_union(value, expected, wrong)
     if origin is tuple:
         if isinstance(value, str):
             return None, f"expected a list of strings, got a string (write [\"{value}\"])"
@@ -98,6 +92,18 @@ def _convert(value: Any, expected: Any) -> tuple[Any, str | None]:
     if not isinstance(value, expected):
         return None, wrong
     return value, None
+
+
+def _convert_to_union(value: Any, expected: Any, wrong: str) -> tuple[Any, str | None]:
+    """The value as the first type of the union that takes it (TOML has no None: an
+    optional key is one left out), else the message `wrong`."""
+    for option in typing.get_args(expected):
+        if option is type(None):
+            continue
+        converted, error = _convert(value, option)
+        if error is None:
+            return converted, None
+    return None, wrong
 
 
 def toml_type(value: Any) -> str:

@@ -223,39 +223,55 @@ def changes(previous: dict, current: dict) -> list[str]:
             if before.get(key) != record.get(key):
                 lines.append(f"{name}: {key} {before.get(key)} -> {record.get(key)}")
         for cid in sorted(set(before["contracts"]) | set(record["contracts"])):
-            old, new = before["contracts"].get(cid), record["contracts"].get(cid)
-            if old is None or new is None:
-                lines.append(f"{name}: contract {cid} {'added' if old is None else 'removed'}")
-                continue
-            if old["status"] != new["status"]:
-                lines.append(f"{name}: {cid} {old['status']} -> {new['status']}")
-            gone = sorted(set(old["keys"]) - set(new["keys"]))
-            came = sorted(set(new["keys"]) - set(old["keys"]))
-            if old["digest"] != new["digest"] and not (gone or came):
-                lines.append(f"{name}: {cid}: {old['violations']} -> {new['violations']} "
-                             "violations (too many to list; the set changed)")
-            elif gone or came:
-                lines.append(f"{name}: {cid}: {old['violations']} -> {new['violations']} "
-                             f"violations")
-                lines += [f"    - {k}" for k in gone[:20]] + \
-                    ([f"    - ... {len(gone) - 20} more"] if len(gone) > 20 else [])
-                lines += [f"    + {k}" for k in came[:20]] + \
-                    ([f"    + ... {len(came) - 20} more"] if len(came) > 20 else [])
-        gone = sorted(set(before["diagnostic_keys"]) - set(record["diagnostic_keys"]))
-        came = sorted(set(record["diagnostic_keys"]) - set(before["diagnostic_keys"]))
-        if gone or came:
-            lines.append(f"{name}: diagnostics {before['diagnostics']} -> "
-                         f"{record['diagnostics']}")
-            lines += [f"    - {k}" for k in gone[:20]] + [f"    + {k}" for k in came[:20]]
-        old_diff = {tuple(d) for d in before["lint_imports"].get("differences", [])}
-        new_diff = {tuple(d) for d in record["lint_imports"].get("differences", [])}
-        for contract, what, _ in sorted(old_diff - new_diff):
-            lines.append(f"{name}: no longer differs from import-linter: {contract}: {what}")
-        for contract, what, _ in sorted(new_diff - old_diff):
-            lines.append(f"{name}: now differs from import-linter: {contract}: {what}")
+            lines += contract_changes(name, cid, before["contracts"].get(cid),
+                                      record["contracts"].get(cid))
+        lines += diagnostic_changes(name, before, record)
+        lines += import_linter_changes(name, before, record)
     for name in sorted(set(previous) - set(current)):
         lines.append(f"{name}: not run this time")
     return lines
+
+
+def contract_changes(name: str, cid: str, old: dict | None, new: dict | None) -> list[str]:
+    """How one contract's result changed: added or removed, its status, and the violations
+    that went and came (the first twenty of each)."""
+    if old is None or new is None:
+        return [f"{name}: contract {cid} {'added' if old is None else 'removed'}"]
+    lines = []
+    if old["status"] != new["status"]:
+        lines.append(f"{name}: {cid} {old['status']} -> {new['status']}")
+    gone = sorted(set(old["keys"]) - set(new["keys"]))
+    came = sorted(set(new["keys"]) - set(old["keys"]))
+    if old["digest"] != new["digest"] and not (gone or came):
+        lines.append(f"{name}: {cid}: {old['violations']} -> {new['violations']} "
+                     "violations (too many to list; the set changed)")
+    elif gone or came:
+        lines.append(f"{name}: {cid}: {old['violations']} -> {new['violations']} violations")
+        lines += [f"    - {k}" for k in gone[:20]] + \
+            ([f"    - ... {len(gone) - 20} more"] if len(gone) > 20 else [])
+        lines += [f"    + {k}" for k in came[:20]] + \
+            ([f"    + ... {len(came) - 20} more"] if len(came) > 20 else [])
+    return lines
+
+
+def diagnostic_changes(name: str, before: dict, record: dict) -> list[str]:
+    """The diagnostics that went and came (the first twenty of each)."""
+    gone = sorted(set(before["diagnostic_keys"]) - set(record["diagnostic_keys"]))
+    came = sorted(set(record["diagnostic_keys"]) - set(before["diagnostic_keys"]))
+    if not (gone or came):
+        return []
+    return [f"{name}: diagnostics {before['diagnostics']} -> {record['diagnostics']}",
+            *(f"    - {k}" for k in gone[:20]), *(f"    + {k}" for k in came[:20])]
+
+
+def import_linter_changes(name: str, before: dict, record: dict) -> list[str]:
+    """The differences from import-linter's verdicts that went and came."""
+    old_diff = {tuple(d) for d in before["lint_imports"].get("differences", [])}
+    new_diff = {tuple(d) for d in record["lint_imports"].get("differences", [])}
+    return ([f"{name}: no longer differs from import-linter: {contract}: {what}"
+             for contract, what, _ in sorted(old_diff - new_diff)]
+            + [f"{name}: now differs from import-linter: {contract}: {what}"
+               for contract, what, _ in sorted(new_diff - old_diff)])
 
 
 def write_results(projects: list[Project], records: dict[str, dict], found: dict[str, str],
@@ -381,13 +397,7 @@ def say(message: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    names = [p.name for p in PROJECTS]
-    parser.add_argument("--project", action="append", choices=names, metavar="NAME",
-                        help=f"only this project (repeatable): {', '.join(names)}")
-    parser.add_argument("--quick", action="store_true",
-                        help="the CI subset: the small projects, invariants only, nothing written")
-    args = parser.parse_args(argv)
+    args = parse_arguments(argv)
     if args.quick:
         chosen = [p for p in PROJECTS if p.quick]
     elif args.project:
@@ -400,24 +410,55 @@ def main(argv: list[str] | None = None) -> int:
     except SetupError as exc:
         say(f"setup failed: {exc}")
         return 2
-    records: dict[str, dict] = {}
-    for project in chosen:
-        say(f"{project.name}: {project.requirement}")
-        try:
-            pristine = fetch(project)
-        except (SetupError, OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
-            record = Record()
-            record.steps = {"download": "FAIL"}
-            record.failures.append(Failure("download", str(exc)))
-            records[project.name] = record.as_json()
-            continue
-        project_started = time.perf_counter()
-        record = ProjectRun(project, pristine, quick=args.quick).run_all()
-        records[project.name] = record.as_json()
-        failed = [s for s, status in record.steps.items() if status == "FAIL"]
-        say(f"{project.name}: {'FAIL ' + ', '.join(failed) if failed else 'pass'} "
-            f"({time.perf_counter() - project_started:.0f} s)")
+    records = {project.name: run_project(project, args.quick) for project in chosen}
     minutes = (time.perf_counter() - started) / 60
+    print_summary(chosen, records)
+    previous = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))["projects"] \
+        if RESULTS_JSON.exists() else {}
+    changed = changes({n: r for n, r in previous.items() if n in records}, records)
+    if not args.quick:
+        print("\nchanges since the recorded results:" if changed else
+              "\nno change since the recorded results")
+        for line in changed:
+            print(f"  {line}")
+    if not args.quick and not args.project:
+        command = "python3 ecosystem/run.py"
+        write_results(chosen, records, versions(), command, minutes, changed)
+    say(f"done in {minutes:.1f} minutes")
+    return 1 if any(r["failures"] for r in records.values()) else 0
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    names = [p.name for p in PROJECTS]
+    parser.add_argument("--project", action="append", choices=names, metavar="NAME",
+                        help=f"only this project (repeatable): {', '.join(names)}")
+    parser.add_argument("--quick", action="store_true",
+                        help="the CI subset: the small projects, invariants only, nothing written")
+    return parser.parse_args(argv)
+
+
+def run_project(project: Project, quick: bool) -> dict:
+    """Download one project and run every step on it; a failed download is that step's
+    failure, the others are not run."""
+    say(f"{project.name}: {project.requirement}")
+    try:
+        pristine = fetch(project)
+    except (SetupError, OSError, tarfile.TarError, zipfile.BadZipFile) as exc:
+        record = Record()
+        record.steps = {"download": "FAIL"}
+        record.failures.append(Failure("download", str(exc)))
+        return record.as_json()
+    project_started = time.perf_counter()
+    record = ProjectRun(project, pristine, quick=quick).run_all()
+    failed = [s for s, status in record.steps.items() if status == "FAIL"]
+    say(f"{project.name}: {'FAIL ' + ', '.join(failed) if failed else 'pass'} "
+        f"({time.perf_counter() - project_started:.0f} s)")
+    return record.as_json()
+
+
+def print_summary(chosen: list[Project], records: dict[str, dict]) -> None:
+    """The steps table, import-linter's verdicts and where archlint's differ, the failures."""
     print()
     print(steps_table(chosen, records))
     print()
@@ -432,19 +473,6 @@ def main(argv: list[str] | None = None) -> int:
     for name, record in records.items():
         for step, message in record["failures"]:
             print(f"FAIL {name} / {step}: {message}")
-    previous = json.loads(RESULTS_JSON.read_text(encoding="utf-8"))["projects"] \
-        if RESULTS_JSON.exists() else {}
-    changed = changes({n: r for n, r in previous.items() if n in records}, records)
-    if not args.quick:
-        print("\nchanges since the recorded results:" if changed else
-              "\nno change since the recorded results")
-        for line in changed:
-            print(f"  {line}")
-    if not args.quick and not args.project:
-        command = "python3 ecosystem/run.py"
-        write_results(chosen, records, versions(), command, minutes, changed)
-    say(f"done in {minutes:.1f} minutes")
-    return 1 if any(r["failures"] for r in records.values()) else 0
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ class ProjectRun:
 
     STEPS = ("init", "check", "determinism", "formats", "graph", "explain", "baseline", "fix",
              "edits", "migrate")
-    NEED_REPORT = {"determinism", "formats", "graph", "explain", "baseline", "fix"}
+    NEED_REPORT = frozenset({"determinism", "formats", "graph", "explain", "baseline", "fix"})
 
     def __init__(self, project: Project, pristine: Path, quick: bool) -> None:
         self.project = project
@@ -622,7 +622,8 @@ class ProjectRun:
         return _pytest_summary(done.stdout)
 
     def import_packages(self) -> dict[str, str | None]:
-        """`import X` for the project's dependency-free packages, from this copy: None or why not."""
+        """`import X` for the project's dependency-free packages, from this copy: None or why
+        not."""
         results = {}
         paths = os.pathsep.join(str(self.root / p) for p in self.project.python_path)
         for package in self.project.import_check:
@@ -654,42 +655,55 @@ def compare_with_import_linter(ours: dict, theirs: dict) -> list[Difference]:
         if result is None:
             differences.append(Difference(name, "no archlint contract of this name after "
                                           "migrate", ""))
-            continue
-        if contract["verdict"] == "invalid":
+        elif contract["verdict"] == "invalid":
             differences.append(Difference(name, f"import-linter rejects the contract: "
                                           f"{contract.get('error')}", ""))
-            continue
-        mine = set()
-        undeclared = set()
-        for violation in result["violations"]:
-            if result["type"] == "acyclic":
-                mine.add((violation["importer"], violation["imported"]))
-            elif len(violation["chain"]) == 1:
-                mine.add((violation["chain"][0]["importer"], violation["chain"][0]["imported"]))
-            elif not violation["chain"] and result["type"] == "layers":
-                undeclared.add(violation["importer"])
-        reasons = []
-        for pair in sorted(mine ^ {tuple(p) for p in contract["direct"]}):
-            side = "archlint only" if pair in mine else "import-linter only"
-            reason = ""
-            if any(m not in seen for m in pair):
-                reason = GRIMP_MISSES
-            elif side == "import-linter only" and ignored_by_descendants(contract, *pair):
-                reason = IGNORE_DESCENDANTS
-            reasons.append(reason)
-            differences.append(Difference(name, f"{side}: {pair[0]} -> {pair[1]}", reason))
-        for module in sorted(undeclared ^ set(contract["undeclared"])):
-            side = "archlint only" if module in undeclared else "import-linter only"
-            reason = GRIMP_MISSES if module not in seen else ""
-            reasons.append(reason)
-            differences.append(Difference(name, f"{side}: {module} in no layer", reason))
-        verdict = result["status"]
-        if verdict != contract["verdict"]:
-            explained = bool(reasons) and all(reasons)
-            differences.append(Difference(
-                name, f"verdict: archlint {verdict}, import-linter {contract['verdict']}",
-                "follows from the documented differences above" if explained else ""))
+        else:
+            differences += contract_differences(contract, result, seen)
     return differences
+
+
+def contract_differences(contract: dict, result: dict, seen: set[str]) -> list[Difference]:
+    """How archlint's result for one contract differs from import-linter's: the direct
+    imports and the modules in no layer that only one of them reports, then the verdict
+    (explained when every difference before it is)."""
+    name = contract["name"]
+    mine, undeclared = direct_findings(result)
+    differences = []
+    for pair in sorted(mine ^ {tuple(p) for p in contract["direct"]}):
+        side = "archlint only" if pair in mine else "import-linter only"
+        reason = ""
+        if any(m not in seen for m in pair):
+            reason = GRIMP_MISSES
+        elif side == "import-linter only" and ignored_by_descendants(contract, *pair):
+            reason = IGNORE_DESCENDANTS
+        differences.append(Difference(name, f"{side}: {pair[0]} -> {pair[1]}", reason))
+    for module in sorted(undeclared ^ set(contract["undeclared"])):
+        side = "archlint only" if module in undeclared else "import-linter only"
+        reason = GRIMP_MISSES if module not in seen else ""
+        differences.append(Difference(name, f"{side}: {module} in no layer", reason))
+    verdict = result["status"]
+    if verdict != contract["verdict"]:
+        explained = bool(differences) and all(d.reason for d in differences)
+        differences.append(Difference(
+            name, f"verdict: archlint {verdict}, import-linter {contract['verdict']}",
+            "follows from the documented differences above" if explained else ""))
+    return differences
+
+
+def direct_findings(result: dict) -> tuple[set[tuple[str, str]], set[str]]:
+    """What import-linter reports too, of archlint's violations of a contract: the direct
+    imports (every import of a cycle, for acyclic), and the modules in no layer."""
+    mine = set()
+    undeclared = set()
+    for violation in result["violations"]:
+        if result["type"] == "acyclic":
+            mine.add((violation["importer"], violation["imported"]))
+        elif len(violation["chain"]) == 1:
+            mine.add((violation["chain"][0]["importer"], violation["chain"][0]["imported"]))
+        elif not violation["chain"] and result["type"] == "layers":
+            undeclared.add(violation["importer"])
+    return mine, undeclared
 
 
 def ignored_by_descendants(contract: dict, importer: str, imported: str) -> bool:
@@ -723,7 +737,8 @@ def read_settings(root: Path) -> dict:
             "from pathlib import Path\n"
             "p = Path('archlint.toml')\n"
             "d = tomllib.loads(p.read_text()) if p.exists() else "
-            "tomllib.loads(Path('pyproject.toml').read_text()).get('tool', {}).get('archlint', {})\n"
+            "tomllib.loads(Path('pyproject.toml').read_text())"
+            ".get('tool', {}).get('archlint', {})\n"
             "print(json.dumps(d))\n")
     done = subprocess.run([PYTHON, "-c", code], cwd=root, capture_output=True, text=True,
                           check=True)

@@ -72,7 +72,8 @@ def _toml(value: object) -> str:
 
 
 @pytest.fixture
-def project(tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch) -> Project:
+def project(tmp_path: Path, capsys: pytest.CaptureFixture,
+            monkeypatch: pytest.MonkeyPatch) -> Project:
     return Project(tmp_path, capsys, monkeypatch)
 
 

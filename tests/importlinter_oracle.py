@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,29 +79,47 @@ def lint_imports(config: Path, folders: list[Path]) -> dict[str, Outcome]:
 
 
 def _direct(kind: str, metadata: dict) -> set[Import]:
-    found: set[Import] = set()
-    if kind == "forbidden":
-        for pair in metadata["invalid_chains"]:
-            found |= {(c[0]["importer"], c[0]["imported"]) for c in pair["chains"] if len(c) == 1}
-    elif kind in ("layers", "independence"):
-        key = "invalid_dependencies" if kind == "layers" else "invalid_chains"
-        routes = "routes" if kind == "layers" else "chains"
-        for pair in metadata[key]:
-            for route in pair[routes]:
-                if len(route["chain"]) == 1:
-                    for link in (*route["chain"], *route["extra_firsts"], *route["extra_lasts"]):
-                        found.add((link["importer"], link["imported"]))
-    elif kind == "protected":
-        for protected in metadata["illegal_imports"]:
-            found |= {(link["importer"], link["imported"]) for link in protected.illegal_links}
-    elif kind == "private_modules":
-        found |= {(link["importer"], link["imported"]) for link in metadata["illegal_imports"]}
-    elif kind == "acyclic_siblings":
-        for breakers in metadata["cycle_breakers_by_package"].values():
-            found |= set(breakers)
-    else:
+    """The direct imports import-linter names as violations, read from its check's metadata
+    (each contract type keeps them under its own keys)."""
+    if kind not in _DIRECT_READERS:
         raise AssertionError(f"no reading of import-linter's {kind} contracts")
-    return found
+    return _DIRECT_READERS[kind](metadata)
+
+
+def _forbidden_direct(metadata: dict) -> set[Import]:
+    return {(c[0]["importer"], c[0]["imported"])
+            for pair in metadata["invalid_chains"] for c in pair["chains"] if len(c) == 1}
+
+
+def _one_hop_routes(pairs: list[dict], routes: str) -> set[Import]:
+    """The imports of every one-hop route (its extra first and last links included)."""
+    return {(link["importer"], link["imported"])
+            for pair in pairs for route in pair[routes] if len(route["chain"]) == 1
+            for link in (*route["chain"], *route["extra_firsts"], *route["extra_lasts"])}
+
+
+def _protected_direct(metadata: dict) -> set[Import]:
+    return {(link["importer"], link["imported"])
+            for protected in metadata["illegal_imports"] for link in protected.illegal_links}
+
+
+def _private_modules_direct(metadata: dict) -> set[Import]:
+    return {(link["importer"], link["imported"]) for link in metadata["illegal_imports"]}
+
+
+def _acyclic_siblings_direct(metadata: dict) -> set[Import]:
+    return {breaker for breakers in metadata["cycle_breakers_by_package"].values()
+            for breaker in breakers}
+
+
+_DIRECT_READERS: dict[str, Callable[[dict], set[Import]]] = {
+    "forbidden": _forbidden_direct,
+    "layers": lambda metadata: _one_hop_routes(metadata["invalid_dependencies"], "routes"),
+    "independence": lambda metadata: _one_hop_routes(metadata["invalid_chains"], "chains"),
+    "protected": _protected_direct,
+    "private_modules": _private_modules_direct,
+    "acyclic_siblings": _acyclic_siblings_direct,
+}
 
 
 def archlint_outcomes(report: Report) -> dict[str, Outcome]:

@@ -53,7 +53,8 @@ def _settings_text(project, text: str) -> None:
 
 CONFIG_CASES = [
     ConfigCase(
-        "malformed settings TOML", lambda p: _settings_text(p, "[tool.archlint]\nroot_packages = [\"app\",,]\n"),
+        "malformed settings TOML",
+        lambda p: _settings_text(p, "[tool.archlint]\nroot_packages = [\"app\",,]\n"),
         ("check",),
         "archlint: error: pyproject.toml: invalid TOML: Invalid value (at line 2, column 24)"),
     ConfigCase(
@@ -115,19 +116,22 @@ CONFIG_CASES = [
         "archlint: error: nope.toml: configuration file not found"),
     ConfigCase(
         "contracts folder missing",
-        lambda p: _settings_text(p, '[tool.archlint]\nroot_packages = ["app"]\ncontracts = ["rules"]\n'),
+        lambda p: _settings_text(p, '[tool.archlint]\nroot_packages = ["app"]\n'
+                                    'contracts = ["rules"]\n'),
         ("check",),
         "archlint: error: pyproject.toml: key 'contracts': 'rules' does not exist "
         "(resolved to {root}/rules)"),
     ConfigCase(
         "settings file not UTF-8",
-        lambda p: (base(p), write(p, "pyproject.toml", b'[tool.archlint]\n# caf\xe9\nroot_packages = ["app"]\n')),
+        lambda p: (base(p), write(p, "pyproject.toml",
+                                  b'[tool.archlint]\n# caf\xe9\nroot_packages = ["app"]\n')),
         ("check",),
         "archlint: error: pyproject.toml: not valid UTF-8 text"),
     ConfigCase(
         "contract file is an empty array of tables", lambda p: base(p, "contracts = 3\n"),
         ("check",),
-        "archlint: error: contracts/contracts.toml: key 'contracts': expected [[contracts]] tables"),
+        "archlint: error: contracts/contracts.toml: key 'contracts': "
+        "expected [[contracts]] tables"),
     ConfigCase(
         "unknown contract id on the command line", base, ("check", "--contract", "no-c"),
         "archlint: error: key '--contract': no contract with id 'no-c' (did you mean 'no-b'?); "

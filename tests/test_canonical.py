@@ -18,7 +18,8 @@ CONTRACT = """
     type = "canonical"
     package = "chatapp.websocket_core"
     canonical = ["chatapp.websocket_core.websocket_manager"]
-    symbols = {{ WebSocketManager = "chatapp.websocket_core.websocket_manager", get_websocket_manager = "chatapp.websocket_core.websocket_manager" }}
+    symbols = {{ WebSocketManager = "chatapp.websocket_core.websocket_manager", \
+get_websocket_manager = "chatapp.websocket_core.websocket_manager" }}
     {extra}
 """
 
@@ -64,7 +65,8 @@ def chatapp(project, files: dict[str, str], extra: str = "", **settings):
 def found(report, contract_id: str = "ws") -> list[tuple]:
     """Violations as (importer, imported, symbol, path, line, fix)."""
     (result,) = [r for r in report.results if r.id == contract_id]
-    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v)) for v in result.violations]
+    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v))
+            for v in result.violations]
 
 
 def violation(report, contract_id: str = "ws"):
@@ -117,7 +119,8 @@ def test_descendants_of_a_canonical_package_are_canonical_too(project):
 
 def test_listed_symbol_from_the_package_init_is_one_violation_with_the_fix(project):
     chatapp(project, {
-        "chatapp/routes/ws.py": "import os\n\nfrom chatapp.websocket_core import WebSocketManager\n",
+        "chatapp/routes/ws.py":
+            "import os\n\nfrom chatapp.websocket_core import WebSocketManager\n",
     })
     report = project.check()
     assert found(report) == [
@@ -193,7 +196,8 @@ def test_unlisted_name_that_no_canonical_module_binds_has_no_fix(project):
 
 def test_importing_the_package_itself_is_a_violation_without_a_fix(project):
     chatapp(project, {
-        "chatapp/routes/ws.py": "import chatapp.websocket_core\nfrom chatapp import websocket_core\n",
+        "chatapp/routes/ws.py":
+            "import chatapp.websocket_core\nfrom chatapp import websocket_core\n",
     })
     report = project.check()
     assert found(report) == [
@@ -246,7 +250,8 @@ def test_several_canonical_modules_are_named_in_the_message(project):
     })
     project.contracts(contract().replace(
         'canonical = ["chatapp.websocket_core.websocket_manager"]',
-        'canonical = ["chatapp.websocket_core.websocket_manager", "chatapp.websocket_core.events"]'))
+        'canonical = ["chatapp.websocket_core.websocket_manager", '
+        '"chatapp.websocket_core.events"]'))
     assert violation(project.check()).message == (
         "chatapp.routes.ws imports chatapp.websocket_core.manager; chatapp.websocket_core is "
         "entered only through its canonical modules chatapp.websocket_core.websocket_manager, "

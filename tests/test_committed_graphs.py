@@ -31,7 +31,8 @@ def test_committed_graphs_are_up_to_date(tmp_path):
                                if p.suffix == ".dot"), folder
         stale = [name for name in names
                  if (fresh / name).read_bytes() != (committed / name).read_bytes()]
-        assert not stale, f"graphs/{folder} is stale ({', '.join(stale)}): run python3 tasks.py graphs"
+        assert not stale, (f"graphs/{folder} is stale ({', '.join(stale)}): "
+                           "run python3 tasks.py graphs")
         for name in names:
             assert (committed / name).with_suffix(".svg").exists()
         assert (committed / "index.html").exists()

@@ -128,7 +128,8 @@ def test_duplicate_ids_across_files(project):
         source_modules = ["app.a"]
         forbidden_modules = ["app.b"]
     """
-    project.settings(["app"]).files(PACKAGE).contracts(contract, "a.toml").contracts(contract, "b.toml")
+    project.settings(["app"]).files(PACKAGE).contracts(contract, "a.toml").contracts(
+        contract, "b.toml")
     assert problems(project) == [
         "contracts/b.toml:1: contract 'same', key 'id': duplicate id, first defined at "
         "contracts/a.toml:1"]

@@ -132,7 +132,8 @@ def test_importers_directly_and_through_chains(project):
     assert result.out == (
         "app.high is imported by 2 modules directly, and 2 more through a chain\n"
         "directly (3 imports):\n"
-        "  app.low.util -> app.high.api     app/low/util.py:2  import app.high.api  (in a function)\n"
+        "  app.low.util -> app.high.api     app/low/util.py:2  import app.high.api"
+        "  (in a function)\n"
         "  app.mid.service -> app.high.api  app/mid/service.py:2  from app.high import api"
         "  (in a function)\n"
         "  app.mid.service -> app.high.api  app/mid/service.py:3  from app.high import api\n"

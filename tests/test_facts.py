@@ -72,7 +72,8 @@ def sources(draw) -> str:
             f"def f():\n{indented}\n    return 1",
             f"try:\n{indented}\nexcept ImportError:\n    pass",
             f"try:\n    pass\nexcept (ValueError, ModuleNotFoundError):\n{indented}",
-            f"try:\n{indented}\nexcept (\n    ValueError,  # a note\n    ImportError,\n):\n    pass",
+            f"try:\n{indented}\nexcept (\n    ValueError,  # a note\n    ImportError,\n):\n"
+            "    pass",
             f"class K:\n{indented}",
             f'"""Docs:\n{statement}\n"""',
             f"x = 1; {statement}" if "\n" not in statement else statement,

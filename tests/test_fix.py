@@ -255,7 +255,8 @@ would fix 1 import in 1 file (archlint fix --write applies the changes)
 def test_write_rewrites_checks_again_and_a_second_run_changes_nothing(project):
     setup(project, {
         "app/api.py": "from app.core.legacy import Manager\nimport app.core.legacy\n",
-        "app/views.py": "from app.core import manager\nfrom app.services.compat import get_manager\n",
+        "app/views.py":
+            "from app.core import manager\nfrom app.services.compat import get_manager\n",
     })
     first = project.cli("fix", "--write", "--no-cache")
     assert (first.code, first.out) == (1, """\
@@ -345,7 +346,8 @@ def test_fixing_the_example_leaves_only_the_violations_without_a_fix(tmp_path, m
     assert capsys.readouterr().out == """\
 fixed 7 imports in 6 files
 4 violations have no fix and must be changed by hand (archlint check lists them)
-check after fixing: 1 contract: 0 kept, 1 broken · 4 violations (4 new, 0 baselined) · 1 unresolved import
+check after fixing: 1 contract: 0 kept, 1 broken · 4 violations (4 new, 0 baselined) · \
+1 unresolved import
 """
     (result,) = check(example / "pyproject.toml", use_cache=False,
                       contract_ids=["websocket-canonical"]).results

@@ -58,11 +58,14 @@ def ci_project(project):
           "schema_version": 1,
           "archlint_version": "0.1.0",
           "violations": [
-            {"contract": "old-no-db", "importer": "app.old", "imported": "app.db", "symbol": null, "count": 1},
-            {"contract": "old-no-db", "importer": "app.old", "imported": "app.service", "symbol": null, "count": 1}
+            {"contract": "old-no-db", "importer": "app.old", "imported": "app.db",
+             "symbol": null, "count": 1},
+            {"contract": "old-no-db", "importer": "app.old", "imported": "app.service",
+             "symbol": null, "count": 1}
           ],
           "diagnostics": [
-            {"kind": "syntax-error", "path": "app/bad.py", "message": "invalid syntax: def (:", "count": 1}
+            {"kind": "syntax-error", "path": "app/bad.py", "message": "invalid syntax: def (:",
+             "count": 1}
           ]
         }
     """})

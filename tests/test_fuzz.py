@@ -125,8 +125,8 @@ def links(folder: Path) -> dict[str, str]:
 
 MODULES = ("pkg", "pkg.a", "pkg.a.x", "pkg.a.y", "pkg.b", "pkg.c", "pkg.c.z")
 PACKAGES = ("pkg", "pkg.a", "pkg.c")
-IMPORTABLE = MODULES + ("pkg.missing", "pkg.a.gone", "pkg.a.x.deeper", "os", "os.path",
-                        "sqlalchemy.orm", "json", "xml.etree.ElementTree")
+IMPORTABLE = (*MODULES, "pkg.missing", "pkg.a.gone", "pkg.a.x.deeper", "os", "os.path",
+              "sqlalchemy.orm", "json", "xml.etree.ElementTree")
 
 
 def path_of(module: str) -> str:
@@ -341,7 +341,7 @@ def archlint_edges(root: Path) -> tuple[set[tuple[str, str, int]], list]:
 @given(st.dictionaries(st.sampled_from(MODULES),
                        st.one_of(generated_source(), mutated_source()), min_size=1))
 def test_generated_and_mutated_sources(sources):
-    with workspace() as (root, outside):
+    with workspace() as (root, _):
         for module in MODULES:
             path = root / path_of(module)
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -457,7 +457,7 @@ def table(draw, keys: list[str], fixed: dict) -> dict:
     """`fixed` and some of `keys` (or an unknown key), each with a value of its type or of
     any type (sometimes nested thousands deep)."""
     result = dict(fixed)
-    for key in draw(st.lists(st.sampled_from(keys + ["unknown_key", "id "]), max_size=6)):
+    for key in draw(st.lists(st.sampled_from([*keys, "unknown_key", "id "]), max_size=6)):
         kind = draw(st.integers(0, 9))
         result[key] = draw(deep if kind == 0 else values if kind < 4 else typed(key))
     return result
@@ -572,7 +572,7 @@ def is_toml(text: str) -> bool:
                                          ("explain", "pkg.a", "pkg.b")]))
 def test_generated_configurations(config, command):
     pyproject, contract_files = config
-    with workspace() as (root, outside):
+    with workspace() as (root, _):
         write_files(root, SMALL_PROJECT)
         (root / "pyproject.toml").write_text(pyproject, encoding="utf-8")
         (root / "contracts").mkdir()
@@ -629,7 +629,7 @@ def importlinter_configuration(draw) -> tuple[str, str]:
 @given(importlinter_configuration())
 def test_migrate_never_crashes_and_writes_only_toml(source):
     name, text = source
-    with workspace() as (root, outside):
+    with workspace() as (root, _):
         write_files(root, SMALL_PROJECT)
         (root / name).write_text(text, encoding="utf-8")
         done = archlint(root, "migrate", allowed=(0, 2))
@@ -669,6 +669,17 @@ def build_entry(root: Path, outside: Path, folder: str, name: str, kind: str) ->
     path = where / name
     if os.path.lexists(path):
         return
+    if kind.startswith("link-"):
+        os.symlink(link_target(root, outside, path, kind), path)
+    elif kind == "not-utf8-name":
+        with open(os.path.join(os.fsencode(where), b"c\xe9" + os.fsencode(name)), "wb") as out:
+            out.write(b"import pkg.b\n")
+    else:
+        build_plain_entry(path, kind)
+
+
+def build_plain_entry(path: Path, kind: str) -> None:
+    """A file, a folder or a FIFO of the tree."""
     if kind == "file":
         path.write_text("import pkg.b\nfrom . import x\nimport os.path\nclass Thing: ...\n")
     elif kind == "empty":
@@ -679,25 +690,23 @@ def build_entry(root: Path, outside: Path, folder: str, name: str, kind: str) ->
     elif kind == "package":
         path.mkdir()
         (path / "__init__.py").write_text("from pkg import b\n")
-    elif kind == "fifo":
-        os.mkfifo(path)
-    elif kind == "link-inside-file":
-        os.symlink(root / "pkg" / "b.py", path)
-    elif kind == "link-inside-folder":
-        os.symlink(root / "pkg" / "a", path)
-    elif kind == "link-outside-file":
-        os.symlink(outside / "secret.py", path)
-    elif kind == "link-outside-folder":
-        os.symlink(outside / "package", path)
-    elif kind == "link-dangling":
-        os.symlink(outside / "nothing-here.py", path)
-    elif kind == "link-loop":
-        os.symlink(path, path)
-    elif kind == "link-parent":
-        os.symlink(where, path)
     else:
-        with open(os.path.join(os.fsencode(where), b"c\xe9" + os.fsencode(name)), "wb") as out:
-            out.write(b"import pkg.b\n")
+        assert kind == "fifo", kind
+        os.mkfifo(path)
+
+
+def link_target(root: Path, outside: Path, path: Path, kind: str) -> Path:
+    """Where a symbolic link of the tree points: inside the project, out of it, nowhere, to
+    itself or to its own folder."""
+    return {
+        "link-inside-file": root / "pkg" / "b.py",
+        "link-inside-folder": root / "pkg" / "a",
+        "link-outside-file": outside / "secret.py",
+        "link-outside-folder": outside / "package",
+        "link-dangling": outside / "nothing-here.py",
+        "link-loop": path,
+        "link-parent": path.parent,
+    }[kind]
 
 
 LINKED_OUTPUTS = ["none", ".archlint_cache", "contracts/baseline.json", "graphs", "report.json",
@@ -753,7 +762,7 @@ def test_generated_trees_never_crash_nor_write_outside(entries, linked):
                           st.integers(0, 10_000), st.binary(min_size=1, max_size=16)),
                 min_size=1, max_size=4))
 def test_a_damaged_cache_answers_as_no_cache(damage):
-    with workspace() as (root, outside):
+    with workspace() as (root, _):
         write_files(root, SMALL_PROJECT)
         (root / "pyproject.toml").write_text(SOURCE_SETTINGS)
         (root / "contracts").mkdir()

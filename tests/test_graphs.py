@@ -229,7 +229,8 @@ def test_kept_contracts_are_drawn_only_on_request(project):
     run = project.cli("graph", "--out", "out", "--format", "dot", "--format", "html")
     assert run.out == ("graphs: nothing to draw (every contract kept; --contract ID draws a "
                        "kept one) in out, open out/index.html\n")
-    assert sorted(p.name for p in (project.root / "out").iterdir()) == [".archlint-drawn", "index.html"]
+    assert sorted(p.name for p in (project.root / "out").iterdir()) == [".archlint-drawn",
+                                                                        "index.html"]
 
     project.cli("graph", "--out", "out", "--format", "dot", "--contract", "layers")
     graph = parse_dot(project.root / "out" / "layers.dot")

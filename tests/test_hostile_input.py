@@ -523,7 +523,8 @@ def violation_lines(out: str) -> list[str]:
 
 
 @pytest.mark.parametrize(("blocker", "reason"), [
-    (".archlint_cache", "a file is in the way"), (".archlint_cache/results", "a file is in the way")])
+    (".archlint_cache", "a file is in the way"),
+    (".archlint_cache/results", "a file is in the way")])
 def test_a_cache_folder_that_is_a_file_costs_speed_not_the_run(project, blocker, reason):
     app(project, {"app/a.py": "import app.b\n"})
     (project.root / blocker).parent.mkdir(exist_ok=True)

@@ -58,7 +58,8 @@ def test_init_on_the_example_gives_a_green_check(unconfigured_example):
     assert after.startswith(before)
     assert after[len(before):] == (
         "\n[tool.archlint]\n"
-        "# Written by `archlint init`; every key is described in archlint's docs/configuration.md.\n"
+        "# Written by `archlint init`; every key is described in archlint's "
+        "docs/configuration.md.\n"
         'root_packages = ["chatapp", "tests"]\n'
         'contracts = ["contracts"]\n'
         'baseline = "contracts/baseline.json"\n')
@@ -220,7 +221,8 @@ def test_init_on_a_fresh_src_layout_package_writes_archlint_toml(project):
     ({"pyproject.toml": '[tool.hatch.build.targets.wheel]\npackages = ["src/shop"]\n',
       "src/shop/__init__.py": "", "scripts/__init__.py": ""},
      [("shop", "src", "pyproject.toml [tool.hatch.build]")]),
-    ({"pyproject.toml": '[tool.poetry]\nname = "x"\npackages = [{include = "shop", from = "src"}]\n',
+    ({"pyproject.toml":
+      '[tool.poetry]\nname = "x"\npackages = [{include = "shop", from = "src"}]\n',
       "src/shop/__init__.py": ""},
      [("shop", "src", "pyproject.toml [tool.poetry] packages")]),
     ({"pyproject.toml": '[tool.flit.module]\nname = "shop"\n', "shop/__init__.py": "",
@@ -387,7 +389,8 @@ def test_sigterm_while_writing_leaves_nothing_behind(project, monkeypatch):
 
 
 def test_a_rerun_after_a_hard_kill_replaces_what_it_left(project):
-    project.files({"app/__init__.py": "", "app/a.py": "import app.b\n", "app/b.py": "import app.a\n"})
+    project.files({"app/__init__.py": "", "app/a.py": "import app.b\n",
+                   "app/b.py": "import app.a\n"})
     assert project.cli("init").code == 0
     written = {name: (project.root / "contracts" / name).read_text(encoding="utf-8")
                for name in ("architecture.toml", "baseline.json")}

@@ -44,7 +44,8 @@ def setup(project, files: dict[str, str], extra: str = "", roots=("chatapp", "te
 def found(report) -> list[tuple]:
     """Violations as (importer, imported, symbol, path, line, fix)."""
     (result,) = report.results
-    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v)) for v in result.violations]
+    return [(v.importer, v.imported, v.symbol, v.path, v.line, replacement(v))
+            for v in result.violations]
 
 
 def messages(report) -> list[str]:
@@ -151,11 +152,11 @@ def test_dunder_modules_and_names_are_not_internal(project):
 
 def test_declared_internal_module_and_its_names(project):
     setup(project, {
-        "tests/test_manager.py": """
-            from chatapp.websocket_core.unified_manager import _UnifiedWebSocketManagerImplementation
-            from chatapp.websocket_core.unified_manager import UnifiedManager
-            import chatapp.websocket_core.unified.state
-        """,
+        "tests/test_manager.py": (
+            "from chatapp.websocket_core.unified_manager import "
+            "_UnifiedWebSocketManagerImplementation\n"
+            "from chatapp.websocket_core.unified_manager import UnifiedManager\n"
+            "import chatapp.websocket_core.unified.state\n"),
     }, extra='internal = ["chatapp.websocket_core.unified_manager", '
              '"chatapp.websocket_core.unified"]')
     report = project.check()
@@ -180,11 +181,11 @@ def test_declared_internal_module_and_its_names(project):
 
 def test_importers_inside_the_owning_package_may_use_its_internals(project):
     setup(project, {
-        "chatapp/websocket_core/server.py": """
-            from chatapp.websocket_core.unified_manager import _UnifiedWebSocketManagerImplementation
-            from . import _impl
-            from ._impl import connect
-        """,
+        "chatapp/websocket_core/server.py": (
+            "from chatapp.websocket_core.unified_manager import "
+            "_UnifiedWebSocketManagerImplementation\n"
+            "from . import _impl\n"
+            "from ._impl import connect\n"),
         "chatapp/routes.py": "from .websocket_core._impl import connect\n",
     }, extra='internal = ["chatapp.websocket_core.unified_manager"]')
     assert found(project.check()) == [
@@ -228,7 +229,8 @@ def test_function_level_and_type_checking_imports_are_checked(project):
 def test_public_overrides_every_other_rule(project):
     setup(project, {
         "chatapp/_compat/__init__.py": "",
-        "chatapp/_compat/shims.py": "__all__ = ['shim']\n\ndef shim():\n    pass\n\n\ndef _raw():\n    pass\n",
+        "chatapp/_compat/shims.py":
+            "__all__ = ['shim']\n\ndef shim():\n    pass\n\n\ndef _raw():\n    pass\n",
         "tests/test_compat.py": """
             import chatapp._compat.shims
             from chatapp._compat.shims import _raw
@@ -247,7 +249,8 @@ def test_public_overrides_every_other_rule(project):
 
 
 ALL_FILES = {
-    "chatapp/api.py": "__all__ = ['serve']\n\n\ndef serve():\n    pass\n\n\ndef configure():\n    pass\n",
+    "chatapp/api.py":
+        "__all__ = ['serve']\n\n\ndef serve():\n    pass\n\n\ndef configure():\n    pass\n",
     "chatapp/plain.py": "def configure():\n    pass\n",
     "chatapp/shop/__init__.py": "__all__ = ('Cart',)\nfrom .cart import Cart\nVERSION = 1\n",
     "chatapp/shop/cart.py": "class Cart:\n    pass\n",
@@ -283,7 +286,8 @@ def test_without_respect_all_all_is_ignored(project):
 
 def test_respect_all_ignores_an_all_that_is_not_a_literal(project):
     setup(project, {
-        "chatapp/api.py": "__all__ = [name for name in ('serve',)]\n\n\ndef configure():\n    pass\n",
+        "chatapp/api.py":
+            "__all__ = [name for name in ('serve',)]\n\n\ndef configure():\n    pass\n",
         "tests/test_api.py": "from chatapp.api import configure\n",
     }, extra="respect_all = true")
     assert found(project.check()) == []

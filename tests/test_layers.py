@@ -655,7 +655,8 @@ def test_every_lower_module_with_a_chain_up_is_a_violation(project):
         "app/low/deep.py": "import app.helper\n",
     }).contracts(three_layers())
     assert chains(project.check()) == [
-        [("app.low", "app.hub", "app/low/__init__.py", 1), ("app.hub", "app.high", "app/hub.py", 1)],
+        [("app.low", "app.hub", "app/low/__init__.py", 1),
+         ("app.hub", "app.high", "app/hub.py", 1)],
         [("app.low.deep", "app.helper", "app/low/deep.py", 1),
          ("app.helper", "app.hub", "app/helper.py", 1),
          ("app.hub", "app.high", "app/hub.py", 1)],

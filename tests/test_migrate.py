@@ -328,8 +328,11 @@ wrote contracts/four.toml
 wrote archlint.toml
 not carried over:
   [importlinter] contract_types: custom contract types are Python classes archlint does not run
-  contract 'Guarded': unmatched_ignore_imports_alerting = warn: an ignore entry that matches no import fails archlint's run (an unmatched-ignore diagnostic, or a configuration error when a side names no module); lint-imports only warns
-  contract 'Data and cyc are protected': as_packages = false: the allowed importers' descendants may import the protected modules too (import-linter allows the listed modules alone)
+  contract 'Guarded': unmatched_ignore_imports_alerting = warn: an ignore entry that matches \
+no import fails archlint's run (an unmatched-ignore diagnostic, or a configuration error when a \
+side names no module); lint-imports only warns
+  contract 'Data and cyc are protected': as_packages = false: the allowed importers' \
+descendants may import the protected modules too (import-linter allows the listed modules alone)
   contract 'Custom': type 'conditional' has no archlint equivalent; contract left out
 next: archlint check
 """
@@ -499,7 +502,8 @@ def test_numeric_section_names_give_ids_from_the_contract_names(project):
             mypackage.yellow
 
         [importlinter:contract:4]
-        name = The plugins, the data package, the services and the cycles are each kept apart from one another
+        name = The plugins, the data package, the services and the cycles are each kept \
+apart from one another
         type = independence
         modules =
             mypackage.red
@@ -527,7 +531,8 @@ def test_setup_cfg_comes_before_importlinter_as_lint_imports_reads_them(project)
         forbidden_modules = mypackage.cyc
     """)})
     outcome = project.cli("migrate")
-    assert outcome.out.splitlines()[:2] == ["read setup.cfg: 1 contract", "wrote contracts/pure.toml"]
+    assert outcome.out.splitlines()[:2] == ["read setup.cfg: 1 contract",
+                                            "wrote contracts/pure.toml"]
 
 
 def test_private_modules_become_an_internal_contract_on_module_names(project):

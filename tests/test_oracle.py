@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from itertools import pairwise
 
 import networkx as nx
 from generated_projects import (
@@ -93,7 +94,7 @@ def assert_matches_oracle(project: GeneratedProject, result, expected: Expected,
         assert len(chain) == expected.indirect[importer, imported], "not a shortest chain"
         assert chain[0][0] == importer
         assert chain[-1][1] in with_descendants(imported, project.modules)
-        for (_, middle), (next_importer, _) in zip(chain, chain[1:]):
+        for (_, middle), (next_importer, _) in pairwise(chain):
             assert middle == next_importer and middle not in blocked
         assert all(graph.has_edge(*hop) for hop in chain)
         assert violation.path == project.path_of(importer)
@@ -278,7 +279,8 @@ depth = {depth}
     for _ in range(depth):
         checked += level
         level = [c for p in level for c in children_of(p, project.modules)]
-    cyclic = {p for p in checked if not nx.is_directed_acyclic_graph(child_graph(project, p, project.imports))}
+    cyclic = {p for p in checked
+              if not nx.is_directed_acyclic_graph(child_graph(project, p, project.imports))}
     assert result.kept == (not cyclic)
 
     cut = defaultdict(list)

@@ -136,7 +136,7 @@ def test_a_depth_given_is_honoured_however_large_the_picture(big_project, capsys
     dot = (big_project / "deep" / "layers.dot").read_text()
     boxes = set(re.findall(r'^"(pkg\.[a-z_]+\.[_a-z0-9]+)" \[', dot, re.M))
     assert len(boxes) >= 200  # every module of the six layers that an import touches
-    width, height, scale = svg_size((big_project / "deep" / "layers.svg").read_text())
+    width, height, _ = svg_size((big_project / "deep" / "layers.svg").read_text())
     assert width <= MAX_PX + 20 and height <= MAX_PX + 20  # scaled down, never larger
 
 

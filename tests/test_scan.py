@@ -25,15 +25,28 @@ FORMS = ("import", "import_as", "from_parent", "from_name", "relative", "star", 
          "type_checking", "in_function", "missing", "semicolon")
 
 
+# The forms written from the target's name alone.
+TARGET_FORMS = {
+    "import_as": "import {target} as alias",
+    "from_name": "from {target} import some_name",
+    "star": "from {target} import *",
+    "type_checking": "if TYPE_CHECKING:\n    import {target}",
+    "in_function": "def later():\n    from {target} import thing\n    return thing",
+    "missing": "import {target}.missing_module",
+    "semicolon": "import os; import {target}",
+}
+
+
 def statement(form: str, importer: str, is_package: bool, target: str) -> str:
-    """One import of `target` from `importer`, written in the given form."""
+    """One import of `target` from `importer`, written in the given form (a plain `import`
+    where the form cannot name the target)."""
     parent, _, leaf = target.rpartition(".")
-    if form == "import_as":
-        return f"import {target} as alias"
+    if form in TARGET_FORMS:
+        return TARGET_FORMS[form].format(target=target)
     if form == "from_parent" and parent:
         return f"from {parent} import {leaf}"
-    if form == "from_name":
-        return f"from {target} import some_name"
+    if form == "parenthesised" and parent:
+        return f"from {parent} import (\n    {leaf},\n    {leaf} as again,  # twice\n)"
     if form == "relative":
         here = importer if is_package else importer.rpartition(".")[0]
         if target.startswith(here + "."):
@@ -41,18 +54,6 @@ def statement(form: str, importer: str, is_package: bool, target: str) -> str:
         if parent and here.startswith(parent) and here != ROOT:
             dots = here.count(".") - parent.count(".") + 1
             return f"from {'.' * dots} import {leaf}"
-    if form == "star":
-        return f"from {target} import *"
-    if form == "parenthesised" and parent:
-        return f"from {parent} import (\n    {leaf},\n    {leaf} as again,  # twice\n)"
-    if form == "type_checking":
-        return f"if TYPE_CHECKING:\n    import {target}"
-    if form == "in_function":
-        return f"def later():\n    from {target} import thing\n    return thing"
-    if form == "missing":
-        return f"import {target}.missing_module"
-    if form == "semicolon":
-        return f"import os; import {target}"
     return f"import {target}"
 
 
@@ -103,7 +104,8 @@ def archlint_edges(root, exclude_type_checking: bool) -> set[tuple[str, str, int
             for hop in graph.hops(importer, imported)}
 
 
-@settings(max_examples=int(os.environ.get("ARCHLINT_SCAN_EXAMPLES", "60")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("ARCHLINT_SCAN_EXAMPLES", "60")), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(written_projects(), st.booleans())
 def test_the_graph_is_grimps_graph(generated, exclude_type_checking):
     project, imports = generated

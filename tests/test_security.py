@@ -144,7 +144,8 @@ def test_hostile_text_cannot_forge_a_github_workflow_command(project):
     hostile_project(project).files({"app/bad.py": "def f(: # %0A::error file=x.py::forged\n"})
     result = project.cli("check", "--format", "github", "--no-cache")
     assert result.out.splitlines() == [
-        "::error file=app/a.py,line=1,title=no-b::app.a imports app.b, which it is forbidden to use",
+        "::error file=app/a.py,line=1,title=no-b::app.a imports app.b, "
+        "which it is forbidden to use",
         "::error file=app/bad.py,line=1,title=syntax-error::invalid syntax: "
         "def f(: # %250A::error file=x.py::forged",
         "1 contract: 0 kept, 1 broken · 1 violation (1 new, 0 baselined) · 1 file did not parse",

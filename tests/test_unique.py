@@ -182,7 +182,8 @@ def test_cached_definitions_follow_changes_to_the_file(project):
     setup(project)
     assert len(project.check(use_cache=True).results[0].violations) == 3
     assert len(project.check(use_cache=True).results[0].violations) == 3
-    project.files({"chatapp/services/legacy.py": "import os\n\nclass WebSocketManager:\n    pass\n"})
+    project.files({"chatapp/services/legacy.py":
+                   "import os\n\nclass WebSocketManager:\n    pass\n"})
     assert found(project.check(use_cache=True))[0][0] == (
         "WebSocketManager", "chatapp.services.legacy", "chatapp.core.manager",
         "chatapp/services/legacy.py", 3)
@@ -202,11 +203,13 @@ def test_text_report_lists_every_definition_the_original_first(project):
     assert outcome.out == """\
 ✗ one-definition  one-definition
   chatapp/services/legacy.py:6  chatapp.services.legacy  [WebSocketManager]
-      WebSocketManager is defined in 2 modules; keep the original in chatapp.core.manager and import it from there
+      WebSocketManager is defined in 2 modules; keep the original in chatapp.core.manager \
+and import it from there
       chatapp/core/manager.py:1     class  class WebSocketManager:  (original)
       chatapp/services/legacy.py:6  class  class WebSocketManager:
   chatapp/services/legacy.py:12  chatapp.services.legacy  [get_websocket_manager]
-      get_websocket_manager is defined in 2 modules; keep the original in chatapp.core.manager and import it from there
+      get_websocket_manager is defined in 2 modules; keep the original in chatapp.core.manager \
+and import it from there
       chatapp/core/manager.py:5      function  def get_websocket_manager():  (original)
       chatapp/services/legacy.py:12  function  async def get_websocket_manager():
 1 contract: 0 kept, 1 broken · 2 violations (2 new, 0 baselined)

@@ -55,9 +55,6 @@ class ForbiddenContract(Contract):
         return problems
 
     def check(self, graph: ProjectGraph) -> Sequence[Violation]:
-        def cover(module: str) -> set[str]:
-            return graph.with_descendants([module]) if self.as_packages else {module}
-
         named = self.modules_named(graph, "forbidden_modules")
         named_as = self._named_as(graph)
         inside_external = self._imports_inside_external_packages(graph)
@@ -67,50 +64,69 @@ class ForbiddenContract(Contract):
         external_chains: dict[tuple[str, str], tuple[Hop, ...]] = {}
         sources = self.modules_named(graph, "source_modules")
         for source in sources:
-            apart = [f for f in named if not self._overlap(source, f)]
-            enclosing: list[str] = []
-            if self.as_packages:
-                # A source inside another is checked only for what the outer one may import:
-                # its chains are the outer source's, which may not leave it either.
-                enclosing = [s for s in sources if s != source and is_within(source, s)]
-                apart = [f for f in apart
-                         if all(self._overlap(outer, f) for outer in enclosing)]
-            targets: dict[str, set[str]] = {}
-            for f in outermost(apart) if self.as_packages else apart:
-                targets.setdefault(named_as[f], set()).update(cover(f))
+            enclosing = self._enclosing(source, sources)
+            targets = self._targets(graph, source, enclosing, named, named_as)
             forbidden = set().union(*targets.values())
-            members = cover(source)
+            members = self._cover(graph, source)
             # A chain may pass through other source modules, never through a forbidden one.
             blocked = members | forbidden
             if targets:
                 direct += graph.direct_imports(members, forbidden)
                 if not self.allow_indirect:
                     indirect += graph.chains_into(members, targets, blocked)
-            for name, importers in inside_external.items() if not enclosing else ():
-                for importer in members & importers.keys():
-                    external_direct.update(importers[importer])
-                if self.allow_indirect:
-                    continue
-                ends = {m for m in importers if m not in blocked}
-                for _, chain in graph.chains_into(members, {name: ends}, blocked, direct=True):
-                    hops = (*graph.chain_hops(chain), importers[chain[-1]][0])
-                    best = external_chains.get((chain[0], name))
-                    if best is None or len(hops) < len(best):
-                        external_chains[chain[0], name] = hops
-
-        def message_for(importer: str, imported: str, direct: bool) -> str:
-            if direct:
-                return f"{importer} imports {imported}, which it is forbidden to use"
-            return (f"{importer} depends on {imported} through a chain of imports; "
-                    "it is forbidden to use it")
-
-        violations = self.violations_from(graph, direct, indirect, message_for)
+            if not enclosing:
+                self._collect_external(graph, members, blocked, inside_external,
+                                       external_direct, external_chains)
+        violations = self.violations_from(graph, direct, indirect, _message_for)
         violations += [self._violation(hop.importer, hop.imported, (hop,),
-                                       message_for(hop.importer, hop.imported, True))
+                                       _message_for(hop.importer, hop.imported, True))
                        for hop in external_direct]
-        violations += [self._violation(importer, name, hops, message_for(importer, name, False))
+        violations += [self._violation(importer, name, hops, _message_for(importer, name, False))
                        for (importer, name), hops in external_chains.items()]
         return violations
+
+    def _cover(self, graph: ProjectGraph, module: str) -> set[str]:
+        """The modules an expression's module stands for: with its descendants as packages."""
+        return graph.with_descendants([module]) if self.as_packages else {module}
+
+    def _enclosing(self, source: str, sources: list[str]) -> list[str]:
+        """The other sources a source lies inside (as packages only): a source inside
+        another is checked only for what the outer one may import, since its chains are the
+        outer source's, which may not leave it either."""
+        if not self.as_packages:
+            return []
+        return [s for s in sources if s != source and is_within(source, s)]
+
+    def _targets(self, graph: ProjectGraph, source: str, enclosing: list[str],
+                 named: list[str], named_as: dict[str, str]) -> dict[str, set[str]]:
+        """The forbidden modules a source is checked against, by the name their indirect
+        violations carry: those not overlapping it, nor allowed to it by an enclosing
+        source."""
+        apart = [f for f in named if not self._overlap(source, f)]
+        apart = [f for f in apart if all(self._overlap(outer, f) for outer in enclosing)]
+        targets: dict[str, set[str]] = {}
+        for f in outermost(apart) if self.as_packages else apart:
+            targets.setdefault(named_as[f], set()).update(self._cover(graph, f))
+        return targets
+
+    def _collect_external(self, graph: ProjectGraph, members: set[str], blocked: set[str],
+                          inside_external: dict[str, dict[str, list[Hop]]],
+                          external_direct: set[Hop],
+                          external_chains: dict[tuple[str, str], tuple[Hop, ...]]) -> None:
+        """Add a source's imports of forbidden modules inside external packages: the
+        statements of its members, and (unless indirect imports are allowed) the shortest
+        chain from each member that reaches one through internal modules."""
+        for name, importers in inside_external.items():
+            for importer in members & importers.keys():
+                external_direct.update(importers[importer])
+            if self.allow_indirect:
+                continue
+            ends = {m for m in importers if m not in blocked}
+            for _, chain in graph.chains_into(members, {name: ends}, blocked, direct=True):
+                hops = (*graph.chain_hops(chain), importers[chain[-1]][0])
+                best = external_chains.get((chain[0], name))
+                if best is None or len(hops) < len(best):
+                    external_chains[chain[0], name] = hops
 
     def _named_as(self, graph: ProjectGraph) -> dict[str, str]:
         """The name each forbidden module's indirect violations carry: the module itself
@@ -179,6 +195,14 @@ class ForbiddenContract(Contract):
         """An external package that nothing imports is not in the graph: that is the
         contract being kept, not a stale expression."""
         return key == "forbidden_modules" and _names_external(text, graph)
+
+
+def _message_for(importer: str, imported: str, direct: bool) -> str:
+    """What a violation says: the import itself, or the dependency a chain makes."""
+    if direct:
+        return f"{importer} imports {imported}, which it is forbidden to use"
+    return (f"{importer} depends on {imported} through a chain of imports; "
+            "it is forbidden to use it")
 
 
 def _names_external(text: str, graph: ProjectGraph) -> bool:

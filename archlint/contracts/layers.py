@@ -63,7 +63,13 @@ class LayersContract(Contract):
     exhaustive_ignores: tuple[str, ...] = ()
 
     def static_problems(self) -> list[Problem]:
-        problems = super().static_problems()
+        return [*super().static_problems(), *self._layer_problems(),
+                *self._exhaustive_problems()]
+
+    def _layer_problems(self) -> list[Problem]:
+        """The layers as written: each parses, and no module is in two layers or inside
+        another layer's module (the ranks would contradict each other)."""
+        problems = []
         if not self.layers:
             problems.append(self.problem("layers", "list at least one layer"))
         seen: set[str] = set()
@@ -82,6 +88,11 @@ class LayersContract(Contract):
                 if is_descendant(other, name):
                     problems.append(self.problem(
                         "layers", f"'{other}' is inside '{name}': layers cannot nest"))
+        return problems
+
+    def _exhaustive_problems(self) -> list[Problem]:
+        """`exhaustive` and its ignores only mean something together, with containers."""
+        problems = []
         if self.exhaustive and not self.containers:
             problems.append(self.problem("exhaustive", "needs 'containers': exhaustive means "
                                          "every child of a container is in a layer"))

@@ -42,58 +42,91 @@ def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
     imported: set[str] = set()
     defined: set[str] = set()
     definitions: list[DefinedName] = []
-    exported: list[str] | None = None
-    readable = True  # every change to __all__ so far was made with literals
+    dunder_all = _DunderAll()
     for node in _top_level_statements(body):
         line = node.lineno + offset
         contents = lines[line - 1].strip() if line <= len(lines) else ""
-        bound: set[str] = set()
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            bound = {node.name}
-            kind = "class" if isinstance(node, ast.ClassDef) else "function"
-            definitions.append(DefinedName(node.name, kind, line, contents))
-        elif isinstance(node, ast.Import):
-            bound = {a.asname or a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            bound = {a.asname or a.name for a in node.names if a.name != "*"}
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound = {n for t in targets for n in _bound_names(t)}
-            if not isinstance(node, ast.AugAssign) and node.value is not None:
-                definitions += [DefinedName(n, "assignment", line, contents)
-                                for t in targets for n in _bound_names(t)]
+        bound, defines = _bindings(node, line, contents)
+        definitions += defines
+        dunder_all.follow(node, bound)
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imported |= bound
+        else:
+            defined |= bound
+        names |= bound
+    return TopLevel(frozenset(names), frozenset(imported - defined), dunder_all.names(),
+                    tuple(definitions), unread)
+
+
+def _bindings(node: ast.stmt, line: int, contents: str
+              ) -> tuple[set[str], list[DefinedName]]:
+    """The names a top-level statement binds, and the definitions among them (what
+    `unique` compares: classes, functions and assigned values, not imports)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        kind = "class" if isinstance(node, ast.ClassDef) else "function"
+        return {node.name}, [DefinedName(node.name, kind, line, contents)]
+    if isinstance(node, ast.Import):
+        return {a.asname or a.name.split(".")[0] for a in node.names}, []
+    if isinstance(node, ast.ImportFrom):
+        return {a.asname or a.name for a in node.names if a.name != "*"}, []
+    if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        targets = _assignment_targets(node)
+        bound = {n for t in targets for n in _bound_names(t)}
+        if isinstance(node, ast.AugAssign) or node.value is None:
+            return bound, []
+        return bound, [DefinedName(n, "assignment", line, contents)
+                       for t in targets for n in _bound_names(t)]
+    if type(node).__name__ == "TypeAlias":  # `type X = ...` (Python 3.12)
+        name = node.name.id  # type: ignore[attr-defined]
+        return {name}, [DefinedName(name, "assignment", line, contents)]
+    return set(), []
+
+
+def _assignment_targets(node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> list[ast.expr]:
+    return node.targets if isinstance(node, ast.Assign) else [node.target]
+
+
+class _DunderAll:
+    """`__all__` as the top-level statements so far build it; unknown once a change to it
+    is made with anything but literals (or it is imported), since archlint does not run the
+    module."""
+
+    def __init__(self) -> None:
+        self.exported: list[str] | None = None
+        self.readable = True
+
+    def names(self) -> tuple[str, ...] | None:
+        return tuple(self.exported) if self.readable and self.exported is not None else None
+
+    def follow(self, node: ast.stmt, bound: set[str]) -> None:
+        """Take one statement into account: an assignment to `__all__`, a call of its
+        `extend` or `append`, or an import of it."""
+        if isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
             if _ALL in bound:
-                strings = _literal_strings(node.value)
-                plain = len(targets) == 1 and isinstance(targets[0], ast.Name)
-                if strings is None or not plain:
-                    readable = False
-                elif isinstance(node, ast.AugAssign):
-                    readable = readable and exported is not None
-                    exported = (exported or []) + strings
-                else:
-                    exported = strings
-        elif type(node).__name__ == "TypeAlias":  # `type X = ...` (Python 3.12)
-            name = node.name.id  # type: ignore[attr-defined]
-            bound = {name}
-            definitions.append(DefinedName(name, "assignment", line, contents))
+                self._assigned(node)
         elif isinstance(node, ast.Expr) and (method := _all_mutation(node.value)):
             call = cast(ast.Call, node.value)
             argument = call.args[0] if len(call.args) == 1 and not call.keywords else None
             if method == "append" and argument is not None:
                 argument = ast.List(elts=[argument], ctx=ast.Load())
             strings = _literal_strings(argument)
-            readable = readable and strings is not None and exported is not None
-            exported = (exported or []) + (strings or [])
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            imported |= bound
-            if _ALL in bound:
-                readable = False  # `from x import __all__`: not a literal
+            self.readable = self.readable and strings is not None and self.exported is not None
+            self.exported = (self.exported or []) + (strings or [])
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and _ALL in bound:
+            self.readable = False  # `from x import __all__`: not a literal
+
+    def _assigned(self, node: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        """`__all__ = [...]` sets it, `__all__ += [...]` extends what was set."""
+        targets = _assignment_targets(node)
+        strings = _literal_strings(node.value)
+        plain = len(targets) == 1 and isinstance(targets[0], ast.Name)
+        if strings is None or not plain:
+            self.readable = False
+        elif isinstance(node, ast.AugAssign):
+            self.readable = self.readable and self.exported is not None
+            self.exported = (self.exported or []) + strings
         else:
-            defined |= bound
-        names |= bound
-    all_names = tuple(exported) if readable and exported is not None else None
-    return TopLevel(frozenset(names), frozenset(imported - defined), all_names,
-                    tuple(definitions), unread)
+            self.exported = strings
 
 
 def _read_by_statement(lines: list[str]) -> TopLevel:

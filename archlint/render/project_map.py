@@ -41,9 +41,24 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
         sizes[_cut(package.name, depth)] += package.modules
     graph = nx.DiGraph()
     numbers = {result.id: index for index, result in enumerate(report.results, 1)}
-    named_by = _named_by(report, box)
     roots = sorted({name.split(".")[0] for name in sizes})
     groups = tuple(Group("root", root, (root,)) for root in roots)
+    _package_boxes(graph, sizes, roots, _named_by(report, box), numbers)
+    drawn, allowed = _allowed_edges(graph, project, depth)
+    _violating_edges(graph, violations, box, numbers)
+    notes = [f"packages {depth + 1} level{'s' if depth else ''} deep; contracts: "
+             + ", ".join(f"{n} {contract_id}" for contract_id, n in numbers.items())]
+    if allowed > drawn:
+        notes.append(f"the {drawn} heaviest of {allowed} allowed package imports drawn")
+    targets = _number_elements(graph, [(box(v.importer), box(v.imported))
+                                       for _, v in violations])
+    return Picture(result, graph, groups, tuple(notes), targets, uses_of(graph))
+
+
+def _package_boxes(graph: nx.DiGraph, sizes: Counter[str], roots: list[str],
+                   named_by: dict[str, set[str]], numbers: dict[str, int]) -> None:
+    """One box per package at the map's depth, coloured by its root package and labelled
+    with its number of modules and the contracts that name it."""
     for name in sorted(sizes):
         marks = sorted(named_by.get(name, ()), key=numbers.__getitem__)
         label = f"{name}\n{sizes[name]} module{'s' if sizes[name] != 1 else ''}"
@@ -51,6 +66,11 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
             label += f"\ncontracts {', '.join(str(numbers[m]) for m in marks)}"
         graph.add_node(name, group=roots.index(name.split(".")[0]), role=None, new=False,
                        label=label, tooltip=(name, *(f"named by {mark}" for mark in marks)))
+
+
+def _allowed_edges(graph: nx.DiGraph, project: ProjectMap, depth: int) -> tuple[int, int]:
+    """The heaviest imports between boxes (at most CONTEXT_BUDGET, drawn thicker the more
+    module imports they stand for); returns how many are drawn, of how many."""
     allowed: Counter[tuple[str, str]] = Counter()
     for imports in project.imports:
         pair = (_cut(imports.importer, depth), _cut(imports.imported, depth))
@@ -61,23 +81,20 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
         graph.add_edge(importer, imported, kind=Kind.CONTEXT, label="", new=False,
                        penwidth=f"{0.8 + math.log10(count):.1f}",
                        tooltip=(f"{count} module import{'s' if count != 1 else ''}",))
-    _violating_edges(graph, violations, box, numbers)
-    notes = [f"packages {depth + 1} level{'s' if depth else ''} deep; contracts: "
-             + ", ".join(f"{n} {contract_id}" for contract_id, n in numbers.items())]
-    if len(allowed) > len(heaviest):
-        notes.append(f"the {len(heaviest)} heaviest of {len(allowed)} allowed package imports "
-                     "drawn")
-    targets = [""] * len(result.violations)
-    ids: dict[tuple[str, str], str] = {}
+    return len(heaviest), len(allowed)
+
+
+def _number_elements(graph: nx.DiGraph, violation_boxes: list[tuple[str, str]]
+                     ) -> tuple[str, ...]:
+    """Give every node and edge its id (in sorted order, so reruns draw the same ids), and
+    return for each violation the id of the red edge that shows it ("" when none does)."""
     for number, node in enumerate(sorted(graph.nodes)):
         graph.nodes[node]["id"] = f"{MAP_ID}-n{number}"
+    ids: dict[tuple[str, str], str] = {}
     for number, pair in enumerate(sorted(graph.edges)):
         ids[pair] = graph.edges[pair]["id"] = f"{MAP_ID}-e{number}"
-    for index, (_, violation) in enumerate(violations):
-        pair = (box(violation.importer), box(violation.imported))
-        if pair in ids and graph.edges[pair]["kind"] == Kind.VIOLATION:
-            targets[index] = ids[pair]
-    return Picture(result, graph, groups, tuple(notes), tuple(targets), uses_of(graph))
+    return tuple(ids[pair] if pair in ids and graph.edges[pair]["kind"] == Kind.VIOLATION
+                 else "" for pair in violation_boxes)
 
 
 def _violating_edges(graph: nx.DiGraph,

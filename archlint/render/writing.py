@@ -23,7 +23,7 @@ from .dot import (
 )
 from .html import index_page
 from .mermaid import mermaid_source
-from .picture import picture_of
+from .picture import Picture, picture_of
 from .project_map import MAP_ID, map_picture
 
 _SUFFIX = {"dot": ".dot", "svg": ".svg", "png": ".png", "mermaid": ".mmd"}
@@ -51,12 +51,7 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     the top of index.html).
     """
     written = Written()
-    try:
-        if root is not None:  # no picture is written, nor one removed, out of the project
-            destination(out, root)
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ArchlintError(f"cannot write to {out}: {exc.strerror}") from None
+    _make_folder(out, root)
     graphviz = graphviz_available()
     wanted = set(formats)
     if not graphviz and wanted & {"svg", "png", "html"}:  # the page shows SVG pictures
@@ -65,42 +60,14 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
     svgs: dict[str, str] = {}
     names: dict[str, list[str]] = {}
     targets: dict[str, tuple[str, ...]] = {}
-    drawn = [(result, picture_of(result, depth)) for result in report.results
-             if draw_kept or not result.kept]
-    if project_map and report.project is not None:
-        picture = map_picture(report, report.project)
-        drawn.insert(0, (picture.result, picture))
-    else:
-        for suffix in _SUFFIX.values():
-            (out / f"{MAP_ID}{suffix}").unlink(missing_ok=True)
-    for result in report.results:
-        if result.kept and not draw_kept:
-            for suffix in _SUFFIX.values():
-                (out / f"{result.id}{suffix}").unlink(missing_ok=True)
-    for result, picture in drawn:
-        targets[result.id] = picture.targets
-        source = dot_source(picture)
-        outputs: dict[str, bytes] = {}
-        if "dot" in wanted:
-            outputs["dot"] = source.encode()
-        if "mermaid" in wanted:
-            outputs["mermaid"] = mermaid_source(picture).encode()
-        for fmt in ("svg", "png"):
-            if fmt in wanted or (fmt == "svg" and "html" in wanted and graphviz):
-                image = _graphviz(source, fmt, result.id)
-                if fmt in wanted:
-                    outputs[fmt] = image
-                if fmt == "svg":
-                    svgs[result.id] = image.decode("utf-8")
-        names[result.id] = []
-        for fmt, suffix in _SUFFIX.items():
-            path = out / f"{result.id}{suffix}"
-            if fmt not in outputs:  # drawn before in another format: now out of date
-                path.unlink(missing_ok=True)
-                continue
-            _write(path, outputs[fmt], root)
-            written.files.append(path)
-            names[result.id].append(path.name)
+    for picture in _pictures(report, out, depth, draw_kept, project_map):
+        drawn_id = picture.result.id
+        targets[drawn_id] = picture.targets
+        rendered = _rendered(picture, wanted, graphviz)
+        if "svg" in rendered:
+            svgs[drawn_id] = rendered["svg"].decode("utf-8")
+        outputs = {fmt: data for fmt, data in rendered.items() if fmt in wanted}
+        names[drawn_id] = _write_picture(out, drawn_id, outputs, root, written)
     if "html" in wanted:
         path = out / "index.html"
         missing = "" if graphviz else f"No picture: {GRAPHVIZ_MISSING}."
@@ -109,6 +76,66 @@ def write_graphs(report: Report, out: Path, formats: tuple[str, ...] = DEFAULT_F
         written.files.append(path)
     _forget_what_is_not_drawn_again(out, {path.name for path in written.files}, root)
     return written
+
+
+def _make_folder(out: Path, root: Path | None) -> None:
+    """Create the output folder; no picture is written, nor one removed, out of the
+    project."""
+    try:
+        if root is not None:
+            destination(out, root)
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ArchlintError(f"cannot write to {out}: {exc.strerror}") from None
+
+
+def _pictures(report: Report, out: Path, depth: int | None, draw_kept: bool,
+              project_map: bool) -> list[Picture]:
+    """The pictures to draw, the map first; the files of the map and of the kept contracts,
+    when they are not drawn, are removed."""
+    drawn = [picture_of(result, depth) for result in report.results
+             if draw_kept or not result.kept]
+    if project_map and report.project is not None:
+        drawn.insert(0, map_picture(report, report.project))
+    else:
+        for suffix in _SUFFIX.values():
+            (out / f"{MAP_ID}{suffix}").unlink(missing_ok=True)
+    for result in report.results:
+        if result.kept and not draw_kept:
+            for suffix in _SUFFIX.values():
+                (out / f"{result.id}{suffix}").unlink(missing_ok=True)
+    return drawn
+
+
+def _rendered(picture: Picture, wanted: set[str], graphviz: bool) -> dict[str, bytes]:
+    """The picture in each wanted format, and as SVG for index.html when the page is wanted
+    and Graphviz can draw it."""
+    source = dot_source(picture)
+    rendered: dict[str, bytes] = {}
+    if "dot" in wanted:
+        rendered["dot"] = source.encode()
+    if "mermaid" in wanted:
+        rendered["mermaid"] = mermaid_source(picture).encode()
+    for fmt in ("svg", "png"):
+        if fmt in wanted or (fmt == "svg" and "html" in wanted and graphviz):
+            rendered[fmt] = _graphviz(source, fmt, picture.result.id)
+    return rendered
+
+
+def _write_picture(out: Path, picture_id: str, outputs: dict[str, bytes], root: Path | None,
+                   written: Written) -> list[str]:
+    """Write a picture's files; a file of a format not asked for this time was drawn
+    before and is now out of date, so it is removed. Returns the names written."""
+    names = []
+    for fmt, suffix in _SUFFIX.items():
+        path = out / f"{picture_id}{suffix}"
+        if fmt not in outputs:
+            path.unlink(missing_ok=True)
+            continue
+        _write(path, outputs[fmt], root)
+        written.files.append(path)
+        names.append(path.name)
+    return names
 
 
 def _forget_what_is_not_drawn_again(out: Path, now: set[str], root: Path | None) -> None:
