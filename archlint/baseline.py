@@ -36,7 +36,7 @@ from .model import (
     Report,
     Violation,
 )
-from .settings import Settings, shown
+from .settings import Settings, display_path
 
 SCHEMA_VERSION = 1
 
@@ -285,7 +285,7 @@ def for_check(settings: Settings, given: Path | None) -> Baseline | None:
         return load(default_path(settings), settings)
     found = load(given, settings)
     if found is None:
-        raise UsageError(f"baseline file not found: {shown(given)}")
+        raise UsageError(f"baseline file not found: {display_path(given)}")
     return found
 
 
@@ -293,7 +293,7 @@ def load(path: Path, settings: Settings) -> Baseline | None:
     """Read a baseline file; None when there is none. A file that is not a baseline archlint
     can read is an error: it is never silently replaced. An entry written more than once
     counts once, with its largest count, and is listed in `duplicates`."""
-    name = shown(path)
+    name = display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -430,4 +430,4 @@ def write(path: Path, baseline: Baseline, version: str, *, root: Path | None = N
     try:
         write_atomic(path, dumps(baseline, version), root=root)
     except OSError as exc:
-        raise UsageError(f"cannot write {shown(path)}: {exc.strerror}") from None
+        raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None

@@ -26,7 +26,7 @@ from .model import (
     Report,
     Violation,
 )
-from .settings import Settings, load_settings, shown
+from .settings import Settings, display_path, load_settings
 from .timing import Timings, step
 from .version import __version__
 
@@ -96,11 +96,12 @@ def record_baseline(config: Path | None = None, *, update: bool = False,
     path = baselines.default_path(settings)
     before = baselines.load(path, settings)
     if before is None and update:
-        raise UsageError(f"no baseline to update at {shown(path)}: create it with "
+        raise UsageError(f"no baseline to update at {display_path(path)}: create it with "
                          "`archlint baseline`")
     if before is not None and not (update or allow_growth):
-        raise UsageError(f"{shown(path)} exists: shrink it with `archlint baseline --update` "
-                         "(add new violations to it with --allow-growth)")
+        raise UsageError(f"{display_path(path)} exists: shrink it with "
+                         "`archlint baseline --update` (add new violations to it with "
+                         "--allow-growth)")
     report = _contracts_checked(settings, (), use_cache, False, None, timings, warn)
     current = baselines.record(report)
     renamed = baselines.renames(before, report) if before is not None else {}

@@ -30,7 +30,7 @@ from .progress import ScanProgress
 from .render import DEFAULT_FORMATS, FORMATS
 from .report import REPORTERS
 from .report.text import hop_lines, plural, summary_line
-from .settings import load_settings, shown
+from .settings import display_path, load_settings
 from .timing import Timings, step
 from .version import __version__
 
@@ -346,7 +346,7 @@ def baseline_command(config: Path | None, update: bool, allow_growth: bool,
     for old, new in done.renamed.items():
         click.echo(f"the entries of contract '{old}', which no contract has, are recorded "
                    f"under '{new}'")
-    where = shown(done.path)
+    where = display_path(done.path)
     if done.before is None:
         click.echo(f"baseline written to {where}: {_recorded(done.after)}")
     elif not done.written:
@@ -385,13 +385,13 @@ def init(no_cache: bool) -> int:
     if done.layout.left_out:
         click.echo(f"left out: {', '.join(done.layout.left_out)} (Python files, but no package "
                    "the project distributes)")
-    click.echo(f"wrote [tool.archlint] to {shown(done.config_file)}")
+    click.echo(f"wrote [tool.archlint] to {display_path(done.config_file)}")
     layers = "" if done.layers is None else (
         f"; {plural(len(done.layers.layers), 'layer')} of {done.layers.package} to review, "
         "commented out")
-    click.echo(f"wrote {shown(done.contract_file)}: no import cycles inside "
+    click.echo(f"wrote {display_path(done.contract_file)}: no import cycles inside "
                f"{', '.join(done.cycles_in)}{layers}")
-    click.echo(f"wrote {shown(done.baseline_file)}: {_recorded(done.recorded)}")
+    click.echo(f"wrote {display_path(done.baseline_file)}: {_recorded(done.recorded)}")
     click.echo("`archlint check` passes now, and fails on the next new violation")
     return EXIT_OK
 

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import ConfigError, Problem
 from .files import is_inside
 from .patterns import compile_path_glob
-from .settings import Settings, shown
+from .settings import Settings, display_path
 
 # What a file's stat says about its content: (mtime_ns, size, ctime_ns, inode). An edit that
 # puts the mtime back (`touch -r`) still moves ctime; a file swapped in by `mv` has another
@@ -270,7 +270,7 @@ def _exclude_globs(settings: Settings) -> list[re.Pattern[str]]:
             globs.append(compile_path_glob(glob))
         except re.error as exc:
             problems.append(Problem(f"'{glob}' is no glob: {exc.msg}",
-                                    file=shown(settings.config_file), key="exclude"))
+                                    file=display_path(settings.config_file), key="exclude"))
     if problems:
         raise ConfigError(problems)
     return globs

@@ -33,9 +33,9 @@ from .files import write_atomic
 from .layout import FoundPackage, Layout, find_layout
 from .settings import (
     Settings,
+    display_path,
     pyproject_with_archlint,
     read_toml,
-    shown,
     toml_string,
     tool_table,
 )
@@ -128,7 +128,7 @@ def _write_all(root: Path, contents: dict[Path, str], created_folder: Path | Non
                 try:
                     write_atomic(path, text, root=root)
                 except OSError as exc:
-                    raise UsageError(f"cannot write {shown(path)}: {exc.strerror}") from None
+                    raise UsageError(f"cannot write {display_path(path)}: {exc.strerror}") from None
     except BaseException:
         # The settings file comes last: once it is being written, init is complete (it is
         # never removed: pyproject.toml is the user's). Before, the files are init's own.

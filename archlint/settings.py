@@ -49,7 +49,7 @@ class Settings:
         return path.as_posix()
 
 
-def shown(path: Path) -> str:
+def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working directory when inside it, as the
     user wrote it (a symbolic link is named, not where it leads)."""
     cwd = Path.cwd()
@@ -63,7 +63,7 @@ def shown(path: Path) -> str:
 
 def read_toml(path: Path, name: str | None = None) -> dict[str, Any]:
     """Parse a TOML file; a syntax error becomes a ConfigError naming file, line and column."""
-    name = name or shown(path)
+    name = name or display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -114,7 +114,7 @@ def find_config(start: Path) -> Path | None:
                 continue
             if name == "archlint.toml":
                 return candidate
-            if tool_table(read_toml(candidate), "archlint", shown(candidate)) is not None:
+            if tool_table(read_toml(candidate), "archlint", display_path(candidate)) is not None:
                 return candidate
     return None
 
@@ -122,7 +122,7 @@ def find_config(start: Path) -> Path | None:
 def load_settings(config: Path | None = None, start: Path | None = None) -> Settings:
     """Read the settings from `config`, or from the file found upwards from `start`."""
     config = _config_file(config, start)
-    file = shown(config)
+    file = display_path(config)
     kwargs, problems = read_table(Settings, _settings_table(config), where=Problem("", file=file))
     problems += _value_problems(kwargs, file)
     if problems:
@@ -144,7 +144,7 @@ def _config_file(config: Path | None, start: Path | None) -> Path:
                 "`archlint init` in the project root to set archlint up, or pass --config FILE"
             )])
     elif not config.is_file():
-        raise ConfigError([Problem("configuration file not found", file=shown(config))])
+        raise ConfigError([Problem("configuration file not found", file=display_path(config))])
     return Path(os.path.abspath(config))
 
 
@@ -153,9 +153,9 @@ def _settings_table(config: Path) -> dict[str, Any]:
     data = read_toml(config)
     table: dict[str, Any] | None = data
     if config.name != "archlint.toml":
-        table = tool_table(data, "archlint", shown(config))
+        table = tool_table(data, "archlint", display_path(config))
     if table is None:
-        raise ConfigError([Problem("no [tool.archlint] table", file=shown(config))])
+        raise ConfigError([Problem("no [tool.archlint] table", file=display_path(config))])
     return table
 
 

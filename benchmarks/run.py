@@ -114,7 +114,7 @@ CORPORA_BY_NAME = {c.name: c for c in CORPUS_LIST}
 
 
 def install() -> None:
-    """The benchmark virtualenv: this checkout of archlint and import-linter 2.16.
+    """The benchmark virtualenv: this checkout of archlint and import-linter 2.17.
 
     The stamp records the virtualenv's own path: a virtualenv copied from another checkout
     keeps console scripts whose first line names the other checkout's interpreter (and so

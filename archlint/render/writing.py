@@ -1,5 +1,6 @@
 """Write the pictures: per drawn contract `<id>.dot|.svg|.png|.mmd` as asked, plus
-`index.html`. networkx and pydot are imported only from here, so checking never loads them.
+`index.html`. The render package (networkx, pydot) is imported only when pictures are drawn,
+so checking never loads it.
 """
 
 from __future__ import annotations
