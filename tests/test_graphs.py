@@ -467,6 +467,33 @@ def test_the_project_map_draws_packages_with_every_contracts_violations(project)
     assert not (project.root / "out" / "project_map.dot").exists()
 
 
+def test_the_project_map_gathers_many_packages_without_imports_into_one_box(project):
+    files = {"app/__init__.py": "", "app/core/__init__.py": "", "app/web/__init__.py": "",
+             "app/web/views.py": "", "app/core/models.py": "import app.web.views\n",
+             "app/data/__init__.py": ""}
+    for n in range(12):
+        files[f"app/data/d{n:02}/__init__.py"] = files[f"app/data/d{n:02}/rows.py"] = ""
+    project.settings(["app"]).files(files).contracts("""
+        [[contracts]]
+        id = "core-no-web"
+        type = "forbidden"
+        source_modules = ["app.core"]
+        forbidden_modules = ["app.web"]
+    """)
+    run = project.cli("graph", "--out", "out", "--format", "dot", "--map", "--no-cache")
+    assert (run.code, run.err) == (0, "")
+    graph = parse_dot(project.root / "out" / "project_map.dot")
+    assert ("packages without drawn imports or contracts gathered into one box"
+            in graph.get_label())
+    nodes = {n.get_name().strip('"'): n.get_attributes() for sub in graph.get_subgraphs()
+             for n in sub.get_nodes() if n.get_name() != "legend"}
+    gathered = "app (14 packages without imports drawn)"
+    assert sorted(nodes) == ["app (14 packages without imports drawn)", "app.core", "app.web"]
+    assert nodes[gathered]["label"] == '"14 packages, 26 modules\\nwithout imports drawn"'
+    assert nodes[gathered]["tooltip"].startswith('"app\\napp.data\\napp.data.d00\\n')
+    assert set(edges_of(graph)) == {("app.core", "app.web")}
+
+
 def test_the_project_map_draws_a_forbidden_external_package_as_its_own_box(project):
     project.settings(["app"], include_external_packages=True).files({
         "app/__init__.py": "",

@@ -4,7 +4,9 @@ contract's violating imports overlaid in red and the packages each contract name
 Drawn from the report alone (its `project` map, results and violations), as the same Picture
 model the contracts' pictures use, so DOT, Mermaid and index.html draw it alike. Packages are
 shown as deep as fits BUDGET boxes; the heaviest allowed imports are drawn, at most
-CONTEXT_BUDGET of them.
+CONTEXT_BUDGET of them. More than QUIET_BOXES packages of one root package with no drawn
+import and no contract naming them (black's 27 folders of test data) are gathered into one
+box.
 """
 
 from __future__ import annotations
@@ -16,7 +18,16 @@ from collections.abc import Callable
 import networkx as nx
 
 from ..model import ContractResult, Group, Hop, ImportViolation, ProjectMap, Report, is_within
-from .picture import BUDGET, CONTEXT_BUDGET, Kind, Picture, edge_label, uses_of
+from .picture import (
+    BUDGET,
+    CONTEXT_BUDGET,
+    QUIET_BOXES,
+    Kind,
+    Picture,
+    Role,
+    edge_label,
+    uses_of,
+)
 
 MAP_ID = "project_map"  # not a possible contract id (those have no underscore)
 
@@ -43,13 +54,16 @@ def map_picture(report: Report, project: ProjectMap) -> Picture:
     numbers = {result.id: index for index, result in enumerate(report.results, 1)}
     roots = sorted({name.split(".")[0] for name in sizes})
     groups = tuple(Group("root", root, (root,)) for root in roots)
-    _package_boxes(graph, sizes, roots, _named_by(report, box), numbers)
+    named_by = _named_by(report, box)
+    _package_boxes(graph, sizes, roots, named_by, numbers)
     drawn, allowed = _allowed_edges(graph, project, depth)
     _violating_edges(graph, violations, box, numbers)
     notes = [f"packages {depth + 1} level{'s' if depth else ''} deep; contracts: "
              + ", ".join(f"{n} {contract_id}" for contract_id, n in numbers.items())]
     if allowed > drawn:
         notes.append(f"the {drawn} heaviest of {allowed} allowed package imports drawn")
+    if _gather_quiet_packages(graph, sizes, roots, named_by):
+        notes.append("packages without drawn imports or contracts gathered into one box")
     targets = _number_elements(graph, [(box(v.importer), box(v.imported))
                                        for _, v in violations])
     return Picture(result, graph, groups, tuple(notes), targets, uses_of(graph))
@@ -66,6 +80,31 @@ def _package_boxes(graph: nx.DiGraph, sizes: Counter[str], roots: list[str],
             label += f"\ncontracts {', '.join(str(numbers[m]) for m in marks)}"
         graph.add_node(name, group=roots.index(name.split(".")[0]), role=None, new=False,
                        label=label, tooltip=(name, *(f"named by {mark}" for mark in marks)))
+
+
+def _gather_quiet_packages(graph: nx.DiGraph, sizes: Counter[str], roots: list[str],
+                           named_by: dict[str, set[str]]) -> bool:
+    """Gather the boxes of a root package that no drawn import touches and no contract names,
+    when there are more than QUIET_BOXES of them; whether any were gathered."""
+    quiet: dict[int, list[str]] = {}
+    for node, data in graph.nodes(data=True):
+        if graph.degree(node) == 0 and node not in named_by and data["group"] is not None:
+            quiet.setdefault(data["group"], []).append(node)
+    gathered = False
+    for group, boxes in sorted(quiet.items()):
+        if len(boxes) <= QUIET_BOXES:
+            continue
+        graph.remove_nodes_from(boxes)
+        modules = sum(sizes[box] for box in boxes)
+        listed = sorted(boxes)
+        graph.add_node(
+            f"{roots[group]} ({len(boxes)} packages without imports drawn)", group=group,
+            role=Role.GATHERED, new=False,
+            label=f"{len(boxes)} packages, {modules} modules\nwithout imports drawn",
+            tooltip=(*listed[:20], *([f"... {len(listed) - 20} more"] if len(listed) > 20
+                                     else [])))
+        gathered = True
+    return gathered
 
 
 def _allowed_edges(graph: nx.DiGraph, project: ProjectMap, depth: int) -> tuple[int, int]:
