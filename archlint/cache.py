@@ -109,7 +109,8 @@ class ResultCache:
             unreadable = _unreadable_from(entry)
             # No file was added or removed: no walk needed.
             edited = self._edited(recorded, unreadable)
-            self.trees = _trees_from(self._settings, entry, edited, unreadable)
+            if edited:  # the trees serve reading the edited files, and a build if they differ
+                self.trees = _trees_from(self._settings, entry, edited, unreadable)
         if edited and not self._same_facts(edited, recorded):
             return None
         for source in edited:
