@@ -70,6 +70,20 @@ def edges_of(graph: pydot.Dot) -> dict[tuple[str, str], dict]:
     return found
 
 
+def nodes_of(graph: pydot.Dot) -> dict[str, dict]:
+    """Every box, clusters included, as name -> attributes (the legend and the default
+    node, edge and graph statements left out)."""
+    found = {}
+    pending = [graph]
+    while pending:
+        current = pending.pop()
+        for node in current.get_nodes():
+            if node.get_name() not in ("legend", "node", "edge", "graph"):
+                found[node.get_name().strip('"')] = node.get_attributes()
+        pending += current.get_subgraphs()
+    return found
+
+
 def cluster_labels(graph: pydot.Dot) -> list[str]:
     return [sub.get_label().strip('"') for sub in graph.get_subgraphs()
             if sub.get_name().startswith("cluster_")]
@@ -203,8 +217,7 @@ def test_many_boxes_without_violations_in_a_group_are_gathered_into_one(project)
     project.cli("graph", "--out", "out", "--format", "dot")
     graph = parse_dot(project.root / "out" / "tests-public.dot")
     assert "modules without violations gathered into one box per group" in graph.get_label()
-    nodes = {n.get_name().strip('"'): n.get_attributes()["label"]
-             for sub in graph.get_subgraphs() for n in sub.get_nodes() if n.get_name() != "legend"}
+    nodes = {name: attributes["label"] for name, attributes in nodes_of(graph).items()}
     assert nodes == {"importers (11 without violations)": '"11 modules\\nwithout violations"',
                      "tests.test_bad": '"tests.test_bad"', "app._core": '"app._core"',
                      "app.api": '"app.api"'}
@@ -449,8 +462,7 @@ def test_the_project_map_draws_packages_with_every_contracts_violations(project)
     assert run.out == "graphs: the project map and 1 contract drawn in out\n"
     graph = parse_dot(project.root / "out" / "project_map.dot")
     assert "packages 2 levels deep; contracts: 1 layers" in graph.get_label()
-    nodes = {n.get_name().strip('"'): n.get_attributes()["label"]
-             for sub in graph.get_subgraphs() for n in sub.get_nodes() if n.get_name() != "legend"}
+    nodes = {name: attributes["label"] for name, attributes in nodes_of(graph).items()}
     assert nodes == {"app": '"app\\n1 module"',
                      "app.high": '"app.high\\n2 modules\\ncontracts 1"',
                      "app.mid": '"app.mid\\n2 modules\\ncontracts 1"',
@@ -485,8 +497,7 @@ def test_the_project_map_gathers_many_packages_without_imports_into_one_box(proj
     graph = parse_dot(project.root / "out" / "project_map.dot")
     assert ("packages without drawn imports or contracts gathered into one box"
             in graph.get_label())
-    nodes = {n.get_name().strip('"'): n.get_attributes() for sub in graph.get_subgraphs()
-             for n in sub.get_nodes() if n.get_name() != "legend"}
+    nodes = nodes_of(graph)
     gathered = "app (14 packages without imports drawn)"
     assert sorted(nodes) == ["app (14 packages without imports drawn)", "app.core", "app.web"]
     assert nodes[gathered]["label"] == '"14 packages, 26 modules\\nwithout imports drawn"'
@@ -508,7 +519,5 @@ def test_the_project_map_draws_a_forbidden_external_package_as_its_own_box(proje
     run = project.cli("graph", "--out", "out", "--format", "dot", "--map", "--no-cache")
     assert (run.code, run.err) == (0, "")
     graph = parse_dot(project.root / "out" / "project_map.dot")
-    nodes = {n.get_name().strip('"'): n.get_attributes()["label"] for n in graph.get_nodes()
-             if n.get_name() not in ("legend", "node", "edge", "graph")}
-    assert nodes["json"] == '"json\\noutside the root packages"'
+    assert nodes_of(graph)["json"]["label"] == '"json\\noutside the root packages"'
     assert edges_of(graph)["app", "json"]["label"] == '"1: ui.py:1"'
