@@ -129,6 +129,8 @@ class _Rules:
         self.public = public
         self.respect_all = respect_all
         self.private_names = private_names
+        self._module_reasons: dict[str, list[Reason]] = {}
+        self._name_owners: dict[str, str | None] = {}
 
     def broken_by(self, item: ImportedItem) -> Reason | None:
         """The reason, if any, that the item's importer may not import it: of those whose
@@ -136,7 +138,7 @@ class _Rules:
         own reasons first)."""
         reasons = self.module_reasons(item.module)
         if item.name is not None:
-            reasons += self.name_reasons(item.module, item.name)
+            reasons = reasons + self.name_reasons(item.module, item.name)
         broken = [r for r in reasons if not is_within(item.importer, r.owner)]
         if not broken:
             return None
@@ -144,6 +146,14 @@ class _Rules:
         return next(r for r in broken if r.owner.count(".") == deepest)
 
     def module_reasons(self, module: str) -> list[Reason]:
+        """Why importing `module` itself may break the contract (the same for every
+        importer: worked out once per module)."""
+        known = self._module_reasons.get(module)
+        if known is None:
+            known = self._module_reasons[module] = self._reasons_of_module(module)
+        return known
+
+    def _reasons_of_module(self, module: str) -> list[Reason]:
         package = self._package_of(module)
         if package is None or self._is_public(module):
             return []
@@ -162,9 +172,11 @@ class _Rules:
         return reasons
 
     def name_reasons(self, module: str, name: str) -> list[Reason]:
-        if self._package_of(module) is None or self._is_public(module):
+        if module not in self._name_owners:
+            self._name_owners[module] = self._name_owner(module)
+        owner = self._name_owners[module]
+        if owner is None:
             return []
-        owner = module if self._is_package(module) else (module.rpartition(".")[0] or module)
         if self.private_names and _is_private(name):
             return [Reason(owner, "its name starts with '_'", of_module=False)]
         if self.respect_all and not _is_dunder(name):
@@ -172,6 +184,13 @@ class _Rules:
             if top is not None and top.all is not None and name not in top.all:
                 return [Reason(owner, f"{module}.__all__ does not list it", of_module=False)]
         return []
+
+    def _name_owner(self, module: str) -> str | None:
+        """Who the names of `module` are internal to; None when it is outside the packages
+        or public."""
+        if self._package_of(module) is None or self._is_public(module):
+            return None
+        return module if self._is_package(module) else (module.rpartition(".")[0] or module)
 
     def _package_of(self, module: str) -> str | None:
         return next((p for p in self.packages if is_within(module, p)), None)

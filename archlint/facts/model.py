@@ -119,7 +119,7 @@ class DefinitionQuery:
     names: tuple[str, ...]
     kinds: tuple[str, ...]
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """What the query asks, as text: recorded with the answers it got (see cache.py)."""
         return _QUERY + json.dumps([list(self.names), sorted(self.kinds)])

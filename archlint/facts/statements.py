@@ -77,6 +77,8 @@ class _NotSimple(Exception):
 def split_lines(text: str) -> list[str]:
     """The lines of a source text: Python ends a line at CR, LF or CR LF only (a form feed
     or U+2028 inside a line does not end it, as `str.splitlines` would have it)."""
+    if "\r" not in text:
+        return text.split("\n")  # the usual case: only LF ends a line
     lines = text.splitlines()
     breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
     if len(lines) != breaks + (not text.endswith(("\n", "\r"))):
