@@ -211,42 +211,110 @@ class ProjectGraph:
     def _shortest_chains(self, starts: Iterable[str], target_of: dict[str, str],
                          blocked: set[str], direct: bool) -> Iterator[tuple[str, tuple[str, ...]]]:
         """Breadth-first from each start (the first chain in name order among equally short
-        ones), visiting only modules from which a target can still be reached, until every
-        target name is reached; with `direct` false a chain has at least two imports."""
-        useful = self._leading_to(set(target_of), blocked)
-        names = set(target_of.values())
+        ones) until every target name it can reach is reached; with `direct` false a chain
+        has at least two imports.
+
+        How far each module is from each name is known first (`_distances`), so the search
+        from a start knows how long its shortest chain to each name is, and visits only the
+        modules that lie on one. Every module that does is reached at the same level from
+        the same module as by a search of the whole graph (the first module to reach it
+        lies on a shortest chain too), so the chains are the same, only found sooner."""
+        ends: dict[str, list[str]] = {}
+        for module, name in target_of.items():
+            ends.setdefault(name, []).append(module)
+        distance = {name: self._distances(modules, blocked) for name, modules in ends.items()}
         for start in sorted(starts):
+            if start in target_of or start not in blocked:
+                # a start that is a target, or may be passed through, is not what the
+                # distances measured: search without them
+                yield from self._every_chain_from(start, target_of, distance, direct)
+                continue
             previous: dict[str, str | None] = {start: None}
-            level = [start]
+            depth, level = (0, [start]) if direct else (1, [
+                m for m in self.successors(start)
+                if any(m in away for away in distance.values())])
+            shortest = self._chain_lengths(start, level, depth, target_of, distance)
             if not direct:
-                level = [m for m in self.successors(start) if m in useful]
+                level = [m for m in level
+                         if _on_a_shortest_chain(m, 1, shortest, distance)]
                 previous.update(dict.fromkeys(level, start))
-            missing = set(names)
-            while level and missing:
+            while level and shortest:
                 following: list[str] = []
                 for module in level:
                     for target in self.successors(module):
-                        name = target_of.get(target)
-                        if name in missing and target != start:
-                            missing.discard(name)
-                            yield name, (*_walk_back(previous, module), target)
-                        if target in useful and target not in previous:
+                        reached = target_of.get(target)
+                        if reached is not None and reached in shortest:
+                            del shortest[reached]
+                            yield reached, (*_walk_back(previous, module), target)
+                        if target not in previous and _on_a_shortest_chain(
+                                target, depth + 1, shortest, distance):
                             previous[target] = module
                             following.append(target)
                 level = following
+                depth += 1
 
-    def _leading_to(self, ends: set[str], blocked: set[str]) -> set[str]:
-        """Modules outside `blocked` from which an end module is reachable through modules
-        outside `blocked`."""
-        useful: set[str] = set()
-        pending = [m for end in ends for m in self._predecessors.get(end, ())]
-        while pending:
-            module = pending.pop()
-            if module in useful or module in blocked:
-                continue
-            useful.add(module)
-            pending += self._predecessors.get(module, ())
-        return useful
+    def _chain_lengths(self, start: str, first: list[str], depth: int,
+                       target_of: dict[str, str], distance: dict[str, dict[str, int]]
+                       ) -> dict[str, int]:
+        """The length of the shortest chain from `start` to each name it reaches, its
+        chains going through the modules `first`, `depth` imports away from it."""
+        lengths: dict[str, int] = {}
+        for module in first:
+            for target in self.successors(module):
+                if target == start:
+                    continue
+                name = target_of.get(target)
+                if name is not None and lengths.get(name, depth + 2) > depth + 1:
+                    lengths[name] = depth + 1
+                for name, away in distance.items():
+                    steps = away.get(target)
+                    if steps is not None and (
+                            lengths.get(name, depth + steps + 2) > depth + 1 + steps):
+                        lengths[name] = depth + 1 + steps
+        return lengths
+
+    def _every_chain_from(self, start: str, target_of: dict[str, str],
+                          distance: dict[str, dict[str, int]], direct: bool
+                          ) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """The search from one start through every module that leads to a target."""
+        previous: dict[str, str | None] = {start: None}
+        level = [start]
+        if not direct:
+            level = [m for m in self.successors(start)
+                     if any(m in away for away in distance.values())]
+            previous.update(dict.fromkeys(level, start))
+        missing = set(distance)
+        while level and missing:
+            following: list[str] = []
+            for module in level:
+                for target in self.successors(module):
+                    name = target_of.get(target)
+                    if name in missing and target != start:
+                        missing.discard(name)
+                        yield name, (*_walk_back(previous, module), target)
+                    if target not in previous and any(
+                            target in away for away in distance.values()):
+                        previous[target] = module
+                        following.append(target)
+            level = following
+
+    def _distances(self, ends: list[str], blocked: set[str]) -> dict[str, int]:
+        """For each module outside `blocked` from which one of `ends` is reachable through
+        modules outside `blocked`: the fewest imports it takes (at least one, an end
+        included: an end may lead to another)."""
+        distance: dict[str, int] = {}
+        level = ends
+        steps = 0
+        while level:
+            steps += 1
+            following = []
+            for module in level:
+                for importer in self._predecessors.get(module, ()):
+                    if importer not in distance and importer not in blocked:
+                        distance[importer] = steps
+                        following.append(importer)
+            level = following
+        return distance
 
     def cycle_breakers(self, package: str) -> set[tuple[str, str]]:
         """Imports whose removal breaks every cycle between the children of `package` (a
@@ -272,6 +340,17 @@ class ProjectGraph:
                    for importer, found in self._edges.items()}
         return ProjectGraph(self.facts, self.root_packages, self.external_included,
                             self.modules, reduced, self.diagnostics)
+
+
+def _on_a_shortest_chain(module: str, depth: int, shortest: dict[str, int],
+                         distance: dict[str, dict[str, int]]) -> bool:
+    """Whether `module`, `depth` imports from the start, lies on a shortest chain to a name
+    not yet reached."""
+    for name, length in shortest.items():
+        steps = distance[name].get(module)
+        if steps is not None and depth + steps == length:
+            return True
+    return False
 
 
 def _walk_back(previous: dict[str, str | None], module: str) -> tuple[str, ...]:

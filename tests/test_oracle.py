@@ -300,3 +300,65 @@ depth = {depth}
                  for m in with_descendants(child, project.modules)}
         for importer, imported in set(edges):  # and each one closes a cycle
             assert nx.has_path(quotient, owner[imported], owner[importer])
+
+
+# -- the chain search ------------------------------------------------------------------------
+
+def whole_graph_chains(graph: nx.DiGraph, starts, target_of: dict[str, str], blocked: set[str],
+                       direct: bool) -> list[tuple[str, tuple[str, ...]]]:
+    """The rule for which chain a contract shows, searched the plain way: breadth-first from
+    each start through every module outside `blocked`, successors in name order, the first
+    module to reach another being its predecessor, until every name is reached."""
+    found = []
+    for start in sorted(starts):
+        previous = {start: None}
+        level = [start]
+        if not direct:
+            level = [m for m in sorted(graph.successors(start)) if m not in blocked]
+            previous.update(dict.fromkeys(level, start))
+        missing = set(target_of.values())
+        while level and missing:
+            following = []
+            for module in level:
+                for target in sorted(graph.successors(module)):
+                    name = target_of.get(target)
+                    if name in missing and target != start:
+                        missing.discard(name)
+                        chain = [target, module]
+                        while previous[chain[-1]] is not None:
+                            chain.append(previous[chain[-1]])
+                        found.append((name, tuple(reversed(chain))))
+                    if target not in blocked and target not in previous:
+                        previous[target] = module
+                        following.append(target)
+            level = following
+    return found
+
+
+@st.composite
+def chain_searches(draw):
+    project = draw(projects(max_imports=40))
+    modules = list(project.modules)
+    starts = set(draw(st.lists(st.sampled_from(modules), min_size=1, max_size=6)))
+    names = draw(st.lists(st.sampled_from(modules), min_size=1, max_size=3, unique=True))
+    targets = {name: with_descendants(name, project.modules) for name in names}
+    blocked = set(draw(st.lists(st.sampled_from(modules), max_size=4)))
+    if draw(st.booleans()):  # as the contracts call it; else starts and targets may be passed
+        blocked |= starts | set().union(*targets.values())
+    return project, starts, targets, blocked, draw(st.booleans())
+
+
+@PROPERTY_SETTINGS
+@given(chain_searches())
+def test_chain_search_finds_the_chains_a_search_of_the_whole_graph_finds(case):
+    """The search visits only modules on a shortest chain to a name not yet reached; it must
+    still pick the very chain (among equally short ones) that a plain search picks."""
+    from archlint.graph import build_graph
+    from archlint.settings import load_settings
+
+    project, starts, targets, blocked, direct = case
+    with project_folder() as root:
+        graph = build_graph(load_settings(project.write(root, "")), use_cache=False)
+    target_of = {m: name for name in sorted(targets, key=len) for m in targets[name]}
+    expected = whole_graph_chains(project.graph(), starts, target_of, blocked, direct)
+    assert list(graph.chains_into(starts, targets, blocked, direct=direct)) == expected
