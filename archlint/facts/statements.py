@@ -124,9 +124,9 @@ def read_statements(text: str, lines: list[str], import_lines: Iterable[int]
 
 def statements_from_tree(tree: ast.Module, lines: list[str]) -> list[ImportStatement]:
     """Every import statement of a file Python itself parsed (when the scanner could not)."""
-    numbers = sorted({node.lineno for node in ast.walk(tree)
-                      if isinstance(node, (ast.Import, ast.ImportFrom))})
-    found = [s for number in numbers for s in _from_tree(tree, lines, number)]
+    found = [_from_node(node, context, lines, node.lineno)
+             for node, context in _imports_with_context(tree.body, 0)]
+    found.sort(key=lambda s: (s.line, s.level, s.module))
     return found
 
 
@@ -407,21 +407,24 @@ def _from_tree(tree: ast.Module, lines: list[str], number: int,
                offset: int = 0, outer: int = 0) -> list[ImportStatement]:
     """The statements of a parsed tree that start on line `number` (of the file; the tree's
     lines are `offset` lines further down), with `outer` context from outside the tree."""
-    found = []
-    for node, context in _imports_with_context(tree.body, outer):
-        if node.lineno + offset != number:
-            continue
-        contents = lines[number - 1].strip()
-        last = (node.end_lineno or node.lineno) + offset
-        names = tuple((a.name, a.asname) for a in node.names)
-        if isinstance(node, ast.Import):
-            found.append(ImportStatement(number, contents, False, 0, "", names, context,
-                                         suppressions(lines, number, last)))
-        else:
-            found.append(ImportStatement(number, contents, True, node.level, node.module or "",
-                                         names, context, suppressions(lines, number, last)))
+    found = [_from_node(node, context, lines, number, offset)
+             for node, context in _imports_with_context(tree.body, outer)
+             if node.lineno + offset == number]
     found.sort(key=lambda s: (s.line, s.level, s.module))
     return found
+
+
+def _from_node(node: ast.Import | ast.ImportFrom, context: int, lines: list[str], number: int,
+               offset: int = 0) -> ImportStatement:
+    """The statement of an import node that starts on line `number` of the file."""
+    contents = lines[number - 1].strip()
+    last = (node.end_lineno or node.lineno) + offset
+    names = tuple((a.name, a.asname) for a in node.names)
+    if isinstance(node, ast.Import):
+        return ImportStatement(number, contents, False, 0, "", names, context,
+                               suppressions(lines, number, last))
+    return ImportStatement(number, contents, True, node.level, node.module or "", names,
+                           context, suppressions(lines, number, last))
 
 
 def _imports_with_context(body: list[ast.stmt], context: int
