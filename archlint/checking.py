@@ -140,7 +140,8 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
     if trees is None:
         with step(timings, "walk the root packages"):
             trees = discover_all(settings)
-    store = cache.facts_store() if cache is not None else FactStore(None, __version__)
+    with step(timings, "load the fact cache"):
+        store = cache.facts_store() if cache is not None else FactStore(None, __version__)
     queries = [q for contract in contracts for q in contract.definition_queries()]
     with step(timings, "read facts"):
         facts = read_project(settings.root, trees, store, progress, timings, queries)
@@ -150,9 +151,10 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
         report = check_graph(settings, contracts, graph, with_context=with_context,
                              timings=timings, selection=bool(contract_ids))
     with step(timings, "write caches"):
+        if cache is not None:
+            cache.store_report(report, facts, trees)  # first: it fingerprints facts to keep
         facts.save()
         if cache is not None:
-            cache.store_report(report, facts, trees)
             _tell_unwritable(settings, warn, cache.write_failure or store.write_failure)
     return report
 

@@ -869,7 +869,8 @@ def test_a_fact_cache_archlint_did_not_write_as_it_is_is_never_unmarshalled(proj
         assert project.cli("check").code == 1
     cache = project.root / ".archlint_cache"
     cache.mkdir(exist_ok=True)
-    (cache / "facts").write_bytes(CRASHING_FACTS)
+    for shard in "0123456789abcdef":
+        (cache / f"facts.{shard}").write_bytes(CRASHING_FACTS)
     project.files({"app/c.py": "x = 1\n"})  # a build, which reads the fact cache
     done = subprocess.run([sys.executable, "-m", "archlint", "check"], cwd=project.root,
                           capture_output=True, text=True, timeout=60)

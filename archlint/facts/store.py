@@ -1,20 +1,23 @@
 """The fact cache: what each file says, kept by the file's content.
 
-One file (`.archlint_cache/facts`, in Python's `marshal` format, which reads back ten times
-faster than JSON) maps each source file's path to its stamp, the digest of its bytes and its
-facts. A file whose stamp is unchanged is not read at all; one whose stamp changed is read and
-hashed, and keeps its facts when its bytes are the same. Nothing in it depends on another
-file, so it can never hold a stale answer about what an import means.
+Sixteen files (`.archlint_cache/facts.0` to `facts.f`, in Python's `marshal` format, which
+reads back ten times faster than JSON) map each source file's path to its stamp, the digest
+of its bytes, its facts and their fingerprint (what the result cache compares); which of them
+holds a path follows from the path. A file whose stamp is unchanged is not read at all; one
+whose stamp changed is read and hashed, and keeps its facts when its bytes are the same. Only
+the files holding a changed entry are written again: one file edited rewrites a sixteenth of
+the cache. Nothing in it depends on another file, so it can never hold a stale answer about
+what an import means.
 
 The whole entry set is versioned by archlint's version, the running Python (which parses what
 the scanner cannot) and the installed grimp; a cache that does not match, or that cannot be
 read back in the expected shape, is ignored and rewritten.
 
 `marshal` is not meant for data anyone else may have written (a byte changed can crash the
-interpreter), so the file is unmarshalled only when it is the one archlint wrote, unchanged
-since: `facts.stamp` records its inode, size and times right after the write. A file
+interpreter), so a file is unmarshalled only when it is the one archlint wrote, unchanged
+since: `facts.stamp` records the inode, size and times of each right after its write. A file
 committed to a repository, copied, or changed in any way has another inode or ctime, which
-no one can choose, and is ignored.
+no one can choose, and is ignored (its source files are read again).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import json
 import marshal
 import os
 import sys
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,9 +36,10 @@ from ..discovery import Stamp
 from ..files import write_cache_file
 from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
 
-FORMAT = 3
-FILE_NAME = "facts"
-STAMP_NAME = "facts.stamp"  # the stat of the facts file archlint wrote (see above)
+FORMAT = 5
+SHARDS = 16
+FILE_NAME = "facts.{:x}"  # one shard of the entries
+STAMP_NAME = "facts.stamp"  # the stat of each shard archlint wrote (see above)
 
 
 class FactStore:
@@ -42,11 +47,12 @@ class FactStore:
 
     def __init__(self, cache_dir: Path | None, version: str) -> None:
         self._cache_dir = cache_dir
-        self._path = cache_dir / FILE_NAME if cache_dir is not None else None
         self._header = {"format": FORMAT, "archlint": version, "grimp": _grimp_version(),
                         "python": list(sys.version_info[:2])}
-        self._entries: dict[str, list[Any]] = self._read() if self._path is not None else {}
-        self._dirty = False
+        # The stat of each shard as read (or written), by shard number.
+        self._stamps: dict[int, list[int]] = {}
+        self._entries: dict[str, list[Any]] = self._read() if cache_dir is not None else {}
+        self._dirty: set[int] = set()  # the shards holding an entry that changed
         self.write_failure: OSError | None = None  # why `save` could not write, if it could not
 
     def facts(self, relative: str, module: str, stamp: Stamp | None,
@@ -62,7 +68,7 @@ class FactStore:
             return None
         else:
             entry[0] = stamp
-            self._dirty = True
+            self._dirty.add(_shard(relative))
         try:
             return _facts(relative, entry)
         except (TypeError, ValueError, IndexError):
@@ -77,8 +83,8 @@ class FactStore:
             stamp, facts.digest, facts.module, facts.is_package,
             tuple(_unreadable_data(p) for p in facts.problems),
             tuple(map(_statement_data, facts.statements)), None,
-            dict.fromkeys(defines_none, ())]
-        self._dirty = True
+            dict.fromkeys(defines_none, ()), None]
+        self._dirty.add(_shard(facts.relative))
 
     def fingerprint(self, relative: str, digest: str) -> str | None:
         """A digest of a file's facts (not of its bytes: an edit that keeps every import
@@ -86,11 +92,15 @@ class FactStore:
         entry = self._entries.get(relative)
         if entry is None or entry[1] != digest:
             return None
+        if entry[8] is not None:
+            return str(entry[8])
         try:  # version 0: the bytes depend on the values alone (no references, no interning)
             data = marshal.dumps((entry[4], entry[5]), 0)
         except ValueError:
             return None
-        return hashlib.blake2b(data, digest_size=16).hexdigest()
+        entry[8] = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self._dirty.add(_shard(relative))  # kept, for the next run's result cache
+        return entry[8]
 
     def top_level(self, relative: str, digest: str) -> TopLevel | None:
         entry = self._entries.get(relative)
@@ -106,7 +116,7 @@ class FactStore:
         entry = self._entries.get(relative)
         if entry is not None and entry[1] == digest:
             entry[6] = _top_level_data(top)
-            self._dirty = True
+            self._dirty.add(_shard(relative))
 
     def definitions(self, relative: str, digest: str, key: str) -> tuple[DefinedName, ...] | None:
         """The cached answer of a DefinitionQuery (by its key) for this content, if any."""
@@ -125,55 +135,88 @@ class FactStore:
         entry = self._entries.get(relative)
         if entry is not None and entry[1] == digest:
             entry[7][key] = tuple((d.name, d.kind, d.line, d.line_contents) for d in found)
-            self._dirty = True
+            self._dirty.add(_shard(relative))
 
     def absorb(self, other: FactStore) -> None:
         """Take the entries another store read (the files a cache lookup read already)."""
-        if other._entries:
-            self._entries.update(other._entries)
-            self._dirty = True
+        self._entries.update(other._entries)
+        self._dirty.update(map(_shard, other._entries))
 
     def keep_only(self, relatives: set[str]) -> None:
         """Forget the files that are gone."""
         gone = [r for r in self._entries if r not in relatives]
         for relative in gone:
             del self._entries[relative]
-        self._dirty = self._dirty or bool(gone)
+        self._dirty.update(map(_shard, gone))
 
     def save(self, root: Path) -> None:
-        """Write the cache when something changed; a cache that cannot be written is skipped
-        (the next run reads the files again) and the reason kept in `write_failure`. `root`
-        is the project's folder, which no write may leave through a symbolic link."""
+        """Write the shards holding a changed entry; a cache that cannot be written is
+        skipped (the next run reads the files again) and the reason kept in
+        `write_failure`. `root` is the project's folder, which no write may leave through a
+        symbolic link."""
         if self._cache_dir is None or not self._dirty:
             return
+        shards: dict[int, dict[str, list[Any]]] = {number: {} for number in self._dirty}
+        for relative, entry in self._entries.items():
+            held = shards.get(_shard(relative))
+            if held is not None:
+                held[relative] = entry
         try:
-            write_cache_file(self._cache_dir, FILE_NAME,
-                             marshal.dumps([self._header, self._entries]), root=root)
-            written = _stat_key(os.stat(self._cache_dir / FILE_NAME))
-            write_cache_file(self._cache_dir, STAMP_NAME, json.dumps(written), root=root)
+            for number, entries in sorted(shards.items()):
+                name = FILE_NAME.format(number)
+                write_cache_file(self._cache_dir, name, marshal.dumps([self._header, entries]),
+                                 root=root)
+                self._stamps[number] = _stat_key(os.stat(self._cache_dir / name))
+            write_cache_file(self._cache_dir, STAMP_NAME,
+                             json.dumps({f"{n:x}": key for n, key in sorted(self._stamps.items())}),
+                             root=root)
         except OSError as exc:
             self.write_failure = exc
             return
-        self._dirty = False
+        self._dirty.clear()
 
     def _read(self) -> dict[str, list[Any]]:
-        assert self._path is not None
+        """The entries of every shard that is the file archlint wrote, as it wrote it."""
+        assert self._cache_dir is not None
         try:
-            recorded = json.loads((self._path.parent / STAMP_NAME).read_text(encoding="utf-8"))
-            with open(self._path, "rb") as handle:
-                if _stat_key(os.fstat(handle.fileno())) != recorded:
-                    return {}  # not the file archlint wrote, as it wrote it
+            recorded = json.loads((self._cache_dir / STAMP_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(recorded, dict):
+            return {}
+        entries: dict[str, list[Any]] = {}
+        for number in range(SHARDS):
+            found = self._read_shard(number, recorded.get(f"{number:x}"))
+            if found is not None:
+                entries.update(found)
+        return entries
+
+    def _read_shard(self, number: int, recorded: object) -> dict[str, list[Any]] | None:
+        assert self._cache_dir is not None
+        if not isinstance(recorded, list):
+            return None
+        try:
+            with open(self._cache_dir / FILE_NAME.format(number), "rb") as handle:
+                status = _stat_key(os.fstat(handle.fileno()))
+                if status != recorded:
+                    return None  # not the file archlint wrote, as it wrote it
                 data = marshal.loads(handle.read())
         except (OSError, EOFError, ValueError, TypeError, MemoryError, RecursionError):
-            return {}
+            return None
         if (not isinstance(data, list) or len(data) != 2 or data[0] != self._header
                 or not isinstance(data[1], dict)):
-            return {}
+            return None
         entries = data[1]
-        if not all(isinstance(e, list) and len(e) == 8 and isinstance(e[7], dict)
-                   for e in entries.values()):
-            return {}
+        if not all(isinstance(e, list) and len(e) == 9 and isinstance(e[7], dict)
+                   and _shard(relative) == number for relative, e in entries.items()):
+            return None
+        self._stamps[number] = status
         return entries
+
+
+def _shard(relative: str) -> int:
+    """The shard that holds a file's entry."""
+    return zlib.crc32(relative.encode("utf-8", "surrogateescape")) % SHARDS
 
 
 def _stat_key(status: os.stat_result) -> list[int]:
@@ -199,9 +242,12 @@ def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
 
 
 def _facts(relative: str, entry: list[Any]) -> FileFacts:
-    _, digest, module, is_package, problems, statements, _, _ = entry
-    if not all(type(s) is tuple and len(s) == 8 and type(s[0]) is int and type(s[1]) is str
-               and type(s[4]) is str and type(s[5]) is tuple for s in statements):
+    _, digest, module, is_package, problems, statements, _, _, _ = entry
+    # Every statement of every entry has the shape this archlint writes, or none has (the
+    # file is the one archlint wrote): the first one tells.
+    if statements and not (type(s := statements[0]) is tuple and len(s) == 8
+                           and type(s[0]) is int and type(s[1]) is str
+                           and type(s[4]) is str and type(s[5]) is tuple):
         raise ValueError("not statements")
     return FileFacts(
         module=str(module), relative=relative, is_package=bool(is_package), digest=str(digest),
