@@ -264,13 +264,15 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                         continue
                     to_scan[source.module] = (source, data, digest, status)
                 modules = [m for m, (_, data, _, _) in to_scan.items() if scannable(data)]
-                following = (to_scan, len(batch), pool.submit(scan_lines, modules))
+                # nothing to scan (the files kept their bytes): no thread, no grimp
+                following = (to_scan, len(batch),
+                             pool.submit(scan_lines, modules) if modules else None)
                 spent.scanned += len(to_scan)
             waiting = time.perf_counter()
             spent.reading += waiting - started
             if scanning is not None:
                 to_scan, count, future = scanning
-                lines = future.result()
+                lines = future.result() if future is not None else {}
                 reading = time.perf_counter()
                 spent.waiting += reading - waiting
                 for module, (source, data, digest, status) in to_scan.items():
