@@ -25,13 +25,11 @@ the same clock tick would leave it as it was): such a file counts as changed nex
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import io
 import os
 import pickle
 import zlib
 from collections.abc import Iterable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import model
@@ -47,6 +45,7 @@ from .discovery import (
 from .files import write_cache_file
 from .model import DIAGNOSTIC_KINDS, Report
 from .settings import Settings
+from .version import installed_grimp
 
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
@@ -344,20 +343,9 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> Entry:
         except (OSError, UnicodeDecodeError):  # loading the contracts reports it
             contracts[settings.relative(path)] = None
     return {
-        "format": FORMAT, "archlint": version, "grimp": _grimp_stamps(),
+        "format": FORMAT, "archlint": version, "grimp": installed_grimp(),
         "settings": {k: str(v) for k, v in dataclasses.asdict(settings).items()},
         "contracts": contract_ids, "contract_files": contracts,
     }
 
 
-def _grimp_stamps() -> list[Record]:
-    """The installed grimp (its scanner finds the import lines, its graph the cycle
-    breakers), told apart without importing it (its import alone costs more than a whole
-    check answered from this cache): the name, mtime and size of each file in its package
-    folder. Installing any other grimp changes them."""
-    spec = importlib.util.find_spec("grimp")
-    if spec is None or spec.origin is None:
-        return []
-    with os.scandir(Path(spec.origin).parent) as entries:
-        return sorted([e.name, e.stat().st_mtime_ns, e.stat().st_size]
-                      for e in entries if e.is_file())

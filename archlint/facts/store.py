@@ -34,6 +34,7 @@ from typing import Any
 
 from ..discovery import Stamp
 from ..files import write_cache_file
+from ..version import installed_grimp
 from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
 
 FORMAT = 5
@@ -47,7 +48,7 @@ class FactStore:
 
     def __init__(self, cache_dir: Path | None, version: str) -> None:
         self._cache_dir = cache_dir
-        self._header = {"format": FORMAT, "archlint": version, "grimp": _grimp_version(),
+        self._header = {"format": FORMAT, "archlint": version, "grimp": installed_grimp(),
                         "python": list(sys.version_info[:2])}
         # The stat of each shard as read (or written), by shard number.
         self._stamps: dict[int, list[int]] = {}
@@ -222,15 +223,6 @@ def _shard(relative: str) -> int:
 def _stat_key(status: os.stat_result) -> list[int]:
     return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
 
-
-def _grimp_version() -> str:
-    """The installed grimp, whose scanner finds the import lines."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("grimp")
-    except PackageNotFoundError:
-        return ""
 
 
 def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
