@@ -224,30 +224,30 @@ class ProjectGraph:
             ends.setdefault(name, []).append(module)
         distance = {name: self._distances(modules, blocked) for name, modules in ends.items()}
         for start in sorted(starts):
-            if start in target_of or start not in blocked:
-                # a start that is a target, or may be passed through, is not what the
-                # distances measured: search without them
-                yield from self._every_chain_from(start, target_of, distance, direct)
-                continue
             previous: dict[str, str | None] = {start: None}
             depth, level = (0, [start]) if direct else (1, [
                 m for m in self.successors(start)
                 if any(m in away for away in distance.values())])
-            shortest = self._chain_lengths(start, level, depth, target_of, distance)
+            wanted: dict[str, int | None]  # each name not yet reached: its shortest chain
+            if start in target_of or start not in blocked:
+                # a start that is a target, or may be passed through, is not what the
+                # distances measured: keep every module that leads to a name
+                wanted = dict.fromkeys(distance)
+            else:
+                wanted = dict(self._chain_lengths(start, level, depth, target_of, distance))
             if not direct:
-                level = [m for m in level
-                         if _on_a_shortest_chain(m, 1, shortest, distance)]
+                level = [m for m in level if _on_a_shortest_chain(m, 1, wanted, distance)]
                 previous.update(dict.fromkeys(level, start))
-            while level and shortest:
+            while level and wanted:
                 following: list[str] = []
                 for module in level:
                     for target in self.successors(module):
                         reached = target_of.get(target)
-                        if reached is not None and reached in shortest:
-                            del shortest[reached]
+                        if reached in wanted and target != start:
+                            del wanted[reached]
                             yield reached, (*_walk_back(previous, module), target)
                         if target not in previous and _on_a_shortest_chain(
-                                target, depth + 1, shortest, distance):
+                                target, depth + 1, wanted, distance):
                             previous[target] = module
                             following.append(target)
                 level = following
@@ -272,31 +272,6 @@ class ProjectGraph:
                             lengths.get(name, depth + steps + 2) > depth + 1 + steps):
                         lengths[name] = depth + 1 + steps
         return lengths
-
-    def _every_chain_from(self, start: str, target_of: dict[str, str],
-                          distance: dict[str, dict[str, int]], direct: bool
-                          ) -> Iterator[tuple[str, tuple[str, ...]]]:
-        """The search from one start through every module that leads to a target."""
-        previous: dict[str, str | None] = {start: None}
-        level = [start]
-        if not direct:
-            level = [m for m in self.successors(start)
-                     if any(m in away for away in distance.values())]
-            previous.update(dict.fromkeys(level, start))
-        missing = set(distance)
-        while level and missing:
-            following: list[str] = []
-            for module in level:
-                for target in self.successors(module):
-                    name = target_of.get(target)
-                    if name in missing and target != start:
-                        missing.discard(name)
-                        yield name, (*_walk_back(previous, module), target)
-                    if target not in previous and any(
-                            target in away for away in distance.values()):
-                        previous[target] = module
-                        following.append(target)
-            level = following
 
     def _distances(self, ends: list[str], blocked: set[str]) -> dict[str, int]:
         """For each module outside `blocked` from which one of `ends` is reachable through
@@ -342,13 +317,13 @@ class ProjectGraph:
                             self.modules, reduced, self.diagnostics)
 
 
-def _on_a_shortest_chain(module: str, depth: int, shortest: dict[str, int],
+def _on_a_shortest_chain(module: str, depth: int, wanted: dict[str, int | None],
                          distance: dict[str, dict[str, int]]) -> bool:
     """Whether `module`, `depth` imports from the start, lies on a shortest chain to a name
-    not yet reached."""
-    for name, length in shortest.items():
+    not yet reached (on any chain to it, for a name whose shortest length is not known)."""
+    for name, length in wanted.items():
         steps = distance[name].get(module)
-        if steps is not None and depth + steps == length:
+        if steps is not None and (length is None or depth + steps == length):
             return True
     return False
 
