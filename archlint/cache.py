@@ -50,7 +50,7 @@ from .version import installed_grimp
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 11
+FORMAT = 12
 # An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
 Entry = dict[str, Any]
 Record = list[Any]

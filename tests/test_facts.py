@@ -175,6 +175,8 @@ DEFINITION_FORMS = (
     "{n}: int = 1\n", "a, {n} = 1, 2\n", "({n},\n b) = 1, 2\n", "x = {n} = 3\n",
     "if True:\n    {n} = 1\n", "try:\n    class {n}: ...\nexcept Exception:\n    pass\n",
     "class \\\n    {n}:\n    pass\n", "[{n}, *rest] = [1, 2]\n",
+    "if True:\n    pass\nelse:\n    {n} = 4\n",
+    "try:\n    pass\nexcept ImportError:\n    pass\nfinally:\n    def {n}(): ...\n",
 )
 DEFINED = ("Manager", "WebSocketX", "get_thing", "helper2", "ＭanagerWide")
 
@@ -193,7 +195,38 @@ def test_the_definition_search_never_misses_a_file_that_defines_a_wanted_name(fo
     query = DefinitionQuery(tuple(names), tuple(sorted(kinds)))
     wanted = [d for d in read_top_level(source).definitions if query.wants(d)]
     if wanted:
-        assert query.may_define(source.encode("utf-8"))
+        assert query.may_define(source)
+
+
+# Text that names a definition without making one: it must not count, though its lines look
+# like top-level statements to anything that does not follow strings and brackets.
+DECOYS = (
+    '"""\nclass {n}:\n    pass\n"""\n', "x = '''\ndef {n}():\n'''\n", "# class {n}:\n",
+    "def use():\n    {n} = 1\n    return {n}\n", "class Holder:\n    {n} = 1\n",
+    "call(\n{n}\n)\n", "label = f\"{{1}}class {n}\"\n", "y = {n}\n",
+    "s = 'a\\\\'\nz = 2\n", "u = '''\n{n} = 1\n''' % (2,)\n",
+    "'''\nclass {n}: ...\n'''; z = 1\n", "v = 1 + \\\n{n}\n",
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(DEFINITION_FORMS + DECOYS), st.sampled_from(DEFINED)),
+                max_size=6),
+       st.lists(st.sampled_from(["Manager", "*Socket*", "get_?????", "help*[0-9]", "[A-M]*"]),
+                min_size=1, max_size=2),
+       st.sets(st.sampled_from(["class", "function", "assignment"]), min_size=1))
+def test_definitions_read_statement_by_statement_are_those_of_the_whole_file(forms, names,
+                                                                             kinds):
+    """`unique` parses only the top-level statements whose text may hold a wanted definition;
+    it must find exactly what reading the whole file finds."""
+    from archlint.facts import DefinitionQuery
+    from archlint.facts.structure import read_definitions
+
+    source = "".join(form.format(n=name) for form, name in forms)
+    query = DefinitionQuery(tuple(names), tuple(sorted(kinds)))
+    ast.parse(source)  # every example is a valid module
+    wanted = tuple(d for d in read_top_level(source).definitions if query.wants(d))
+    assert read_definitions(source, query) == (wanted, ())
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -240,6 +240,32 @@ def test_a_file_with_newer_syntax_counts_in_every_contract_type(project):
         ("unresolved-import", "app/legacy.py", 10)]
 
 
+def test_a_statement_unique_cannot_parse_is_named_on_every_run(project):
+    """A statement that may define a wanted name but that the running Python cannot parse is
+    a diagnostic whether its file's answer comes from the cache or not: a cached answer once
+    dropped it. Statements that cannot define the name are not parsed, so never named."""
+    project.settings(["app"]).files({
+        "app/__init__.py": "", "app/api.py": "class Manager:\n    pass\n",
+        "app/legacy.py": 'settings = {"a": 1}\nlabel = f"{settings.get("a")}"\n'
+                         'if settings:\n    Manager = f"{settings.get("a")}"\n',
+        "app/user.py": "import app.api\n",
+    }).contracts("""
+        [[contracts]]
+        id = "one-manager"
+        type = "unique"
+        packages = ["app"]
+        names = ["Manager"]
+    """)
+    unread = [] if _sys.version_info >= (3, 12) else [
+        ("unsupported-syntax", "app/legacy.py", 3)]
+    for _ in range(2):
+        report = same_as_uncached(project)
+        assert [(d.kind, d.path, d.line) for d in report.diagnostics] == unread
+        project.files({"app/user.py": "import app.api\nimport app\n"})  # a result-cache miss
+    if unread:  # the one definition that can be read is no duplicate
+        assert report.results[0].violations == ()
+
+
 # -- unresolved imports written in every way Python allows -------------------------------------
 
 

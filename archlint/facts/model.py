@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import NamedTuple
@@ -87,6 +88,11 @@ class DefinedName:
     line_contents: str
 
 
+# A definition query's answer for one file: the wanted definitions, and the statements that
+# may hold one but that the running Python cannot parse.
+Definitions = tuple[tuple[DefinedName, ...], tuple[Unreadable, ...]]
+
+
 @dataclass(frozen=True)
 class TopLevel:
     """What a module binds at its top level, read on demand (see structure.py).
@@ -135,35 +141,42 @@ class DefinitionQuery:
         return definition.kind in self.kinds and any(
             fnmatchcase(definition.name, pattern) for pattern in self.names)
 
-    def may_define(self, source: bytes) -> bool:
-        """Whether a file's bytes could hold a wanted definition: a cheap search that never
-        says no to a file that has one, so only the files it says yes to are parsed. A file
-        with non-ASCII bytes always may: Python reads `Ｍanager` as `Manager`."""
+    def may_define(self, source: str) -> bool:
+        """Whether source text could hold a wanted definition: a cheap search that never says
+        no to text that has one, so only the statements it says yes to are parsed. Python reads
+        identifiers in NFKC form (`Ｍanager` is `Manager`), so text with non-ASCII characters is
+        searched in that form, and for the names alone."""
         if not source.isascii():
-            return True
+            return self._names().search(unicodedata.normalize("NFKC", source)) is not None
         literals = self._literals()
         if literals is not None and not any(literal in source for literal in literals):
             return False  # the quick test: none of the patterns' fixed parts occurs
         return self._candidates().search(source) is not None
 
     @functools.cache  # noqa: B019 - a frozen value with few instances
-    def _literals(self) -> tuple[bytes, ...] | None:
+    def _literals(self) -> tuple[str, ...] | None:
         """The longest fixed part of each pattern (None when a pattern has none)."""
         found = []
         for pattern in self.names:
             parts = [p for p in re.split(r"[*?]|\[[^\]]*\]", pattern) if p]
             if not parts:
                 return None
-            found.append(max(parts, key=len).encode())
+            found.append(max(parts, key=len))
         return tuple(found)
 
     @functools.cache  # noqa: B019 - a frozen value with few instances
-    def _candidates(self) -> re.Pattern[bytes]:
+    def _names(self) -> re.Pattern[str]:
+        return re.compile("|".join(_identifier_pattern(p) for p in self.names))
+
+    @functools.cache  # noqa: B019 - a frozen value with few instances
+    def _candidates(self) -> re.Pattern[str]:
         names = "|".join(_identifier_pattern(p) for p in self.names)
         if "assignment" in self.kinds:  # an assigned name can be anywhere on any line
-            return re.compile(f"(?<![\\w])(?:{names})(?![\\w])".encode())
+            return re.compile(f"(?<![\\w])(?:{names})(?![\\w])", re.ASCII)
         # a class or function name follows its keyword (a backslash may continue the line)
-        return re.compile(f"(?:class|def)[\\s\\\\]+(?:{names})(?![\\w])".encode())
+        keywords = "|".join(k for k, kind in (("class", "class"), ("def", "function"))
+                            if kind in self.kinds) or "(?!)"
+        return re.compile(f"(?:{keywords})[\\s\\\\]+(?:{names})(?![\\w])", re.ASCII)
 
 
 _QUERY = "definitions "

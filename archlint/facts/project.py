@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
 from ..timing import Timings
-from .model import DefinedName, DefinitionQuery, FileFacts, TopLevel, Unreadable
+from .model import DefinedName, DefinitionQuery, Definitions, FileFacts, TopLevel, Unreadable
 from .statements import read_statements, split_lines, statements_from_tree
 from .store import FactStore
-from .structure import read_top_level
+from .structure import read_definitions, read_top_level
 
 if TYPE_CHECKING:  # the scanner loads grimp: only when a file's bytes changed
     from .scan import ScanFailure, ScannedPackages
@@ -58,6 +58,8 @@ class ProjectFacts:
         # What contracts asked of each module beyond its imports, this run: TOP_LEVEL, or
         # the key of a DefinitionQuery (see cache.py: the answers are fingerprinted).
         self.asked: dict[str, set[str]] = {}
+        # What could not be parsed of the statements that may hold a wanted definition.
+        self._unread_definitions: dict[str, set[Unreadable]] = {}
 
     def top_level(self, module: str) -> TopLevel | None:
         """What a module binds at its top level; None for a module without a readable file."""
@@ -65,22 +67,34 @@ class ProjectFacts:
         return self._parsed_top_level(module)
 
     def definitions(self, module: str, query: DefinitionQuery) -> tuple[DefinedName, ...]:
-        """The module's top-level definitions that `query` wants, in source order. Only a file
-        whose bytes may hold one is parsed; the answer is cached with the file's facts."""
+        """The module's top-level definitions that `query` wants, in source order."""
         self.asked.setdefault(module, set()).add(query.key)
+        return self._definitions(module, query)[0]
+
+    def _definitions(self, module: str, query: DefinitionQuery) -> Definitions:
+        """The definitions `query` wants, and the statements that may hold one but could not
+        be parsed (reported as diagnostics). Only the statements whose text may hold a wanted
+        definition are parsed; the answer is cached with the file's facts."""
         facts = self.files.get(module)
         if facts is None or _unreadable(facts):
-            return ()
+            return (), ()
         found = self._store.definitions(facts.relative, facts.digest, query.key)
-        if found is not None:
-            return found
+        if found is None:
+            found = self._read_definitions(facts, query)
+        if found[1]:
+            self._unread_definitions.setdefault(module, set()).update(found[1])
+        return found
+
+    def _read_definitions(self, facts: FileFacts, query: DefinitionQuery) -> Definitions:
         try:
             data = (self.root / facts.relative).read_bytes()
         except OSError:
-            return ()
-        top = self._parsed_top_level(module) if query.may_define(data) else None
-        found = tuple(d for d in top.definitions if query.wants(d)) if top is not None else ()
-        if content_digest(data) == facts.digest:
+            return (), ()
+        text, problem = decode_source(data)
+        if text is None or problem is not None:
+            return (), ()
+        found = read_definitions(text, query) if query.may_define(text) else ((), ())
+        if content_digest(data) == facts.digest:  # not changed since its imports were read
             self._store.put_definitions(facts.relative, facts.digest, query.key, found)
         return found
 
@@ -124,16 +138,20 @@ class ProjectFacts:
                     top.unread)
             else:
                 query = DefinitionQuery.from_key(question)
-                answer = self.definitions(module, query) if query is not None else None
+                answer = self._definitions(module, query) if query is not None else None
             digest.update(repr((question, answer)).encode())
         return digest.hexdigest()
 
     def problems_read_on_demand(self) -> list[tuple[str, Unreadable]]:
         """(path, problem) of the statements whose top-level names could not be read, in the
         modules a contract asked about."""
+        unread = {module: set(top.unread) for module, top in self._top_level.items()
+                  if top is not None}
+        for module, problems in self._unread_definitions.items():
+            unread.setdefault(module, set()).update(problems)
         return [(self.files[module].relative, problem)
-                for module, top in sorted(self._top_level.items()) if top is not None
-                for problem in top.unread]
+                for module, problems in sorted(unread.items())
+                for problem in sorted(problems, key=lambda p: (p.line, p.kind, p.message))]
 
     def save(self) -> None:
         self._store.save(self.root)
@@ -280,13 +298,21 @@ def _read_files(trees: list[PackageTree], stale: list[SourceFile], store: FactSt
                     # The stamp is the one taken before the read: a file edited meanwhile
                     # has another one now, and is read again on the next run.
                     store.put(facts, stamp_of(status, settled_before()),
-                              [q.key for q in queries if not q.may_define(data)])
+                              _defining_nothing(queries, data))
                     yield facts
                 spent.statements += time.perf_counter() - reading
                 done += count
             scanning = following
     if progress is not None:
         progress(len(stale), len(stale))
+
+
+def _defining_nothing(queries: Sequence[DefinitionQuery], data: bytes) -> list[str]:
+    """The keys of the `queries` a file's text rules out: it cannot define what they want."""
+    if not queries:
+        return []
+    text = decode_source(data)[0]
+    return [] if text is None else [q.key for q in queries if not q.may_define(text)]
 
 
 class _Scanner:

@@ -35,9 +35,9 @@ from typing import Any
 from ..discovery import Stamp
 from ..files import write_cache_file
 from ..version import installed_grimp
-from .model import DefinedName, FileFacts, ImportStatement, TopLevel, Unreadable
+from .model import DefinedName, Definitions, FileFacts, ImportStatement, TopLevel, Unreadable
 
-FORMAT = 5
+FORMAT = 6
 SHARDS = 16
 FILE_NAME = "facts.{:x}"  # one shard of the entries
 STAMP_NAME = "facts.stamp"  # the stat of each shard archlint wrote (see above)
@@ -84,7 +84,7 @@ class FactStore:
             stamp, facts.digest, facts.module, facts.is_package,
             tuple(_unreadable_data(p) for p in facts.problems),
             tuple(map(_statement_data, facts.statements)), None,
-            dict.fromkeys(defines_none, ()), None]
+            dict.fromkeys(defines_none, ((), ())), None]
         self._dirty.add(_shard(facts.relative))
 
     def fingerprint(self, relative: str, digest: str) -> str | None:
@@ -119,23 +119,26 @@ class FactStore:
             entry[6] = _top_level_data(top)
             self._dirty.add(_shard(relative))
 
-    def definitions(self, relative: str, digest: str, key: str) -> tuple[DefinedName, ...] | None:
+    def definitions(self, relative: str, digest: str, key: str) -> Definitions | None:
         """The cached answer of a DefinitionQuery (by its key) for this content, if any."""
         entry = self._entries.get(relative)
         if entry is None or entry[1] != digest or key not in entry[7]:
             return None
         try:
-            return tuple(DefinedName(str(n), str(k), int(line), str(contents))
-                         for n, k, line, contents in entry[7][key])
+            found, unread = entry[7][key]
+            return (tuple(DefinedName(str(n), str(k), int(line), str(contents))
+                          for n, k, line, contents in found),
+                    tuple(Unreadable(str(k), int(line), str(m)) for k, line, m in unread))
         except (TypeError, ValueError):
             del entry[7][key]
             return None
 
-    def put_definitions(self, relative: str, digest: str, key: str,
-                        found: tuple[DefinedName, ...]) -> None:
+    def put_definitions(self, relative: str, digest: str, key: str, found: Definitions) -> None:
         entry = self._entries.get(relative)
         if entry is not None and entry[1] == digest:
-            entry[7][key] = tuple((d.name, d.kind, d.line, d.line_contents) for d in found)
+            definitions, unread = found
+            entry[7][key] = (tuple((d.name, d.kind, d.line, d.line_contents) for d in definitions),
+                             tuple(map(_unreadable_data, unread)))
             self._dirty.add(_shard(relative))
 
     def absorb(self, other: FactStore) -> None:

@@ -1,28 +1,38 @@
 """What a module binds at its top level: definitions, imported names and `__all__`.
 
-Read only for the modules a contract asks about (`unique` reads the definitions of its
-packages, `internal` a module's `__all__`, `canonical` what a canonical module offers), and
-cached with the file's other facts. The file is parsed with Python's `ast`; when the running
-Python cannot parse it (a 3.12 `type X = int` on 3.11), each top-level statement is parsed on
-its own, and a statement that still does not parse is named in `unread` rather than skipped in
-silence (its name is read from its first line when it is a `class`, `def` or `type`).
+Read only for the modules a contract asks about (`internal` a module's `__all__`, `canonical`
+what a canonical module offers, `unique` the definitions of its packages, from the statements
+whose text may hold one), and cached with the file's other facts. The file is parsed with
+Python's `ast`; when the running Python cannot parse it (a 3.12 `type X = int` on 3.11), each
+top-level statement is parsed on its own, and a statement that still does not parse is named
+in `unread` rather than skipped in silence (its name is read from its first line when it is a
+`class`, `def` or `type`).
 """
 
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from collections.abc import Iterator
 from typing import cast
 
-from .model import DefinedName, TopLevel, Unreadable
+from .model import DefinedName, DefinitionQuery, TopLevel, Unreadable
 from .statements import TRY_STATEMENTS, split_lines
 
 _ALL = "__all__"
-_LEXEME = re.compile(r"[rRbBuUfFtT]{0,2}(?:\"\"\"|'''|\"|')|#|[()\[\]{}]|\\$")
+# A string (a backslash escapes any character, a line break included) or a comment.
+_STRING_OR_COMMENT = re.compile(
+    r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*(?:"""|\Z)'
+    r"|'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*(?:'''|\Z)"
+    r'|"[^"\\\n]*(?:\\.[^"\\\n]*)*(?:"|$)'
+    r"|'[^'\\\n]*(?:\\.[^'\\\n]*)*(?:'|$)"
+    r"|#[^\n]*", re.DOTALL | re.MULTILINE)
+_CODE_AT_COLUMN_ZERO = re.compile(r"^\S", re.MULTILINE)
 _NAMED_HEADER = re.compile(r"(?:async[ \t]+)?(class|def|type)[ \t]+([^\W\d]\w*)")
 # `name = ...` or `name: T = ...` (group 2 holds what follows an annotation's colon).
 _ASSIGNED = re.compile(r"([^\W\d]\w*)[ \t]*(?:=(?!=)|(:[^=]*(?:=(?!=))?))")
+_CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _HEADER_KIND = {"class": "class", "def": "function", "type": "assignment"}
 
 
@@ -34,6 +44,32 @@ def read_top_level(text: str) -> TopLevel:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return _read_by_statement(lines)
     return _from_body(tree.body, lines, offset=0)
+
+
+def read_definitions(text: str, query: DefinitionQuery
+                     ) -> tuple[tuple[DefinedName, ...], tuple[Unreadable, ...]]:
+    """The top-level definitions `query` wants, and the statements that may hold one but that
+    the running Python cannot parse. Only the top-level statements whose text may hold a
+    wanted definition are parsed, each on its own: the rest of the file cannot define one."""
+    lines = split_lines(text)
+    found: list[DefinedName] = []
+    unread: list[Unreadable] = []
+    for start, stop in _top_level_chunks(lines):
+        chunk = "\n".join(lines[start:stop])
+        if not query.may_define(chunk):
+            continue
+        try:
+            body = ast.parse(chunk).body
+        except (SyntaxError, ValueError, MemoryError, RecursionError):
+            header = _header_definition(lines, start, stop)
+            if header is None:
+                unread.append(_unparsed(start))
+            elif query.wants(header):
+                found.append(header)
+            continue
+        found += (d for d in _from_body(body, lines, offset=start).definitions
+                  if query.wants(d))
+    return tuple(found), tuple(unread)
 
 
 def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
@@ -144,10 +180,7 @@ def _read_by_statement(lines: list[str]) -> TopLevel:
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             header = _header_definition(lines, start, stop)
             if header is None:
-                unread.append(Unreadable(
-                    "unsupported-syntax", start + 1,
-                    "the running Python cannot parse this statement, so the names it defines "
-                    "are not known; run archlint with a newer Python"))
+                unread.append(_unparsed(start))
             else:
                 names.add(header.name)
                 if header.kind:
@@ -162,6 +195,12 @@ def _read_by_statement(lines: list[str]) -> TopLevel:
     definitions = tuple(sorted((*found.definitions, *headers), key=lambda d: d.line))
     return TopLevel(found.names | names, found.imported - names, found.all, definitions,
                     found.unread)
+
+
+def _unparsed(start: int) -> Unreadable:
+    return Unreadable("unsupported-syntax", start + 1,
+                      "the running Python cannot parse this statement, so the names it defines "
+                      "are not known; run archlint with a newer Python")
 
 
 def _header_definition(lines: list[str], start: int, stop: int) -> DefinedName | None:
@@ -179,7 +218,7 @@ def _header_definition(lines: list[str], start: int, stop: int) -> DefinedName |
     if index != start:
         return None  # decorators on something that is not a def or class
     assigned = _ASSIGNED.match(first)
-    if assigned is None or assigned.group(1) == _ALL:
+    if assigned is None or assigned.group(1) == _ALL or keyword.iskeyword(assigned.group(1)):
         return None  # an __all__ that cannot be read is no literal __all__
     kind = "assignment" if assigned.group(2) is None or "=" in assigned.group(2) else ""
     return DefinedName(assigned.group(1), kind, index + 1, first)
@@ -189,63 +228,43 @@ def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
     """(first, end) line indices of each top-level statement with its indented body,
     decorators joined to what they decorate; strings and brackets are followed so that a
     line inside them never starts a statement."""
-    starts = [i for i in _logical_starts(lines) if lines[i][:1] not in ("", " ", "\t", "\f")]
     merged: list[int] = []
     decorated = False
-    for index in starts:
-        if not decorated:  # a decorated statement belongs to its first decorator's chunk
+    for index in _top_level_starts(lines):
+        # a decorated statement belongs to its first decorator's chunk, and an `else`,
+        # `elif`, `except` or `finally` clause to its statement's
+        if not decorated and not (merged and _CLAUSE.match(lines[index])):
             merged.append(index)
         decorated = lines[index].startswith("@")
-    yield from zip(merged, [*merged[1:], len(lines)], strict=True)
+    if merged:  # none in a blank file
+        yield from zip(merged, [*merged[1:], len(lines)], strict=True)
 
 
-def _logical_starts(lines: list[str]) -> Iterator[int]:
-    """Indices of the lines where a logical line starts (not blank, not a comment)."""
-    quote: str | None = None
+def _top_level_starts(lines: list[str]) -> Iterator[int]:
+    """Indices of the lines where a logical line starts at column 0: with strings and
+    comments taken out, a line that starts with code, outside any bracket, after a line not
+    continued by a backslash."""
+    code = _STRING_OR_COMMENT.sub(_without_text, "\n".join(lines))
     depth = 0
-    continued = False
-    for index, line in enumerate(lines):
-        stripped = line.strip()
-        if (quote is None and not depth and not continued and stripped
-                and not stripped.startswith("#")):
-            yield index
-        continued = False
-        position = 0
-        if quote is not None:
-            end = _string_end(line, 0, quote)
-            if end < 0:
-                continue
-            quote, position = None, end
-        while (match := _LEXEME.search(line, position)) is not None:
-            token = match.group().lstrip("rRbBuUfFtT")
-            position = match.end()
-            if token == "#":
-                break
-            if token == "\\":
-                continued = True
-            elif token in "([{":
-                depth += 1
-            elif token in ")]}":
-                depth = max(0, depth - 1)
-            else:  # a quote
-                end = _string_end(line, position, token)
-                if end < 0:
-                    if len(token) == 3:
-                        quote = token
-                    break
-                position = end
+    line = 0
+    previous = 0
+    for start in _CODE_AT_COLUMN_ZERO.finditer(code):
+        at = start.start()
+        depth += sum(code.count(b, previous, at) for b in "([{")
+        depth -= sum(code.count(b, previous, at) for b in ")]}")
+        line += code.count("\n", previous, at)
+        previous = at
+        if depth <= 0 and not code.endswith("\\\n", 0, at):
+            depth = 0
+            yield line
 
 
-def _string_end(line: str, position: int, quote: str) -> int:
-    """Where the string closed by `quote` ends on this line (after the quote), or -1."""
-    while True:
-        found = line.find(quote, position)
-        if found < 0:
-            return -1
-        backslashes = len(line[:found]) - len(line[:found].rstrip("\\"))
-        if backslashes % 2 == 0:
-            return found + len(quote)
-        position = found + 1
+def _without_text(found: re.Match[str]) -> str:
+    """A comment goes; a string keeps its first character and line breaks, and code after
+    it on its last line is indented (it does not start a statement)."""
+    text = found.group()
+    breaks = text.count("\n")
+    return "" if text[0] == "#" else text[0] + "\n" * breaks + " " * (breaks > 0)
 
 
 def _top_level_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
