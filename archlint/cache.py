@@ -2,7 +2,8 @@
 
 An entry holds the Report the checks produced (before any baseline is applied) under a key
 made of everything else a report depends on: archlint's version, the installed grimp, the
-settings, the contract ids asked for and the text of every contract file. With it: the walk
+running Python's version, the settings, the contract ids asked for and the text of every
+contract file. With it: the walk
 (where each root package was found, every folder it listed with its mtime, the modules that
 exist without a readable source, the files it could not read and why), and for every file its
 stamp (see discovery.Stamp) and the
@@ -18,6 +19,9 @@ A lookup compares:
   the same, so the cached report is still the answer (the entry takes the new stamps). Editing
   a function body is the common case; it costs reading one file instead of a whole build.
 
+When the report must be built again, the new entry takes the recorded fingerprint of every
+file whose bytes and questions are the ones recorded; only the others are fingerprinted.
+
 A stamp taken less than SETTLED_NS after the file changed is not recorded (a second edit in
 the same clock tick would leave it as it was): such a file counts as changed next time.
 """
@@ -28,6 +32,7 @@ import dataclasses
 import io
 import os
 import pickle
+import sys
 import zlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -72,6 +77,9 @@ class ResultCache:
         self.store: FactStore | None = None
         # Why the entry could not be written, once a write failed (the check goes on).
         self.write_failure: OSError | None = None
+        # The files of the entry a lookup found stale, as recorded: what a file unchanged
+        # since said is still what it says, so its fingerprint need not be computed again.
+        self._recorded: dict[str, Record] = {}
         ids = sorted(set(contract_ids))
         selection = [*ids, "+context"] if with_context else ids  # pictures cache apart
         self._key = _key(settings, selection, version)
@@ -95,6 +103,8 @@ class ResultCache:
 
     def _still_valid(self, entry: Entry) -> Report | None:
         recorded: dict[str, Record] = entry["files"]
+        if isinstance(recorded, dict):
+            self._recorded = recorded
         walked = not self._folders_unchanged(entry)
         if walked:
             self.trees = trees = discover_all(self._settings)
@@ -176,10 +186,14 @@ class ResultCache:
         for tree in trees:
             for source in tree.files:
                 asked = sorted(facts.asked.get(source.module, ()))
-                fingerprint = facts.fingerprint(source.module, asked)
+                digest = facts.files[source.module].digest
+                fingerprint = _recorded_fingerprint(
+                    self._recorded.get(source.relative), source.module, digest, asked)
+                if fingerprint is None:
+                    fingerprint = facts.fingerprint(source.module, asked)
                 stamp = list(source.stamp) if source.stamp is not None else None
-                files[source.relative] = [stamp, fingerprint, asked, source.module,
-                                          facts.files[source.module].digest, tree.name]
+                files[source.relative] = [stamp, fingerprint, asked, source.module, digest,
+                                          tree.name]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": report}
         self._write(entry)
@@ -218,6 +232,16 @@ class ResultCache:
                        for relative, mtime in entry["listed"])
         except OSError:
             return False
+
+
+def _recorded_fingerprint(record: object, module: str, digest: str, asked: list[str]
+                          ) -> str | None:
+    """The fingerprint a stale entry recorded for a file, when the file has the same bytes
+    (and so the same facts) and was asked the same questions; None otherwise."""
+    if (isinstance(record, list) and len(record) == 6 and digest and record[4] == digest
+            and record[3] == module and record[2] == asked and isinstance(record[1], str)):
+        return record[1]
+    return None
 
 
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, Record]:
@@ -344,6 +368,7 @@ def _key(settings: Settings, contract_ids: list[str], version: str) -> Entry:
             contracts[settings.relative(path)] = None
     return {
         "format": FORMAT, "archlint": version, "grimp": installed_grimp(),
+        "python": list(sys.version_info[:2]),  # it parses what the scanner cannot
         "settings": {k: str(v) for k, v in dataclasses.asdict(settings).items()},
         "contracts": contract_ids, "contract_files": contracts,
     }

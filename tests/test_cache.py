@@ -265,6 +265,16 @@ def test_changed_archlint_version_gives_fresh_results(cached, monkeypatch):
     assert rows(report) == [("app.core.models", "app.web.views", "app/core/models.py", 1)]
 
 
+def test_another_python_gives_fresh_results(cached, monkeypatch):
+    """Python reads what the scanner cannot, and a newer one reads more: one archlint and
+    grimp shared by two Pythons must not share their results."""
+    cached.check()
+    _doctor_cached_reports(cached.root)
+    assert rows(cached.check()) == []  # the same Python: the (doctored) cached report
+    monkeypatch.setattr(archlint.cache.sys, "version_info", (3, 99, 0, "final", 0))
+    assert rows(cached.check()) == [("app.core.models", "app.web.views", "app/core/models.py", 1)]
+
+
 def test_new_unresolved_import_without_a_graph_edge_gives_fresh_results(cached):
     cached.check()
     edit(cached, "app/core/plain.py", "import app.util\nimport app.gone\n")

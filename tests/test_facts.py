@@ -177,6 +177,7 @@ DEFINITION_FORMS = (
     "class \\\n    {n}:\n    pass\n", "[{n}, *rest] = [1, 2]\n",
     "if True:\n    pass\nelse:\n    {n} = 4\n",
     "try:\n    pass\nexcept ImportError:\n    pass\nfinally:\n    def {n}(): ...\n",
+    "import os; {n} = 1\n",
 )
 DEFINED = ("Manager", "WebSocketX", "get_thing", "helper2", "ＭanagerWide")
 
@@ -206,6 +207,7 @@ DECOYS = (
     "call(\n{n}\n)\n", "label = f\"{{1}}class {n}\"\n", "y = {n}\n",
     "s = 'a\\\\'\nz = 2\n", "u = '''\n{n} = 1\n''' % (2,)\n",
     "'''\nclass {n}: ...\n'''; z = 1\n", "v = 1 + \\\n{n}\n",
+    "from os import path as {n}\n", "from os import (\n    sep as {n},\n)\n",
 )
 
 

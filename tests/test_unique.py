@@ -165,25 +165,31 @@ def test_allow_leaves_modules_out(project):
     assert found(report) == []
 
 
-def test_only_statements_that_may_define_a_name_are_parsed(project, monkeypatch):
+@pytest.mark.parametrize(("kinds", "symbols", "parsed"), [
+    ('["class"]', ["WebSocketManager"], []),  # a class is known from its line
+    ('["assignment"]', ["WEBSOCKET_TIMEOUT"], ["WEBSOCKET_TIMEOUT = 30", "WEBSOCKET_TIMEOUT = 5"]),
+])
+def test_only_statements_that_may_define_a_name_are_parsed(project, monkeypatch, kinds, symbols,
+                                                           parsed):
     import ast
 
-    setup(project, {"tests/fakes.py": "import os\n\nclass WebSocketManager:\n    pass\n",
+    setup(project, {"tests/fakes.py": "import os\n\nclass WebSocketManager:\n    pass\n\n\n"
+                                      "WEBSOCKET_TIMEOUT = 5\n",
                     "tests/uses.py": "from chatapp.core.manager import WebSocketManager\n"},
           extra="").contracts(CONTRACT.replace('["chatapp"]', '["chatapp.core", "tests"]')
-                              .format(extra='kinds = ["class"]'))
+                              .format(extra=f"kinds = {kinds}"))
     parse = ast.parse
-    parsed: list[str] = []
+    texts: list[str] = []
 
     def recorded(source, *args, **kwargs):
-        parsed.append(source if isinstance(source, str) else source.decode())
+        texts.append(source if isinstance(source, str) else source.decode())
         return parse(source, *args, **kwargs)
 
     monkeypatch.setattr(ast, "parse", recorded)
     report = project.check(use_cache=True)
-    assert [v.symbol for v in report.results[0].violations] == ["WebSocketManager"]
-    # one statement of each file that defines the name; nothing of tests/uses.py
-    assert [text.strip() for text in parsed] == ["class WebSocketManager:\n    pass"] * 2
+    assert [v.symbol for v in report.results[0].violations] == symbols
+    # nothing of tests/uses.py, which names WebSocketManager only in an import
+    assert [text.strip() for text in texts] == parsed
 
 
 def test_cached_definitions_follow_changes_to_the_file(project):

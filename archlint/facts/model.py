@@ -11,6 +11,7 @@ import functools
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import NamedTuple
@@ -152,6 +153,11 @@ class DefinitionQuery:
         if literals is not None and not any(literal in source for literal in literals):
             return False  # the quick test: none of the patterns' fixed parts occurs
         return self._candidates().search(source) is not None
+
+    def candidates(self, code: str) -> Iterator[re.Match[str]]:
+        """Where ASCII code may define a wanted name: each `class` or `def` keyword followed by
+        one, or (when assignments are wanted) each occurrence of one."""
+        return self._candidates().finditer(code)
 
     @functools.cache  # noqa: B019 - a frozen value with few instances
     def _literals(self) -> tuple[str, ...] | None:

@@ -608,6 +608,9 @@ def _clause(lines: list[str], index: int) -> str:
 def _column(line: str) -> int:
     """The indentation of a line as Python counts it: tabs to the next multiple of 8, and a
     form feed starting the count again."""
+    spaces = len(line) - len(line.lstrip(" "))
+    if line[spaces:spaces + 1] not in ("\t", "\f"):
+        return spaces  # indented with spaces alone, as nearly every line is
     column = 0
     for character in line:
         if character == " ":

@@ -32,6 +32,8 @@ _CODE_AT_COLUMN_ZERO = re.compile(r"^\S", re.MULTILINE)
 _NAMED_HEADER = re.compile(r"(?:async[ \t]+)?(class|def|type)[ \t]+([^\W\d]\w*)")
 # `name = ...` or `name: T = ...` (group 2 holds what follows an annotation's colon).
 _ASSIGNED = re.compile(r"([^\W\d]\w*)[ \t]*(?:=(?!=)|(:[^=]*(?:=(?!=))?))")
+# An import statement, not followed by another statement on its line.
+_IMPORTS_ONLY = re.compile(r"(?:import|from)\b[^;]*\Z")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _HEADER_KIND = {"class": "class", "def": "function", "type": "assignment"}
 
@@ -50,18 +52,30 @@ def read_definitions(text: str, query: DefinitionQuery
                      ) -> tuple[tuple[DefinedName, ...], tuple[Unreadable, ...]]:
     """The top-level definitions `query` wants, and the statements that may hold one but that
     the running Python cannot parse. Only the top-level statements whose text may hold a
-    wanted definition are parsed, each on its own: the rest of the file cannot define one."""
+    wanted definition are parsed, each on its own (the rest of the file cannot define one),
+    and a class or function is known from its first line."""
     lines = split_lines(text)
+    code = _code_of(lines)
+    quick = _headers_at_column_zero(text, lines, code, query)
+    if quick is not None:
+        return quick, ()
     found: list[DefinedName] = []
     unread: list[Unreadable] = []
-    for start, stop in _top_level_chunks(lines):
-        chunk = "\n".join(lines[start:stop])
-        if not query.may_define(chunk):
+    for start, stop in _top_level_chunks(lines, code):
+        header = _header_definition(lines, start, stop)
+        if (header is not None and header.kind in ("class", "function")
+                and header.line_contents.isascii()):
+            # a class or function defines its own name only: what the parser would say (or,
+            # when it cannot parse it, what is read from this line anyway)
+            if query.wants(header):
+                found.append(header)
             continue
+        chunk = "\n".join(lines[start:stop])
+        if _IMPORTS_ONLY.match(chunk) or not query.may_define(chunk):
+            continue  # an import binds names, but defines none
         try:
             body = ast.parse(chunk).body
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            header = _header_definition(lines, start, stop)
             if header is None:
                 unread.append(_unparsed(start))
             elif query.wants(header):
@@ -70,6 +84,32 @@ def read_definitions(text: str, query: DefinitionQuery
         found += (d for d in _from_body(body, lines, offset=start).definitions
                   if query.wants(d))
     return tuple(found), tuple(unread)
+
+
+def _headers_at_column_zero(text: str, lines: list[str], code: str, query: DefinitionQuery
+                            ) -> tuple[DefinedName, ...] | None:
+    """The wanted classes and functions, when every place in the code that may define one is
+    a `class` or `def` line that starts a top-level statement: then each is known from its
+    line, without finding where the file's other statements start. None when the quick
+    answer cannot be given (an assignment is wanted, or a candidate is indented or inside a
+    bracket)."""
+    if "assignment" in query.kinds or not text.isascii():
+        return None
+    found = []
+    for candidate in query.candidates(code):
+        at = candidate.start()
+        starts_a_line = at == 0 or code[at - 1] == "\n"
+        if not starts_a_line or _depth(code, 0, at) or code.endswith("\\\n", 0, at):
+            return None
+        line = code.count("\n", 0, at)
+        header = _NAMED_HEADER.match(lines[line])
+        if header is None:
+            return None
+        definition = DefinedName(header.group(2), _HEADER_KIND[header.group(1)], line + 1,
+                                 lines[line].strip())
+        if query.wants(definition):
+            found.append(definition)
+    return tuple(found)
 
 
 def _from_body(body: list[ast.stmt], lines: list[str], offset: int,
@@ -224,13 +264,14 @@ def _header_definition(lines: list[str], start: int, stop: int) -> DefinedName |
     return DefinedName(assigned.group(1), kind, index + 1, first)
 
 
-def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
+def _top_level_chunks(lines: list[str], code: str | None = None
+                      ) -> Iterator[tuple[int, int]]:
     """(first, end) line indices of each top-level statement with its indented body,
     decorators joined to what they decorate; strings and brackets are followed so that a
-    line inside them never starts a statement."""
+    line inside them never starts a statement. `code` is `_code_of(lines)`, when known."""
     merged: list[int] = []
     decorated = False
-    for index in _top_level_starts(lines):
+    for index in _top_level_starts(_code_of(lines) if code is None else code):
         # a decorated statement belongs to its first decorator's chunk, and an `else`,
         # `elif`, `except` or `finally` clause to its statement's
         if not decorated and not (merged and _CLAUSE.match(lines[index])):
@@ -240,23 +281,31 @@ def _top_level_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
         yield from zip(merged, [*merged[1:], len(lines)], strict=True)
 
 
-def _top_level_starts(lines: list[str]) -> Iterator[int]:
-    """Indices of the lines where a logical line starts at column 0: with strings and
-    comments taken out, a line that starts with code, outside any bracket, after a line not
-    continued by a backslash."""
-    code = _STRING_OR_COMMENT.sub(_without_text, "\n".join(lines))
+def _code_of(lines: list[str]) -> str:
+    """The text with its strings and comments taken out, line for line."""
+    return _STRING_OR_COMMENT.sub(_without_text, "\n".join(lines))
+
+
+def _top_level_starts(code: str) -> Iterator[int]:
+    """Indices of the lines where a logical line starts at column 0: a line of `code` that
+    starts with code, outside any bracket, after a line not continued by a backslash."""
     depth = 0
     line = 0
     previous = 0
     for start in _CODE_AT_COLUMN_ZERO.finditer(code):
         at = start.start()
-        depth += sum(code.count(b, previous, at) for b in "([{")
-        depth -= sum(code.count(b, previous, at) for b in ")]}")
+        depth += _depth(code, previous, at)
         line += code.count("\n", previous, at)
         previous = at
-        if depth <= 0 and not code.endswith("\\\n", 0, at):
-            depth = 0
+        if not depth and not code.endswith("\\\n", 0, at):
             yield line
+
+
+def _depth(code: str, start: int, end: int) -> int:
+    """How many more brackets `code[start:end]` opens than it closes."""
+    count = code.count
+    return (count("(", start, end) + count("[", start, end) + count("{", start, end)
+            - count(")", start, end) - count("]", start, end) - count("}", start, end))
 
 
 def _without_text(found: re.Match[str]) -> str:
