@@ -180,14 +180,16 @@ DEFINITION_FORMS = (
     "import os; {n} = 1\n",
 )
 DEFINED = ("Manager", "WebSocketX", "get_thing", "helper2", "ＭanagerWide")
+QUERIED_NAMES = st.lists(
+    st.sampled_from(["Manager", "*Socket*", "get_?????", "help*[0-9]", "[A-M]*"]),
+    min_size=1, max_size=2)
+QUERIED_KINDS = st.sets(st.sampled_from(["class", "function", "assignment"]), min_size=1)
 
 
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(DEFINITION_FORMS), st.sampled_from(DEFINED)),
                 max_size=4),
-       st.lists(st.sampled_from(["Manager", "*Socket*", "get_?????", "help*[0-9]", "[A-M]*"]),
-                min_size=1, max_size=2),
-       st.sets(st.sampled_from(["class", "function", "assignment"]), min_size=1))
+       QUERIED_NAMES, QUERIED_KINDS)
 def test_the_definition_search_never_misses_a_file_that_defines_a_wanted_name(forms, names,
                                                                              kinds):
     from archlint.facts import DefinitionQuery
@@ -214,9 +216,7 @@ DECOYS = (
 @settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(DEFINITION_FORMS + DECOYS), st.sampled_from(DEFINED)),
                 max_size=6),
-       st.lists(st.sampled_from(["Manager", "*Socket*", "get_?????", "help*[0-9]", "[A-M]*"]),
-                min_size=1, max_size=2),
-       st.sets(st.sampled_from(["class", "function", "assignment"]), min_size=1))
+       QUERIED_NAMES, QUERIED_KINDS)
 def test_definitions_read_statement_by_statement_are_those_of_the_whole_file(forms, names,
                                                                              kinds):
     """`unique` parses only the top-level statements whose text may hold a wanted definition;
