@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import sys
 from pathlib import Path
 
 from generated_projects import project_folder
@@ -229,6 +230,24 @@ def test_definitions_read_statement_by_statement_are_those_of_the_whole_file(for
     ast.parse(source)  # every example is a valid module
     wanted = tuple(d for d in read_top_level(source).definitions if query.wants(d))
     assert read_definitions(source, query) == (wanted, ())
+
+
+def test_statements_swallowed_by_a_misread_string_are_named_not_dropped():
+    """A 3.12 f-string reusing its quotes inside (`f"{d["("]}"`) reads, to the search for where
+    statements start, as two strings with an open bracket between: the classes after it look
+    like part of one statement. Python 3.12 parses that statement and finds them; an older
+    Python cannot, and must say so rather than take its first line for all it defines."""
+    from archlint.facts import DefinitionQuery
+    from archlint.facts.structure import read_definitions
+
+    source = ('x = f"{d["("]}"\n\n\nclass Manager:\n    pass\n\n\n'
+              "class ManagerTwo:\n    pass\n")
+    found, unread = read_definitions(source, DefinitionQuery(("Manager*",), ("class",)))
+    if sys.version_info >= (3, 12):
+        assert ([(d.name, d.line) for d in found], unread) == (
+            [("Manager", 4), ("ManagerTwo", 8)], ())
+    else:
+        assert (found, [(u.kind, u.line) for u in unread]) == ((), [("unsupported-syntax", 1)])
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])

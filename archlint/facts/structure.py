@@ -61,9 +61,13 @@ def read_definitions(text: str, query: DefinitionQuery
         return quick, ()
     found: list[DefinedName] = []
     unread: list[Unreadable] = []
+    code_lines = code.split("\n")
     for start, stop in _top_level_chunks(lines, code):
         header = _header_definition(lines, start, stop)
-        if (header is not None and header.kind in ("class", "function")
+        # One statement, unless the search for where statements start lost its way (a
+        # string it misread): then no first line tells what the chunk defines.
+        alone = _one_statement(code_lines, header.line if header else start + 1, stop)
+        if (header is not None and alone and header.kind in ("class", "function")
                 and header.line_contents.isascii()):
             # a class or function defines its own name only: what the parser would say (or,
             # when it cannot parse it, what is read from this line anyway)
@@ -71,12 +75,12 @@ def read_definitions(text: str, query: DefinitionQuery
                 found.append(header)
             continue
         chunk = "\n".join(lines[start:stop])
-        if _IMPORTS_ONLY.match(chunk) or not query.may_define(chunk):
+        if (alone and _IMPORTS_ONLY.match(chunk)) or not query.may_define(chunk):
             continue  # an import binds names, but defines none
         try:
             body = ast.parse(chunk).body
         except (SyntaxError, ValueError, MemoryError, RecursionError):
-            if header is None:
+            if header is None or not alone:
                 unread.append(_unparsed(start))
             elif query.wants(header):
                 found.append(header)
@@ -84,6 +88,12 @@ def read_definitions(text: str, query: DefinitionQuery
         found += (d for d in _from_body(body, lines, offset=start).definitions
                   if query.wants(d))
     return tuple(found), tuple(unread)
+
+
+def _one_statement(code_lines: list[str], first: int, stop: int) -> bool:
+    """Whether no line from index `first` to `stop` starts with code at column 0 (the lines
+    of a statement's body are indented)."""
+    return _CODE_AT_COLUMN_ZERO.search("\n".join(code_lines[first:stop])) is None
 
 
 def _headers_at_column_zero(text: str, lines: list[str], code: str, query: DefinitionQuery
