@@ -74,6 +74,13 @@ id = "one-manager"
 type = "unique"
 packages = ["app"]
 names = ["Manager", "helper*"]
+
+[[contracts]]
+id = "one-class-or-function"
+type = "unique"
+packages = ["app"]
+names = ["Manager", "helper*"]
+kinds = ["class", "function"]
 """
 
 PACKAGES = ["app", "app.core", "app.web", "app.util"]
@@ -105,7 +112,9 @@ sources = st.lists(
     import_line(*spec) + "\n" for spec in imports))
 definitions = st.sampled_from(
     ["", "class Manager:\n    pass\n", "def helper_one():\n    pass\n",
-     "__all__ = ['thing']\nthing = 1\n_private = 2\n"])
+     "__all__ = ['thing']\nthing = 1\n_private = 2\n",
+     # a statement only Python 3.12 parses, that may define a wanted name
+     'if True:\n    Manager = f"{"x"}"\n'])
 
 
 class CachedEqualsUncached(RuleBasedStateMachine):
