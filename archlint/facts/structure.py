@@ -223,13 +223,15 @@ def _read_by_statement(lines: list[str]) -> TopLevel:
     unread: list[Unreadable] = []
     headers: list[DefinedName] = []
     names: set[str] = set()
-    for start, stop in _top_level_chunks(lines):
+    code = _code_of(lines)
+    code_lines = code.split("\n")
+    for start, stop in _top_level_chunks(lines, code):
         chunk = "\n".join(lines[start:stop])
         try:
             parsed = ast.parse(chunk).body
         except (SyntaxError, ValueError, MemoryError, RecursionError):
             header = _header_definition(lines, start, stop)
-            if header is None:
+            if header is None or not _one_statement(code_lines, header.line, stop):
                 unread.append(_unparsed(start))
             else:
                 names.add(header.name)
