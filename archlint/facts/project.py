@@ -86,15 +86,12 @@ class ProjectFacts:
         return found
 
     def _read_definitions(self, facts: FileFacts, query: DefinitionQuery) -> Definitions:
-        try:
-            data = (self.root / facts.relative).read_bytes()
-        except OSError:
+        read = self._text_of(facts)
+        if read is None:
             return (), ()
-        text, problem = decode_source(data)
-        if text is None or problem is not None:
-            return (), ()
+        text, unchanged = read
         found = read_definitions(text, query) if query.may_define(text) else ((), ())
-        if content_digest(data) == facts.digest:  # not changed since its imports were read
+        if unchanged:
             self._store.put_definitions(facts.relative, facts.digest, query.key, found)
         return found
 
@@ -111,6 +108,18 @@ class ProjectFacts:
         return found
 
     def _read_top_level(self, facts: FileFacts) -> TopLevel | None:
+        read = self._text_of(facts)
+        if read is None:
+            return None
+        text, unchanged = read
+        found = read_top_level(text)
+        if unchanged:
+            self._store.put_top_level(facts.relative, facts.digest, found)
+        return found
+
+    def _text_of(self, facts: FileFacts) -> tuple[str, bool] | None:
+        """A file's text, and whether it is still the content its facts were read from (only
+        then may what is read of it be cached with them); None when it cannot be read."""
         try:
             data = (self.root / facts.relative).read_bytes()
         except OSError:
@@ -118,10 +127,7 @@ class ProjectFacts:
         text, problem = decode_source(data)
         if text is None or problem is not None:
             return None
-        found = read_top_level(text)
-        if content_digest(data) == facts.digest:  # not changed since its imports were read
-            self._store.put_top_level(facts.relative, facts.digest, found)
-        return found
+        return text, content_digest(data) == facts.digest
 
     def fingerprint(self, module: str, asked: Iterable[str]) -> str:
         """A digest of what the checks can read of a module: its import statements (and

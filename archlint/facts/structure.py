@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import cast
 
-from .model import DefinedName, DefinitionQuery, TopLevel, Unreadable
+from .model import DefinedName, DefinitionQuery, Definitions, TopLevel, Unreadable
 from .statements import TRY_STATEMENTS, split_lines
 
 _ALL = "__all__"
@@ -36,6 +36,8 @@ _ASSIGNED = re.compile(r"([^\W\d]\w*)[ \t]*(?:=(?!=)|(:[^=]*(?:=(?!=))?))")
 _IMPORTS_ONLY = re.compile(r"(?:import|from)\b[^;]*\Z")
 _CLAUSE = re.compile(r"(?:else|elif|except|finally)\b")
 _HEADER_KIND = {"class": "class", "def": "function", "type": "assignment"}
+# What a class or def statement defines is its name alone: its first line says it all.
+_KNOWN_BY_ITS_LINE = ("class", "function")
 
 
 def read_top_level(text: str) -> TopLevel:
@@ -48,8 +50,7 @@ def read_top_level(text: str) -> TopLevel:
     return _from_body(tree.body, lines, offset=0)
 
 
-def read_definitions(text: str, query: DefinitionQuery
-                     ) -> tuple[tuple[DefinedName, ...], tuple[Unreadable, ...]]:
+def read_definitions(text: str, query: DefinitionQuery) -> Definitions:
     """The top-level definitions `query` wants, and the statements that may hold one but that
     the running Python cannot parse. Only the top-level statements whose text may hold a
     wanted definition are parsed, each on its own (the rest of the file cannot define one),
@@ -67,7 +68,7 @@ def read_definitions(text: str, query: DefinitionQuery
         # One statement, unless the search for where statements start lost its way (a
         # string it misread): then no first line tells what the chunk defines.
         alone = _one_statement(code_lines, header.line if header else start + 1, stop)
-        if (header is not None and alone and header.kind in ("class", "function")
+        if (header is not None and alone and header.kind in _KNOWN_BY_ITS_LINE
                 and header.line_contents.isascii()):
             # a class or function defines its own name only: what the parser would say (or,
             # when it cannot parse it, what is read from this line anyway)
@@ -112,13 +113,11 @@ def _headers_at_column_zero(text: str, lines: list[str], code: str, query: Defin
         if not starts_a_line or _depth(code, 0, at) or code.endswith("\\\n", 0, at):
             return None
         line = code.count("\n", 0, at)
-        header = _NAMED_HEADER.match(lines[line])
-        if header is None:
+        header = _header_definition(lines, line, line + 1)
+        if header is None or header.kind not in _KNOWN_BY_ITS_LINE:
             return None
-        definition = DefinedName(header.group(2), _HEADER_KIND[header.group(1)], line + 1,
-                                 lines[line].strip())
-        if query.wants(definition):
-            found.append(definition)
+        if query.wants(header):
+            found.append(header)
     return tuple(found)
 
 
