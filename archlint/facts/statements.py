@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import cast
 
 from .model import (
@@ -35,6 +37,8 @@ TRY_STATEMENTS: tuple[type[ast.stmt], ...] = tuple(
     getattr(ast, name) for name in ("Try", "TryStar") if hasattr(ast, name))
 
 Names = tuple[tuple[str, str | None], ...]  # (name, alias) pairs of a statement
+# Distinct name lists read once and shared (homeassistant writes 13,441 in 63,183 statements).
+SHARED_NAME_LISTS = 1 << 15
 LINE_BREAK = re.compile(r"\r\n|\r|\n")  # what Python counts as the end of a line
 # Lines a window may grow to when the running Python cannot parse the whole file.
 MAX_WINDOW = 400
@@ -215,7 +219,7 @@ def _read_common_form(lines: list[str], number: int, line: str,
     if names is None:
         return None
     return ImportStatement(number, line.strip(), True, len(dots),
-                           module if plain else _normalized(module), names, context,
+                           sys.intern(module if plain else _normalized(module)), names, context,
                            suppressions(lines, number, last))
 
 
@@ -235,9 +239,14 @@ def suppressions(lines: list[str], first: int, last: int) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+@lru_cache(maxsize=SHARED_NAME_LISTS)
 def _name_list(text: str, dotted: bool, plain: bool) -> Names | None:
     """`a as b, c` as (name, alias) pairs (a trailing comma allowed); None when it is not one.
-    Names are NFKC-normalized unless the text is `plain` ASCII."""
+    Names are NFKC-normalized unless the text is `plain` ASCII.
+
+    Kept per text: a project writes the same few thousand name lists tens of thousands of
+    times, and every statement of one text then holds one tuple (which the fact cache
+    stores once per shard), not a copy each."""
     names = []
     for part in text.split(","):
         words = part.split()

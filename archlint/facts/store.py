@@ -71,10 +71,12 @@ class FactStore:
             entry[0] = stamp
             self._dirty.add(_shard(relative))
         try:
-            return _facts(relative, entry)
+            found = _facts(relative, entry)
         except (TypeError, ValueError, IndexError):
             del self._entries[relative]  # not in the shape this archlint writes
             return None
+        entry[5] = found.statements  # one copy of the statements, not two
+        return found
 
     def put(self, facts: FileFacts, stamp: Stamp | None,
             defines_none: Iterable[str] = ()) -> None:
@@ -82,8 +84,7 @@ class FactStore:
         no definition (known from its bytes, without parsing it)."""
         self._entries[facts.relative] = [
             stamp, facts.digest, facts.module, facts.is_package,
-            tuple(_unreadable_data(p) for p in facts.problems),
-            tuple(map(_statement_data, facts.statements)), None,
+            tuple(_unreadable_data(p) for p in facts.problems), facts.statements, None,
             dict.fromkeys(defines_none, ((), ())), None]
         self._dirty.add(_shard(facts.relative))
 
@@ -96,7 +97,7 @@ class FactStore:
         if entry[8] is not None:
             return str(entry[8])
         try:  # version 0: the bytes depend on the values alone (no references, no interning)
-            data = marshal.dumps((entry[4], entry[5]), 0)
+            data = marshal.dumps((entry[4], _plain(entry[5])), 0)
         except ValueError:
             return None
         entry[8] = hashlib.blake2b(data, digest_size=16).hexdigest()
@@ -164,7 +165,7 @@ class FactStore:
         for relative, entry in self._entries.items():
             held = shards.get(_shard(relative))
             if held is not None:
-                held[relative] = entry
+                held[relative] = [*entry[:5], _plain(entry[5]), *entry[6:]]
         try:
             for number, entries in sorted(shards.items()):
                 name = FILE_NAME.format(number)
@@ -228,8 +229,10 @@ def _stat_key(status: os.stat_result) -> list[int]:
 
 
 
-def _statement_data(s: ImportStatement) -> tuple[Any, ...]:
-    return tuple(s)
+def _plain(statements: tuple[tuple[Any, ...], ...]) -> tuple[tuple[Any, ...], ...]:
+    """Statements as marshal takes them: plain tuples. An entry holds its file's
+    ImportStatements once they are read or taken from it, which the facts share."""
+    return tuple(map(tuple, statements))
 
 
 def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
@@ -238,18 +241,19 @@ def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
 
 def _facts(relative: str, entry: list[Any]) -> FileFacts:
     _, digest, module, is_package, problems, statements, _, _, _ = entry
-    # Every statement of every entry has the shape this archlint writes, or none has (the
-    # file is the one archlint wrote): the first one tells.
-    if statements and not (type(s := statements[0]) is tuple and len(s) == 8
-                           and type(s[0]) is int and type(s[1]) is str
-                           and type(s[4]) is str and type(s[5]) is tuple):
-        raise ValueError("not statements")
-    return FileFacts(
-        module=str(module), relative=relative, is_package=bool(is_package), digest=str(digest),
-        statements=tuple(map(ImportStatement._make, statements)),
-        problems=tuple(Unreadable(str(kind), int(line), str(message))
-                       for kind, line, message in problems),
-    )
+    if statements and type(statements[0]) is not ImportStatement:  # as unmarshalled
+        # Every statement of every entry has the shape this archlint writes, or none has
+        # (the file is the one archlint wrote): the first one tells.
+        if not (type(s := statements[0]) is tuple and len(s) == 8 and type(s[0]) is int
+                and type(s[1]) is str and type(s[4]) is str and type(s[5]) is tuple):
+            raise ValueError("not statements")
+        statements = tuple(map(ImportStatement._make, statements))
+    return FileFacts(module=str(module), relative=relative, is_package=bool(is_package),
+                     digest=str(digest), statements=statements, problems=_problems(problems))
+
+
+def _problems(problems: tuple[Any, ...]) -> tuple[Unreadable, ...]:
+    return tuple(Unreadable(str(kind), int(line), str(message)) for kind, line, message in problems)
 
 
 def _top_level_data(top: TopLevel) -> list[Any]:
