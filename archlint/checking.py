@@ -150,6 +150,7 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
     with step(timings, "check contracts"):
         report = check_graph(settings, contracts, graph, with_context=with_context,
                              timings=timings, selection=bool(contract_ids))
+    del graph  # the caches need the facts and the report: the edges go before the writes
     with step(timings, "write caches"):
         if cache is not None:
             cache.store_report(report, facts, trees)  # first: it fingerprints facts to keep

@@ -78,18 +78,19 @@ class ProjectGraph:
         self.files = {module: f.relative for module, f in facts.files.items()}
         self.modules = modules
         self._edges = edges  # by importer, in statement order
-        self._successors: dict[str, set[str]] = {}
-        self._predecessors: dict[str, set[str]] = {}
+        # Sorted lists, not sets: chain searches walk them in name order, and a large
+        # project has tens of thousands of them (a set of eight takes six times the memory).
+        self._successors: dict[str, list[str]] = {}
+        self._predecessors: dict[str, list[str]] = {}
         for importer, found in edges.items():
-            targets = self._successors[importer] = {item.module for item in found}
+            targets = self._successors[importer] = sorted({item.module for item in found})
             for target in targets:
-                self._predecessors.setdefault(target, set()).add(importer)
+                self._predecessors.setdefault(target, []).append(importer)
         self._children: dict[str, set[str]] = {}
         for module in modules:
             parent = module.rpartition(".")[0]
             if parent:
                 self._children.setdefault(parent, set()).add(module)
-        self._sorted_successors: dict[str, list[str]] = {}
 
     # -- modules ------------------------------------------------------------------------------
 
@@ -119,11 +120,8 @@ class ProjectGraph:
     # -- imports ------------------------------------------------------------------------------
 
     def successors(self, module: str) -> list[str]:
-        """The modules `module` imports directly, sorted (cached: chain searches ask often)."""
-        found = self._sorted_successors.get(module)
-        if found is None:
-            found = self._sorted_successors[module] = sorted(self._successors.get(module, ()))
-        return found
+        """The modules `module` imports directly, sorted."""
+        return self._successors.get(module, [])
 
     def importers_of(self, module: str) -> set[str]:
         """The modules that import `module` directly."""
@@ -400,6 +398,9 @@ class _Resolver:
         self._roots = set(roots)
         self._inside = tuple(f"{root}." for root in roots)
         self.modules = modules
+        # Each module's name as the module set holds it: every edge to a module then shares
+        # one string, not one built per import statement.
+        self._named = {module: module for module in modules}
         self.existing = existing
         self.external = settings.include_external_packages
         self.skip_type_checking = settings.exclude_type_checking_imports
@@ -434,15 +435,17 @@ class _Resolver:
             return
         if base not in self.existing and self._is_internal(base):
             problems += self._unresolved(file, statement, base)
-        modules = self.modules
+        modules, named = self.modules, self._named
+        base = named.get(base, base)
         target: str | None
         item_name: str | None
         for name, alias in names:
             if name == "*":
                 target, item_name, missing = base, None, base
             else:
-                target, item_name, missing = f"{base}.{name}", None, f"{base}.{name}"
-                if target not in modules:
+                missing = f"{base}.{name}"
+                target, item_name = named.get(missing), None
+                if target is None:
                     target, item_name = base, name
             if target not in modules and base in self.existing:
                 # a module without a readable source (excluded, compiled): an import of its
@@ -461,15 +464,14 @@ class _Resolver:
         """Add what an `import` statement brings in to `items`, its missing modules to
         `problems`. By grimp's rule, `import a.b` of a missing `a.b` is an import of `a`."""
         line, contents, _, _, _, names, context, _ = statement
+        named = self._named
         for name, alias in names:
-            target: str | None = name
             if name not in self.existing and self._is_internal(name):
                 problems += self._unresolved(file, statement, name)
             external: tuple[str, ...] = ()
-            if target not in self.modules:
-                target = name.rpartition(".")[0]
-                if target not in self.modules:
-                    target, external = self._external(name), (name,)
+            target = named.get(name) or named.get(name.rpartition(".")[0])
+            if target is None:
+                target, external = self._external(name), (name,)
             if target is not None:
                 items.append(ImportedItem(file.module, target, None, alias, line, contents,
                                           context, external))
