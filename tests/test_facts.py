@@ -313,3 +313,16 @@ def test_a_name_list_written_in_many_files_is_held_once(tmp_path):
         assert first[0][4:6] == ("pkg.core", (("Thing", None), ("other", "o")))
         assert len({id(s.names) for s in first}) <= copies
         assert len({id(s.module) for s in first}) <= copies
+        assert len({id(s.contents) for s in first}) <= copies
+
+
+def test_a_line_read_once_still_sits_where_each_copy_sits(tmp_path):
+    """An import line is read once per text; where each copy sits (under TYPE_CHECKING, in a
+    function) and what its comments suppress are still read from its place."""
+    line = "    from pkg.core import Thing"
+    source = (f"from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n{line}\n"
+              f"def f():\n{line}  # archlint: ignore[layers]\n{line}\n")
+    read = facts_of(tmp_path, source)
+    assert [s[0] for s in read] == [1, 3, 5, 6]
+    assert [(s[5], s[6], s[8]) for s in read[1:]] == [
+        (True, False, ()), (False, True, ("layers",)), (False, True, ())]
