@@ -1,6 +1,7 @@
 """The result cache: an unchanged project answers `check` without assembling its graph.
 
-An entry holds the Report the checks produced (before any baseline is applied) under a key
+An entry holds the Report the checks produced (before any baseline is applied; pickled apart,
+so a lookup that finds the entry stale does not load it) under a key
 made of everything else a report depends on: archlint's version, the installed grimp, the
 running Python's version, the settings, the contract ids asked for and the text of every
 contract file. With it: the walk
@@ -55,7 +56,7 @@ from .version import installed_grimp
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 12
+FORMAT = 13
 # An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
 Entry = dict[str, Any]
 Record = list[Any]
@@ -92,7 +93,7 @@ class ResultCache:
     def lookup(self) -> Report | None:
         """The cached report when it is still the project's report, else None."""
         try:
-            entry = read_entry(self._path.read_bytes())
+            entry = read_entry(self._path.read_bytes(), with_report=False)
             if not isinstance(entry, dict) or entry.get("key") != self._key:
                 return None
             return self._still_valid(entry)
@@ -122,16 +123,16 @@ class ResultCache:
                 self.trees = _trees_from(self._settings, entry, edited, unreadable)
         if edited and not self._same_facts(edited, recorded):
             return None
+        report = report_of(entry)
+        if not isinstance(report, Report) or any(
+                d.kind not in DIAGNOSTIC_KINDS for d in report.diagnostics):
+            return None  # every later stage looks a diagnostic's kind up in the catalogue
         for source in edited:
             recorded[source.relative][0] = list(source.stamp) if source.stamp else None
         if edited or (walked and entry["listed"] != walk["listed"]):
             if walked:
                 entry.update(walk)
-            self._write(entry)
-        report = entry["report"]
-        if not isinstance(report, Report) or any(
-                d.kind not in DIAGNOSTIC_KINDS for d in report.diagnostics):
-            return None  # every later stage looks a diagnostic's kind up in the catalogue
+            self._write(entry)  # the report as it was read, not pickled again
         return report
 
     def _same_facts(self, edited: list[SourceFile], recorded: dict[str, Record]) -> bool:
@@ -339,20 +340,45 @@ class _EntryUnpickler(pickle.Unpickler):
 
 
 def entry_bytes(entry: Entry) -> bytes:
-    """An entry as the bytes of its file: a checksum, then the pickle it covers."""
-    data = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
-    return zlib.crc32(data).to_bytes(4, "big") + data
+    """An entry as the bytes of its file: a checksum, then the pickle it covers. The report
+    is pickled on its own inside it (or kept as the pickle it was read as), so that a lookup
+    that finds the entry stale never loads it."""
+    if isinstance(entry, dict) and "report" in entry and not isinstance(entry["report"], bytes):
+        entry = {**entry, "report": pickle.dumps(entry["report"],
+                                                 protocol=pickle.HIGHEST_PROTOCOL)}
+    buffer = io.BytesIO()
+    buffer.write(bytes(4))  # the checksum's place: the file is built once, not copied
+    pickle.dump(entry, buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    with buffer.getbuffer() as pickled:
+        pickled[:4] = zlib.crc32(pickled[4:]).to_bytes(4, "big")
+    return buffer.getvalue()
 
 
-def read_entry(data: bytes) -> Any:
+def read_entry(data: bytes, *, with_report: bool = True) -> Any:
     """A cached entry from its bytes; ValueError for anything else (a damaged or planted
     file), which is a miss. The checksum catches damage that still unpickles, such as a
-    flipped byte inside a module name."""
-    checksum, pickled = data[:4], data[4:]
-    if checksum != zlib.crc32(pickled).to_bytes(4, "big"):
-        raise ValueError("not a cached entry: its checksum does not match")
+    flipped byte inside a module name. Without `with_report`, the report is left as its
+    pickle, for `report_of`."""
+    with memoryview(data) as view:
+        if view[:4] != zlib.crc32(view[4:]).to_bytes(4, "big"):
+            raise ValueError("not a cached entry: its checksum does not match")
+    stream = io.BytesIO(data)
+    stream.seek(4)
+    entry = _unpickled(stream)
+    if with_report and isinstance(entry, dict) and "report" in entry:
+        entry["report"] = report_of(entry)
+    return entry
+
+
+def report_of(entry: Entry) -> Any:
+    """The report of an entry read without it."""
+    report = entry["report"]
+    return _unpickled(io.BytesIO(report)) if isinstance(report, bytes) else report
+
+
+def _unpickled(stream: io.BytesIO) -> Any:
     try:
-        return _EntryUnpickler(io.BytesIO(pickled)).load()
+        return _EntryUnpickler(stream).load()
     except Exception as exc:
         raise ValueError(f"not a cached entry: {exc}") from None
 
