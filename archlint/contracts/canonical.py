@@ -130,8 +130,16 @@ class CanonicalContract(Contract):
         if self.symbols:
             candidates |= self._may_import_symbols(graph, checked, candidates)
         violations = []
+        in_package: dict[str, bool] = {}  # by imported module: the same for every importer
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):
+                module = item.module
+                inside = in_package.get(module)
+                if inside is None:
+                    inside = in_package[module] = any(
+                        self._in_package(module, p) for p in packages)
+                if not inside and item.name not in self.symbols:
+                    continue  # neither rule can apply
                 violation = self._violation_of(graph, item, packages)
                 if violation is not None:
                     violations.append(violation)
