@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from generated_projects import project_folder
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -149,6 +150,15 @@ def facts_of(root: Path, source: str) -> list[tuple]:
 def test_statements_are_read_as_python_reads_them(source):
     with project_folder() as root:
         assert facts_of(root, source) == oracle(source, "pkg.sub.mod", False)
+
+
+@pytest.mark.parametrize("source", [
+    "from a import (\n    b,\n    \uff43)\n",  # a fullwidth c on the closing line is c
+    "from a import (\n    \uff42,\n    c,\n)\n",
+    "from a import (b,\n    \uff43)  # note\n",
+])
+def test_names_of_a_list_over_several_lines_are_read_as_python_reads_them(tmp_path, source):
+    assert facts_of(tmp_path, source) == oracle(source, "pkg.sub.mod", False)
 
 
 # -- top-level names ---------------------------------------------------------------------------

@@ -57,8 +57,8 @@ _COMMON_FORM = re.compile(
     r"(?:[ \t]+(?P<listed>[\w \t,]+?)|[ \t]*\((?P<inline>[\w \t,]*)\)"
     r"|[ \t]*\((?P<opened>[\w \t,]*)(?=[ \t]*(?:#.*)?$))"
     r")[ \t]*(?:#.*)?$")
-_LISTING = re.compile(r"[\w \t\f,]*(?:#.*)?$")
-_CLOSING = re.compile(r"([\w \t\f,]*)\)[ \t\f]*(?:#.*)?$")
+# A line of a parenthesized name list: names, then the closing `)` (group 2) if it ends there.
+_LISTING = re.compile(r"([\w \t\f,]*)(\)[ \t\f]*)?(?:#.*)?$")
 _SUPPRESSION = re.compile(r"#[ \t]*archlint:[ \t]*ignore\b(?:\[([^\]]*)\])?")
 _REST_OF_LINE = re.compile(r"[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n|$)")
 _STARTS_IMPORT = re.compile(r"[ \t\f]*(?:lazy[ \t]+)?(?:import|from)(?![\w])")
@@ -141,13 +141,20 @@ def _read_simple_line(lines: list[str], number: int) -> list[ImportStatement] | 
     """The statements of a line that holds nothing but import statements (joined by `;`,
     spanning lines in parentheses or after backslashes); None for any other line."""
     line = lines[number - 1]
+    form = _one_line_form(line)
+    if form is not None and form is not _CONTINUED:
+        contents, is_from, level, module, names, column, suppressed = form
+        context = _context(lines, number, column) if column else 0
+        return [ImportStatement(number, contents, is_from, level, module, names, context,
+                                suppressed)]
     if not _STARTS_IMPORT.match(line):
         return None
     column = _column(line)
     context = _context(lines, number, column) if column else 0
-    common = _read_common_form(lines, number, line, context)
-    if common is not None:
-        return [common]
+    if form is _CONTINUED:
+        continued = _read_continued_list(lines, number, line, context)
+        if continued is not None:
+            return [continued]
     found: list[ImportStatement] = []
     end = number
     text = line
@@ -177,33 +184,21 @@ def _read_simple_line(lines: list[str], number: int) -> list[ImportStatement] | 
         start = position
 
 
-def _read_common_form(lines: list[str], number: int, line: str,
-                      context: int) -> ImportStatement | None:
-    """The one statement of a line in the forms nearly every import takes (`import a.b as c,
-    d`, `from .a import b as c, d`, the same in parentheses, and `from a import (` with one
-    name list over the following lines), read with one pattern; None for anything else."""
-    form = _one_line_form(line)
-    if form is None:
-        return None
-    if form is _CONTINUED:
-        return _read_continued_list(lines, number, line, context)
-    contents, is_from, level, module, names = form
-    return ImportStatement(number, contents, is_from, level, module, names, context,
-                           suppressions(lines, number, number))
-
-
+# A line that is a whole import statement in one of the forms nearly every import takes:
+# (contents, is_from, level, module, names, its column, what its comment suppresses).
+OneLine = tuple[str, bool, int, str, Names, int, tuple[str, ...]]
 # What `_one_line_form` answers for `from a import (` with its names on the following lines.
-_CONTINUED = ("", False, 0, "", ())
+_CONTINUED: OneLine = ("", False, 0, "", (), 0, ())
 # Distinct import lines read once (messy's 67,982 statements are 16,556 lines).
 SHARED_LINES = 1 << 15
 
 
 @lru_cache(maxsize=SHARED_LINES)
-def _one_line_form(line: str) -> tuple[str, bool, int, str, Names] | None:
-    """What a line that is a whole import statement in a common form says (its contents,
-    whether a `from` import, level, module, names), read from its text alone and once per
-    text: a project repeats most of its import lines. `_CONTINUED` when it opens a name
-    list continued below; None for anything else."""
+def _one_line_form(line: str) -> OneLine | None:
+    """What a line says that is a whole import statement in a common form (`import a.b as c,
+    d`, `from .a import b as c, d`, the same in parentheses), read with one pattern and once
+    per text: a project repeats most of its import lines. `_CONTINUED` for `from a import (`
+    with one name list over the following lines; None for anything else."""
     match = _COMMON_FORM.match(line)
     if match is None:
         return None
@@ -211,7 +206,9 @@ def _one_line_form(line: str) -> tuple[str, bool, int, str, Names] | None:
     imported = match.group("imported")
     if imported is not None:
         names = _name_list(imported, True, plain)
-        return None if names is None else (line.strip(), False, 0, "", names)
+        if names is None:
+            return None
+        return (line.strip(), False, 0, "", names, _column(line), suppressions([line], 1, 1))
     listed = match.group("listed") or match.group("inline")
     if listed is None:
         return _CONTINUED if match.group("opened") is not None else None
@@ -222,7 +219,7 @@ def _one_line_form(line: str) -> tuple[str, bool, int, str, Names] | None:
     if names is None:
         return None
     return (line.strip(), True, len(dots), sys.intern(module if plain else _normalized(module)),
-            names)
+            names, _column(line), suppressions([line], 1, 1))
 
 
 def _read_continued_list(lines: list[str], number: int, line: str,
@@ -236,14 +233,13 @@ def _read_continued_list(lines: list[str], number: int, line: str,
     last = number
     for following in lines[number:]:
         last += 1
-        closing = _CLOSING.match(following)
-        if closing is not None:
-            parts.append(closing.group(1))
-            break
-        if not _LISTING.match(following):
+        listing = _LISTING.match(following)
+        if listing is None:
             return None
-        parts.append(following.partition("#")[0])
+        parts.append(listing.group(1))
         plain = plain and following.isascii()
+        if listing.group(2) is not None:
+            break
     else:
         return None
     dots, module = match.group("dots"), match.group("module") or ""
