@@ -176,7 +176,7 @@ class DefinitionQuery:
 
     @functools.cache  # noqa: B019 - a frozen value with few instances
     def _candidates(self) -> re.Pattern[str]:
-        names = "|".join(_identifier_pattern(p) for p in self.names)
+        names = self._names().pattern
         if "assignment" in self.kinds:  # an assigned name can be anywhere on any line
             return re.compile(f"(?<![\\w])(?:{names})(?![\\w])", re.ASCII)
         # a class or function name follows its keyword (a backslash may continue the line)

@@ -212,14 +212,20 @@ def _one_line_form(line: str) -> OneLine | None:
     listed = match.group("listed") or match.group("inline")
     if listed is None:
         return _CONTINUED if match.group("opened") is not None else None
+    source = _source_of(match, plain)
+    names = _name_list(listed, False, plain)
+    if source is None or names is None:
+        return None
+    return (line.strip(), True, *source, names, _column(line), suppressions([line], 1, 1))
+
+
+def _source_of(match: re.Match[str], plain: bool) -> tuple[int, str] | None:
+    """The level and module of a `from` statement matched by `_COMMON_FORM`; None when it
+    names neither (`from import x`)."""
     dots, module = match.group("dots"), match.group("module") or ""
     if not dots and not module:
         return None
-    names = _name_list(listed, False, plain)
-    if names is None:
-        return None
-    return (line.strip(), True, len(dots), sys.intern(module if plain else _normalized(module)),
-            names, _column(line), suppressions([line], 1, 1))
+    return len(dots), sys.intern(module if plain else _normalized(module))
 
 
 def _read_continued_list(lines: list[str], number: int, line: str,
@@ -242,14 +248,11 @@ def _read_continued_list(lines: list[str], number: int, line: str,
             break
     else:
         return None
-    dots, module = match.group("dots"), match.group("module") or ""
-    if not dots and not module:
-        return None
+    source = _source_of(match, plain)
     names = _name_list(",".join(parts), False, plain)
-    if names is None:
+    if source is None or names is None:
         return None
-    return ImportStatement(number, line.strip(), True, len(dots),
-                           sys.intern(module if plain else _normalized(module)), names, context,
+    return ImportStatement(number, line.strip(), True, *source, names, context,
                            suppressions(lines, number, last))
 
 

@@ -275,14 +275,13 @@ def _header_definition(lines: list[str], start: int, stop: int) -> DefinedName |
     return DefinedName(assigned.group(1), kind, index + 1, first)
 
 
-def _top_level_chunks(lines: list[str], code: str | None = None
-                      ) -> Iterator[tuple[int, int]]:
+def _top_level_chunks(lines: list[str], code: str) -> Iterator[tuple[int, int]]:
     """(first, end) line indices of each top-level statement with its indented body,
-    decorators joined to what they decorate; strings and brackets are followed so that a
-    line inside them never starts a statement. `code` is `_code_of(lines)`, when known."""
+    decorators joined to what they decorate; `code` is `_code_of(lines)`, so that a line
+    inside a string or bracket never starts a statement."""
     merged: list[int] = []
     decorated = False
-    for index in _top_level_starts(_code_of(lines) if code is None else code):
+    for index in _top_level_starts(code):
         # a decorated statement belongs to its first decorator's chunk, and an `else`,
         # `elif`, `except` or `finally` clause to its statement's
         if not decorated and not (merged and _CLAUSE.match(lines[index])):
