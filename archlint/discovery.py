@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import ConfigError, Problem
 from .files import is_inside
@@ -26,8 +26,7 @@ from .settings import Settings, display_path
 Stamp = tuple[int, int, int, int]
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     module: str
     path: str  # absolute
     relative: str  # to the project root, forward slashes

@@ -55,8 +55,7 @@ class ImportStatement(NamedTuple):
         return bool(self.context & GUARDED)
 
 
-@dataclass(frozen=True)
-class Unreadable:
+class Unreadable(NamedTuple):
     """Why a file, or part of it, was not read: `kind` is a diagnostic kind
     (`syntax-error`, `unreadable-file`), `line` where (1 when it is the whole file)."""
 
@@ -65,8 +64,7 @@ class Unreadable:
     message: str
 
 
-@dataclass(frozen=True)
-class FileFacts:
+class FileFacts(NamedTuple):
     """Everything archlint knows about one file's imports. `problems` says what could not be
     read: the whole file (it does not parse or cannot be read; `statements` is then empty) or
     single statements."""
@@ -79,8 +77,7 @@ class FileFacts:
     problems: tuple[Unreadable, ...] = ()
 
 
-@dataclass(frozen=True)
-class DefinedName:
+class DefinedName(NamedTuple):
     """A name a module defines at its top level: `kind` is class, function or assignment."""
 
     name: str

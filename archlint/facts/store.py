@@ -22,6 +22,7 @@ no one can choose, and is ignored (its source files are read again).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import marshal
@@ -247,9 +248,14 @@ def _facts(relative: str, entry: list[Any]) -> FileFacts:
         if not (type(s := statements[0]) is tuple and len(s) == 8 and type(s[0]) is int
                 and type(s[1]) is str and type(s[4]) is str and type(s[5]) is tuple):
             raise ValueError("not statements")
-        statements = tuple(map(ImportStatement._make, statements))
+        statements = tuple(map(_as_statement, statements))
     return FileFacts(module=str(module), relative=relative, is_package=bool(is_package),
                      digest=str(digest), statements=statements, problems=_problems(problems))
+
+
+# A plain tuple as an ImportStatement, without a Python frame per statement: the shard is
+# the file this archlint wrote (see above), so every tuple has the fields in their order.
+_as_statement = functools.partial(tuple.__new__, ImportStatement)
 
 
 def _problems(problems: tuple[Any, ...]) -> tuple[Unreadable, ...]:
