@@ -56,7 +56,7 @@ from .version import installed_grimp
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 13
+FORMAT = 14
 # An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
 Entry = dict[str, Any]
 Record = list[Any]
@@ -326,7 +326,7 @@ def _digest(data: bytes) -> str:
 
 # The classes a cached entry may hold besides plain data: the report's own.
 _REPORT_CLASSES = {name: value for name, value in vars(model).items()
-                   if isinstance(value, type) and dataclasses.is_dataclass(value)}
+                   if isinstance(value, type) and value.__module__ == model.__name__}
 
 
 class _EntryUnpickler(pickle.Unpickler):

@@ -2,19 +2,25 @@
 
 Reporters and renderers read only these classes, never the import graph, so a new output
 format never has to know how a fact was found.
+
+The findings (a family of classes), the diagnostics and the report are frozen dataclasses.
+The records that are values and nothing more (a hop, a definition, a replacement, a group)
+are NamedTuples: as immutable, and ordered and hashed by their fields, but defined in a
+tenth of the time (every command loads this module, a cached check in about 0.1 s) and made
+in a third of the time (a chain search makes many hops).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
 
 
-@dataclass(frozen=True)
-class DiagnosticKind:
+class DiagnosticKind(NamedTuple):
     """What a Diagnostic can be: its name (no contract may take it as its id: SARIF rules
     share ids), what it means, how summaries count it, and whether a baseline may record it
     (errors that are facts about the code may be; a mistake in the contracts is fixed
@@ -64,8 +70,7 @@ DIAGNOSTIC_KINDS = {kind.name: kind for kind in (
 )}
 
 
-@dataclass(frozen=True, order=True)
-class Hop:
+class Hop(NamedTuple):
     """One import statement in a chain: `importer` imports `imported` at `path:line`; the
     flags say when it runs: only when a function is called, or never (`if TYPE_CHECKING:`)."""
 
@@ -78,8 +83,7 @@ class Hop:
     type_checking_only: bool = False
 
 
-@dataclass(frozen=True, order=True)
-class CycleDependency:
+class CycleDependency(NamedTuple):
     """Two children of `package` in an import cycle: `importer` imports `imported` (`hop` is
     the statement that explains it) and `imported` leads back to `importer`. What a baseline
     records of an acyclic contract: removing an import never adds one."""
@@ -90,8 +94,7 @@ class CycleDependency:
     hop: Hop
 
 
-@dataclass(frozen=True, order=True)
-class Definition:
+class Definition(NamedTuple):
     """One top-level definition of a name: `kind` is class, function or assignment."""
 
     module: str
@@ -102,8 +105,7 @@ class Definition:
     line_contents: str
 
 
-@dataclass(frozen=True)
-class Replacement:
+class Replacement(NamedTuple):
     """The import statement that keeps a contract: `from module import name [as alias]`."""
 
     module: str
@@ -297,8 +299,7 @@ class GoneDiagnostic:
 GoneEntry = GoneViolation | GoneCycle | GoneDiagnostic
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(NamedTuple):
     """Modules a contract names, as its picture draws them: a layer, the source or forbidden
     modules, the canonical modules. `role` says which; `modules` are the named modules
     (each with its descendants), in the contract's order."""
@@ -318,8 +319,7 @@ class PackageImports:
     count: int
 
 
-@dataclass(frozen=True, order=True)
-class Package:
+class Package(NamedTuple):
     """A package of the project map and how many modules it holds itself (its `__init__` and
     its plain modules; subpackages are packages of their own)."""
 
@@ -327,8 +327,7 @@ class Package:
     modules: int
 
 
-@dataclass(frozen=True)
-class ProjectMap:
+class ProjectMap(NamedTuple):
     """The project at package level, for the map picture: every package of the root packages
     (a module with modules below it) and the imports between them, sorted."""
 
@@ -374,8 +373,7 @@ class ContractResult:
         return self.severity == ERROR and any(not v.baselined for v in self.violations)
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     contracts: int
     kept: int
     broken: int

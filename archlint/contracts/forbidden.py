@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import Problem
@@ -159,7 +159,7 @@ class ForbiddenContract(Contract):
                 if name is not None:
                     hop = item.hop(graph)
                     found.setdefault(name, {}).setdefault(importer, set()).add(
-                        replace(hop, imported=name))
+                        hop._replace(imported=name))
         return {name: {importer: sorted(hops) for importer, hops in importers.items()}
                 for name, importers in found.items()}
 
