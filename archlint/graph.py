@@ -86,6 +86,9 @@ class ProjectGraph:
             targets = self._successors[importer] = sorted({item.module for item in found})
             for target in targets:
                 self._predecessors.setdefault(target, []).append(importer)
+        # How far each module is from a set of modules, by (those modules, blocked modules):
+        # contracts ask again for the same sets (independence, for each pair of its modules).
+        self._distance_memo: dict[tuple[frozenset[str], frozenset[str]], dict[str, int]] = {}
         self._children: dict[str, set[str]] = {}
         for module in modules:
             parent = module.rpartition(".")[0]
@@ -221,11 +224,11 @@ class ProjectGraph:
         for module, name in target_of.items():
             ends.setdefault(name, []).append(module)
         distance = {name: self._distances(modules, blocked) for name, modules in ends.items()}
+        leading = set().union(*distance.values())  # the modules some name is reached from
         for start in sorted(starts):
             previous: dict[str, str | None] = {start: None}
             depth, level = (0, [start]) if direct else (1, [
-                m for m in self.successors(start)
-                if any(m in away for away in distance.values())])
+                m for m in self.successors(start) if m in leading])
             wanted: dict[str, int | None]  # each name not yet reached: its shortest chain
             if start in target_of or start not in blocked:
                 # a start that is a target, or may be passed through, is not what the
@@ -274,8 +277,14 @@ class ProjectGraph:
     def _distances(self, ends: list[str], blocked: set[str]) -> dict[str, int]:
         """For each module outside `blocked` from which one of `ends` is reachable through
         modules outside `blocked`: the fewest imports it takes (at least one, an end
-        included: an end may lead to another)."""
+        included: an end may lead to another). Kept for the next question of the same
+        sets; the caller only reads it."""
+        key = (frozenset(ends), frozenset(blocked))
+        known = self._distance_memo.get(key)
+        if known is not None:
+            return known
         distance: dict[str, int] = {}
+        self._distance_memo[key] = distance
         level = ends
         steps = 0
         while level:
