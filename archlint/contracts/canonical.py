@@ -130,17 +130,19 @@ class CanonicalContract(Contract):
         if self.symbols:
             candidates |= self._may_import_symbols(graph, checked, candidates)
         violations = []
-        in_package: dict[str, bool] = {}  # by imported module: the same for every importer
+        holding: dict[str, list[str]] = {}  # by module: the matched packages it is inside
+
+        def packages_holding(module: str) -> list[str]:
+            found = holding.get(module)
+            if found is None:
+                found = holding[module] = [p for p in packages if self._in_package(module, p)]
+            return found
+
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):
-                module = item.module
-                inside = in_package.get(module)
-                if inside is None:
-                    inside = in_package[module] = any(
-                        self._in_package(module, p) for p in packages)
-                if not inside and item.name not in self.symbols:
+                if not packages_holding(item.module) and item.name not in self.symbols:
                     continue  # neither rule can apply
-                violation = self._violation_of(graph, item, packages)
+                violation = self._violation_of(graph, item, packages_holding)
                 if violation is not None:
                     violations.append(violation)
         return violations
@@ -158,7 +160,7 @@ class CanonicalContract(Contract):
         return found
 
     def _violation_of(self, graph: ProjectGraph, item: ImportedItem,
-                      packages: list[str]) -> ImportViolation | None:
+                      packages_holding: Callable[[str], list[str]]) -> ImportViolation | None:
         """The violation an imported item is, if any: a listed symbol imported from anywhere
         but its canonical module (the symbol rule), or a package entered other than through
         a canonical module (the module rule)."""
@@ -170,8 +172,7 @@ class CanonicalContract(Contract):
                        f"from its canonical module {symbol_home}")
             return self._statement_violation(graph, item, message,
                                              Replacement(symbol_home, name, item.alias))
-        entered = [p for p in packages
-                   if self._in_package(module, p) and not self._in_package(importer, p)]
+        entered = [p for p in packages_holding(module) if p not in packages_holding(importer)]
         if not entered or self._is_canonical(module):
             return None
         package = entered[0]

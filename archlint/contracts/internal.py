@@ -87,6 +87,8 @@ class InternalContract(Contract):
         violations = []
         for importer in sorted(candidates):
             for item in graph.imported_items(importer):
+                if item.module not in protected:
+                    continue  # only an import of a module inside the packages can break it
                 reason = rules.broken_by(item)
                 if reason is not None:
                     violations.append(self._violation_for(graph, item, reason))
