@@ -7,21 +7,20 @@ running Python's version, the settings, the contract ids asked for and the text 
 contract file. With it: the walk
 (where each root package was found, every folder it listed with its mtime, the modules that
 exist without a readable source, the files it could not read and why), and for every file its
-stamp (see discovery.Stamp) and the
-fingerprint of its facts: what its import statements say, and the answers to whatever else a
-contract asked of it (its top-level names, its definitions of some names).
+stamp (see discovery.Stamp), the digest of its bytes and what else a contract asked of it
+(its top-level names, its definitions of some names).
 
 A lookup compares:
 - every folder mtime and every file stamp equal: the walk would find the same files,
   unchanged, so the cached report is the answer, without walking the tree again;
 - otherwise it walks the tree: any file or module added or removed, and the entry is stale;
-- some files with new stamps: their facts are read (the fact cache reads a file only when its
-  bytes changed), and when every one has the fingerprint it had, every input of every check is
-  the same, so the cached report is still the answer (the entry takes the new stamps). Editing
-  a function body is the common case; it costs reading one file instead of a whole build.
-
-When the report must be built again, the new entry takes the recorded fingerprint of every
-file whose bytes and questions are the ones recorded; only the others are fingerprinted.
+- some files with new stamps: a file with the recorded digest is unchanged; one whose bytes
+  changed is read again, and what the checks read of it (its import statements, the answers
+  to what was asked of it) is compared with what the fact cache holds for the recorded bytes.
+  When every one reads the same, every input of every check is the same, so the cached
+  report is still the answer (the entry takes the new stamps). Editing a function body is
+  the common case; it costs reading one file (and one sixteenth of the fact cache) instead
+  of a whole build. What the fact cache no longer holds counts as changed.
 
 A stamp taken less than SETTLED_NS after the file changed is not recorded (a second edit in
 the same clock tick would leave it as it was): such a file counts as changed next time.
@@ -56,7 +55,7 @@ from .version import installed_grimp
 if TYPE_CHECKING:
     from .facts import FactStore, ProjectFacts
 
-FORMAT = 14
+FORMAT = 15
 # An entry, and its records of files, folders and trees: plain data, as the pickle holds it.
 Entry = dict[str, Any]
 Record = list[Any]
@@ -78,9 +77,6 @@ class ResultCache:
         self.store: FactStore | None = None
         # Why the entry could not be written, once a write failed (the check goes on).
         self.write_failure: OSError | None = None
-        # The files of the entry a lookup found stale, as recorded: what a file unchanged
-        # since said is still what it says, so its fingerprint need not be computed again.
-        self._recorded: dict[str, Record] = {}
         ids = sorted(set(contract_ids))
         selection = [*ids, "+context"] if with_context else ids  # pictures cache apart
         self._key = _key(settings, selection, version)
@@ -104,8 +100,6 @@ class ResultCache:
 
     def _still_valid(self, entry: Entry) -> Report | None:
         recorded: dict[str, Record] = entry["files"]
-        if isinstance(recorded, dict):
-            self._recorded = recorded
         walked = not self._folders_unchanged(entry)
         if walked:
             self.trees = trees = discover_all(self._settings)
@@ -137,7 +131,8 @@ class ResultCache:
 
     def _same_facts(self, edited: list[SourceFile], recorded: dict[str, Record]) -> bool:
         """Whether every edited file still says what the checks read of it: the same bytes,
-        or facts with the fingerprint they had (the edit kept every import)."""
+        or the same reading of new bytes (the edit kept every import, and every answer to
+        what a contract asked of it)."""
         from .facts import FactStore
         from .facts.project import read_edited
 
@@ -150,14 +145,23 @@ class ResultCache:
                     digest = _digest(handle.read())
             except OSError:
                 return False
-            if digest != recorded[source.relative][4]:
+            if digest != recorded[source.relative][3]:
                 changed.append(source)
         if not changed:
             return True
-        self.store = FactStore(None, self._version)  # only the edited files are read
+        # Only the shards holding the changed files: what they said when the report was built.
+        held = FactStore(self._cache_dir, self._version,
+                         holding=[source.relative for source in changed])
+        before = {}
+        for source in changed:
+            _, asked, module, digest, _ = recorded[source.relative]
+            before[source.module] = held.reading(source.relative, module, digest, asked)
+            if before[source.module] is None:
+                return False
+        self.store = FactStore(None, self._version)  # the new reading, for a build
         fresh = read_edited(self._settings.root, changed, self.store, self._walked_trees)
-        return all(fresh.fingerprint(source.module, recorded[source.relative][2])
-                   == recorded[source.relative][1] for source in changed)
+        return all(fresh.reading(source.module, recorded[source.relative][1])
+                   == before[source.module] for source in changed)
 
     def _walked_trees(self) -> list[PackageTree]:
         assert self.trees is not None, "set by the lookup before any file is read"
@@ -171,7 +175,7 @@ class ResultCache:
         prefix = f"{self._settings.root}{os.sep}"
         settled = settled_before()
         edited = []
-        for relative, (stamp, _, _, module, _, _) in recorded.items():
+        for relative, (stamp, _, module, _, _) in recorded.items():
             status = os.stat(prefix + relative)
             if stamp is None or [status.st_mtime_ns, status.st_size, status.st_ctime_ns,
                                  status.st_ino] != stamp:
@@ -181,19 +185,14 @@ class ResultCache:
 
     def store_report(self, report: Report, facts: ProjectFacts,
                      trees: list[PackageTree]) -> None:
-        """Remember a freshly built report with the stamp, digest and fingerprint of every
-        file."""
+        """Remember a freshly built report with the stamp and digest of every file, and what
+        contracts asked of it."""
         files = {}
         for tree in trees:
             for source in tree.files:
-                asked = sorted(facts.asked.get(source.module, ()))
-                digest = facts.files[source.module].digest
-                fingerprint = _recorded_fingerprint(
-                    self._recorded.get(source.relative), source.module, digest, asked)
-                if fingerprint is None:
-                    fingerprint = facts.fingerprint(source.module, asked)
                 stamp = list(source.stamp) if source.stamp is not None else None
-                files[source.relative] = [stamp, fingerprint, asked, source.module, digest,
+                files[source.relative] = [stamp, sorted(facts.asked.get(source.module, ())),
+                                          source.module, facts.files[source.module].digest,
                                           tree.name]
         entry = {"key": self._key, **_walk_record(self._settings, trees), "files": files,
                  "report": report}
@@ -233,16 +232,6 @@ class ResultCache:
                        for relative, mtime in entry["listed"])
         except OSError:
             return False
-
-
-def _recorded_fingerprint(record: object, module: str, digest: str, asked: list[str]
-                          ) -> str | None:
-    """The fingerprint a stale entry recorded for a file, when the file has the same bytes
-    (and so the same facts) and was asked the same questions; None otherwise."""
-    if (isinstance(record, list) and len(record) == 6 and digest and record[4] == digest
-            and record[3] == module and record[2] == asked and isinstance(record[1], str)):
-        return record[1]
-    return None
 
 
 def _walk_record(settings: Settings, trees: list[PackageTree]) -> dict[str, Record]:
@@ -285,7 +274,7 @@ def _trees_from(settings: Settings, entry: Entry, edited: list[SourceFile],
     if not all(type(relative) is str and (mtime is None or type(mtime) is int)
                for relative, mtime in entry["listed"]):
         raise ValueError("folders of another shape")
-    for relative, (stamp, _, _, module, _, tree) in entry["files"].items():
+    for relative, (stamp, _, module, _, tree) in entry["files"].items():
         if type(module) is not str or type(tree) is not str or not _is_stamp(stamp):
             raise ValueError(f"the record of {relative} has another shape")
         stamp = stamps[relative] if relative in stamps else tuple(stamp) if stamp else None

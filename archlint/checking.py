@@ -153,7 +153,7 @@ def _contracts_checked(settings: Settings, contract_ids: tuple[str, ...], use_ca
     del graph  # the caches need the facts and the report: the edges go before the writes
     with step(timings, "write caches"):
         if cache is not None:
-            cache.store_report(report, facts, trees)  # first: it fingerprints facts to keep
+            cache.store_report(report, facts, trees)
         facts.save()
         if cache is not None:
             _tell_unwritable(settings, warn, cache.write_failure or store.write_failure)

@@ -18,6 +18,7 @@ from conftest import rows
 import archlint.cache
 import archlint.checking
 import archlint.discovery
+import archlint.facts.store
 import archlint.graph
 from archlint.cache import entry_bytes, read_entry
 from archlint.model import (
@@ -76,7 +77,7 @@ def no_build(monkeypatch):
         raise AssertionError("the graph was built")
 
     def forbid():
-        monkeypatch.setattr(archlint.graph, "build_graph", refuse)
+        monkeypatch.setattr(archlint.graph, "resolve", refuse)  # what every build goes through
 
     return forbid
 
@@ -127,6 +128,40 @@ def test_edit_that_keeps_the_imports_is_answered_from_the_cache(cached, no_build
     no_build()
     assert cached.check() == first
     assert cached.check() == first  # and the entry took the new stamp
+
+
+def test_edit_that_keeps_the_imports_reads_one_shard_of_the_fact_cache(cached, no_build,
+                                                                       monkeypatch):
+    """What the file said when the report was built is in one of the sixteen shards: the
+    lookup reads that one, not the whole fact cache."""
+    first = cached.check()
+    edit(cached, "app/core/models.py", "import app.web.views\n\nVALUE = 1\n")
+    no_build()
+    read = []
+    original = archlint.facts.store.FactStore._read_shard
+
+    def counted(store, number, recorded):
+        read.append(number)
+        return original(store, number, recorded)
+
+    monkeypatch.setattr(archlint.facts.store.FactStore, "_read_shard", counted)
+    assert cached.check() == first
+    assert read == [archlint.facts.store._shard("app/core/models.py")]
+
+
+def test_edit_after_the_fact_cache_is_gone_is_built_again(cached, monkeypatch):
+    """The recorded bytes' reading is no longer held: the edit counts as a change, and the
+    build gives the report of a check without the cache."""
+    cached.check()
+    for path in (cached.root / ".archlint_cache").glob("facts.*"):
+        path.unlink()
+    edit(cached, "app/core/models.py", "import app.web.views\n\nVALUE = 2\n")
+    built = []
+    original = archlint.graph.resolve
+    monkeypatch.setattr(archlint.graph, "resolve", lambda *a: built.append(1) or original(*a))
+    assert rows(cached.check()) == rows(cached.check(use_cache=False)) == [
+        ("app.core.models", "app.web.views", "app/core/models.py", 1)]
+    assert len(built) == 2
 
 
 def test_settled_unchanged_tree_is_answered_without_walking_it(cached, no_build, no_walk):

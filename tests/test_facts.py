@@ -283,24 +283,6 @@ def test_python_reads_an_edited_file_as_the_scanner_does(source):
                        s.in_function, s.guarded, s.suppressed) for s in statements) == scanned
 
 
-def test_the_fingerprint_of_facts_depends_on_their_values_alone():
-    """Two readings of one file may share a string object or hold two copies of it; the
-    result cache compares their fingerprints, which must not see the difference."""
-    from archlint.facts import FileFacts, ImportStatement
-
-    shared = "django.db"
-    copy = "".join(["django", ".db"])
-    assert shared == copy and shared is not copy
-    fingerprints = []
-    for module in (shared, copy):
-        statements = (ImportStatement(1, "import django.db", False, 0, "", ((shared, None),)),
-                      ImportStatement(2, "import django.db", False, 0, "", ((module, None),)))
-        store = FactStore(None, "test")
-        store.put(FileFacts("app.m", "app/m.py", False, "d", statements), None)
-        fingerprints.append(store.fingerprint("app/m.py", "d"))
-    assert fingerprints[0] == fingerprints[1]
-
-
 def test_a_name_list_written_in_many_files_is_held_once(tmp_path):
     """A large project writes a few thousand name lists tens of thousands of times. Every
     statement of one text holds the same tuple of names and the same module name, when read

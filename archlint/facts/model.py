@@ -89,6 +89,11 @@ class DefinedName(NamedTuple):
 # A definition query's answer for one file: the wanted definitions, and the statements that
 # may hold one but that the running Python cannot parse.
 Definitions = tuple[tuple[DefinedName, ...], tuple[Unreadable, ...]]
+# What `ProjectFacts.asked` records when a contract read a module's top-level names.
+TOP_LEVEL = "top-level"
+# What the checks read of one file (see ProjectFacts.reading): its statements, what could not
+# be read, and (question, answer) for each thing a contract asked of it.
+Reading = tuple[tuple[ImportStatement, ...], tuple[Unreadable, ...], tuple[tuple[str, object], ...]]
 
 
 @dataclass(frozen=True)

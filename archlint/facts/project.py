@@ -23,7 +23,16 @@ from typing import TYPE_CHECKING
 
 from ..discovery import PackageTree, SourceFile, settled_before, stamp_of
 from ..timing import Timings
-from .model import DefinedName, DefinitionQuery, Definitions, FileFacts, TopLevel, Unreadable
+from .model import (
+    TOP_LEVEL,
+    DefinedName,
+    DefinitionQuery,
+    Definitions,
+    FileFacts,
+    Reading,
+    TopLevel,
+    Unreadable,
+)
 from .statements import read_statements, split_lines, statements_from_tree
 from .store import FactStore
 from .structure import read_definitions, read_top_level
@@ -37,8 +46,6 @@ SCAN_BATCH = 400
 SCAN_BATCHES = 8
 # A line longer than this keeps a file from the scanner (see `scannable`).
 LONG_LINE = 20_000
-# What `ProjectFacts.asked` records when a contract read a module's top-level names.
-TOP_LEVEL = "top-level"
 # Called with (files read, files to read) while a build reads files.
 Progress = Callable[[int, int], None]
 _CODING = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.MULTILINE)
@@ -56,7 +63,7 @@ class ProjectFacts:
         self._store = store
         self._top_level: dict[str, TopLevel | None] = {}
         # What contracts asked of each module beyond its imports, this run: TOP_LEVEL, or
-        # the key of a DefinitionQuery (see cache.py: the answers are fingerprinted).
+        # the key of a DefinitionQuery (see cache.py: the answers are compared on an edit).
         self.asked: dict[str, set[str]] = {}
         # What could not be parsed of the statements that may hold a wanted definition.
         self._unread_definitions: dict[str, set[Unreadable]] = {}
@@ -129,24 +136,20 @@ class ProjectFacts:
             return None
         return text, content_digest(data) == facts.digest
 
-    def fingerprint(self, module: str, asked: Iterable[str]) -> str:
-        """A digest of what the checks can read of a module: its import statements (and
-        what could not be read), and the answers to what a contract `asked` of it."""
+    def reading(self, module: str, asked: Iterable[str]) -> Reading:
+        """What the checks read of a module: its import statements (and what could not be
+        read), and the answers to what a contract `asked` of it."""
         facts = self.files[module]
-        stored = self._store.fingerprint(facts.relative, facts.digest)
-        digest = hashlib.blake2b((stored or repr((facts.statements, facts.problems))).encode(),
-                                 digest_size=16)
+        answers: list[tuple[str, object]] = []
         for question in sorted(asked):
+            answer: object
             if question == TOP_LEVEL:
-                top = self.top_level(module)
-                answer: object = None if top is None else (
-                    sorted(top.names), sorted(top.imported), top.all, top.definitions,
-                    top.unread)
+                answer = self.top_level(module)
             else:
                 query = DefinitionQuery.from_key(question)
                 answer = self._definitions(module, query) if query is not None else None
-            digest.update(repr((question, answer)).encode())
-        return digest.hexdigest()
+            answers.append((question, answer))
+        return facts.statements, facts.problems, tuple(answers)
 
     def problems_read_on_demand(self) -> list[tuple[str, Unreadable]]:
         """(path, problem) of the statements whose top-level names could not be read, in the

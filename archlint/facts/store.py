@@ -2,8 +2,9 @@
 
 Sixteen files (`.archlint_cache/facts.0` to `facts.f`, in Python's `marshal` format, which
 reads back ten times faster than JSON) map each source file's path to its stamp, the digest
-of its bytes, its facts and their fingerprint (what the result cache compares); which of them
-holds a path follows from the path. A file whose stamp is unchanged is not read at all; one
+of its bytes, its facts and the answers to what contracts asked of it (which the result cache
+compares with a new reading of an edited file); which of them holds a path follows from the
+path. A file whose stamp is unchanged is not read at all; one
 whose stamp changed is read and hashed, and keeps its facts when its bytes are the same. Only
 the files holding a changed entry are written again: one file edited rewrites a sixteenth of
 the cache. Nothing in it depends on another file, so it can never hold a stale answer about
@@ -23,7 +24,6 @@ no one can choose, and is ignored (its source files are read again).
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import marshal
 import os
@@ -36,9 +36,18 @@ from typing import Any
 from ..discovery import Stamp
 from ..files import write_cache_file
 from ..version import installed_grimp
-from .model import DefinedName, Definitions, FileFacts, ImportStatement, TopLevel, Unreadable
+from .model import (
+    TOP_LEVEL,
+    DefinedName,
+    Definitions,
+    FileFacts,
+    ImportStatement,
+    Reading,
+    TopLevel,
+    Unreadable,
+)
 
-FORMAT = 6
+FORMAT = 7
 SHARDS = 16
 FILE_NAME = "facts.{:x}"  # one shard of the entries
 STAMP_NAME = "facts.stamp"  # the stat of each shard archlint wrote (see above)
@@ -47,13 +56,20 @@ STAMP_NAME = "facts.stamp"  # the stat of each shard archlint wrote (see above)
 class FactStore:
     """The cached facts of one project; with no cache folder it keeps nothing between runs."""
 
-    def __init__(self, cache_dir: Path | None, version: str) -> None:
+    def __init__(self, cache_dir: Path | None, version: str, *,
+                 holding: Iterable[str] | None = None) -> None:
+        """The store of `cache_dir` (None: an empty one that is never written). With
+        `holding`, only the shards that hold those paths are read: enough to answer about
+        them, never to be saved."""
         self._cache_dir = cache_dir
         self._header = {"format": FORMAT, "archlint": version, "grimp": installed_grimp(),
                         "python": list(sys.version_info[:2])}
         # The stat of each shard as read (or written), by shard number.
         self._stamps: dict[int, list[int]] = {}
-        self._entries: dict[str, list[Any]] = self._read() if cache_dir is not None else {}
+        self._complete = holding is None
+        shards = range(SHARDS) if holding is None else sorted(set(map(_shard, holding)))
+        self._entries: dict[str, list[Any]] = (self._read(shards) if cache_dir is not None
+                                               else {})
         self._dirty: set[int] = set()  # the shards holding an entry that changed
         self.write_failure: OSError | None = None  # why `save` could not write, if it could not
 
@@ -86,24 +102,28 @@ class FactStore:
         self._entries[facts.relative] = [
             stamp, facts.digest, facts.module, facts.is_package,
             tuple(_unreadable_data(p) for p in facts.problems), facts.statements, None,
-            dict.fromkeys(defines_none, ((), ())), None]
+            dict.fromkeys(defines_none, ((), ()))]
         self._dirty.add(_shard(facts.relative))
 
-    def fingerprint(self, relative: str, digest: str) -> str | None:
-        """A digest of a file's facts (not of its bytes: an edit that keeps every import
-        statement keeps it), when the store holds the facts of `digest`'s content."""
+    def reading(self, relative: str, module: str, digest: str,
+                asked: Iterable[str]) -> Reading | None:
+        """What the checks read of a file whose content had `digest` (see
+        ProjectFacts.reading), as the store holds it; None unless it holds every part."""
         entry = self._entries.get(relative)
-        if entry is None or entry[1] != digest:
+        if entry is None or entry[1] != digest or entry[2] != module:
             return None
-        if entry[8] is not None:
-            return str(entry[8])
-        try:  # version 0: the bytes depend on the values alone (no references, no interning)
-            data = marshal.dumps((entry[4], _plain(entry[5])), 0)
-        except ValueError:
+        try:
+            facts = _facts(relative, entry)
+        except (TypeError, ValueError, IndexError):
             return None
-        entry[8] = hashlib.blake2b(data, digest_size=16).hexdigest()
-        self._dirty.add(_shard(relative))  # kept, for the next run's result cache
-        return entry[8]
+        answers: list[tuple[str, object]] = []
+        for question in sorted(asked):
+            answer: object = (self.top_level(relative, digest) if question == TOP_LEVEL
+                              else self.definitions(relative, digest, question))
+            if answer is None:
+                return None
+            answers.append((question, answer))
+        return facts.statements, facts.problems, tuple(answers)
 
     def top_level(self, relative: str, digest: str) -> TopLevel | None:
         entry = self._entries.get(relative)
@@ -160,6 +180,7 @@ class FactStore:
         skipped (the next run reads the files again) and the reason kept in
         `write_failure`. `root` is the project's folder, which no write may leave through a
         symbolic link."""
+        assert self._complete, "a store read in part is never saved"
         if self._cache_dir is None or not self._dirty:
             return
         shards: dict[int, dict[str, list[Any]]] = {number: {} for number in self._dirty}
@@ -181,8 +202,8 @@ class FactStore:
             return
         self._dirty.clear()
 
-    def _read(self) -> dict[str, list[Any]]:
-        """The entries of every shard that is the file archlint wrote, as it wrote it."""
+    def _read(self, shards: Iterable[int]) -> dict[str, list[Any]]:
+        """The entries of those `shards` that are the file archlint wrote, as it wrote it."""
         assert self._cache_dir is not None
         try:
             recorded = json.loads((self._cache_dir / STAMP_NAME).read_text(encoding="utf-8"))
@@ -191,7 +212,7 @@ class FactStore:
         if not isinstance(recorded, dict):
             return {}
         entries: dict[str, list[Any]] = {}
-        for number in range(SHARDS):
+        for number in shards:
             found = self._read_shard(number, recorded.get(f"{number:x}"))
             if found is not None:
                 entries.update(found)
@@ -213,7 +234,7 @@ class FactStore:
                 or not isinstance(data[1], dict)):
             return None
         entries = data[1]
-        if not all(isinstance(e, list) and len(e) == 9 and isinstance(e[7], dict)
+        if not all(isinstance(e, list) and len(e) == 8 and isinstance(e[7], dict)
                    and _shard(relative) == number for relative, e in entries.items()):
             return None
         self._stamps[number] = status
@@ -241,7 +262,7 @@ def _unreadable_data(u: Unreadable) -> tuple[Any, ...]:
 
 
 def _facts(relative: str, entry: list[Any]) -> FileFacts:
-    _, digest, module, is_package, problems, statements, _, _, _ = entry
+    _, digest, module, is_package, problems, statements, _, _ = entry
     if statements and type(statements[0]) is not ImportStatement:  # as unmarshalled
         # Every statement of every entry has the shape this archlint writes, or none has
         # (the file is the one archlint wrote): the first one tells.
