@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import baseline as baselines
 from .cache import ResultCache
@@ -70,8 +70,7 @@ def check(config: Path | None = None, *, contract_ids: Iterable[str] = (),
                            every_contract=not contract_ids)
 
 
-@dataclass(frozen=True)
-class BaselineRecord:
+class BaselineRecord(NamedTuple):
     """What `archlint baseline` did: the file, what it recorded before (None: there was no
     file) and now, the contracts whose entries moved to a renamed contract (old id -> new),
     whether the file was written, and the check judged against what is recorded now."""
@@ -346,8 +345,7 @@ def explain(importer: str, imported: str, config: Path | None = None, *,
     return [graph.chain_hops(chain) for chain in ordered]
 
 
-@dataclass(frozen=True)
-class Importers:
+class Importers(NamedTuple):
     """Who imports `module` (or a module inside it) from outside it: every import statement
     of a direct importer, and for each module that reaches it only through other modules,
     one shortest chain."""

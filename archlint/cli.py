@@ -12,7 +12,6 @@ import io
 import os
 import sys
 import time
-import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -466,6 +465,8 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(printable(f"archlint: internal error: {type(exc).__name__}: {exc}"),
                    err=True)
         if "--verbose" in args or "-v" in args:
+            import traceback  # loads only for the traceback it prints
+
             traceback.print_exc()
         else:
             click.echo("this is a bug in archlint: please report it with the output of the "

@@ -39,8 +39,7 @@ class SourceFile(NamedTuple):
         return self.relative.endswith("/__init__.py")
 
 
-@dataclass(frozen=True)
-class PackageTree:
+class PackageTree(NamedTuple):
     """Every Python file under one root package, and the folders without `__init__.py`
     that hold some of them (namespace folders).
 
